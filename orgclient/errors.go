@@ -1,0 +1,60 @@
+package orgclient
+
+import (
+	"errors"
+	"fmt"
+)
+
+// The kinds of failure the importer decides on. Match them with errors.Is; never compare messages.
+var (
+	ErrNotFound          = errors.New("not found on the platform")
+	ErrInvalidInput      = errors.New("rejected by the platform's rules")
+	ErrPermissionDenied  = errors.New("the token may not touch this organization")
+	ErrShopLimitExceeded = errors.New("the organization's shop limit is reached")
+	ErrInternal          = errors.New("the platform failed internally")
+	ErrUnauthenticated   = errors.New("the platform refused the token")
+	ErrRateLimited       = errors.New("the platform kept rate limiting the requests")
+	// ErrUnavailable covers 502/503/504, timeouts and dropped connections that outlasted the retries.
+	// For a mutation it proves nothing: the platform may have committed it.
+	ErrUnavailable = errors.New("the platform did not answer")
+	// ErrProtocol is an answer the contract does not allow (for example a 422 for a reused
+	// idempotency key), which means a bug here or on the platform, not bad data.
+	ErrProtocol = errors.New("the platform's answer breaks its contract")
+)
+
+// codeKinds maps errors[].extensions.code to the kinds above.
+var codeKinds = map[string]error{
+	"NOT_FOUND":           ErrNotFound,
+	"INVALID_INPUT":       ErrInvalidInput,
+	"PERMISSION_DENIED":   ErrPermissionDenied,
+	"SHOP_LIMIT_EXCEEDED": ErrShopLimitExceeded,
+	"INTERNAL":            ErrInternal,
+}
+
+// Error is a failed platform call: which operation, what kind of failure, and the platform's own
+// words where it gave any. It never holds the token or a request body.
+type Error struct {
+	Op      string // GraphQL operation, e.g. "CreateShop"
+	Kind    error  // one of the Err* values
+	Message string // the platform's message, if any
+	Status  int    // HTTP status of the last attempt, 0 when none arrived
+}
+
+func (e *Error) Error() string {
+	msg := fmt.Sprintf("%s: %v", e.Op, e.Kind)
+	if e.Status != 0 && e.Status != 200 {
+		msg += fmt.Sprintf(" (HTTP %d)", e.Status)
+	}
+	if e.Message != "" {
+		msg += ": " + e.Message
+	}
+	return msg
+}
+
+func (e *Error) Unwrap() error { return e.Kind }
+
+// OutcomeUnknown reports whether err leaves open whether a mutation took effect on the platform:
+// the contract says such failures prove nothing, so the caller must treat the change as possible.
+func OutcomeUnknown(err error) bool {
+	return errors.Is(err, ErrUnavailable) || errors.Is(err, ErrInternal)
+}

@@ -1,0 +1,3 @@
+package orgclient
+
+//go:generate go tool genqlient genqlient.yaml

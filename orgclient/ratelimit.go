@@ -1,0 +1,48 @@
+package orgclient
+
+import (
+	"context"
+	"net/http"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// limited makes every request that leaves the process, first tries and retries alike, wait on one
+// shared token bucket, so the platform never sees more than the configured rate whatever the number
+// of workers. After a 429 it also holds every request until the platform's Retry-After has passed:
+// the workers back off together instead of each hammering the limit on its own.
+type limited struct {
+	limiter *rate.Limiter
+	next    http.RoundTripper
+
+	mu         sync.Mutex
+	pauseUntil time.Time
+}
+
+func (l *limited) RoundTrip(req *http.Request) (*http.Response, error) {
+	if err := l.waitPause(req.Context()); err != nil {
+		return nil, err
+	}
+	if err := l.limiter.Wait(req.Context()); err != nil {
+		return nil, err
+	}
+	return l.next.RoundTrip(req)
+}
+
+// pause holds all requests until t (the platform asked us to retry after it).
+func (l *limited) pause(t time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if t.After(l.pauseUntil) {
+		l.pauseUntil = t
+	}
+}
+
+func (l *limited) waitPause(ctx context.Context) error {
+	l.mu.Lock()
+	d := time.Until(l.pauseUntil)
+	l.mu.Unlock()
+	return sleep(ctx, d)
+}

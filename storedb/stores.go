@@ -1,0 +1,112 @@
+package storedb
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/acme/storeimport/importer"
+	"github.com/acme/storeimport/orgclient"
+)
+
+var _ importer.Stores = (*DB)(nil)
+
+// LookupStore returns the store with that public_id, or nil when there is none.
+func (d *DB) LookupStore(ctx context.Context, publicID string) (*importer.LocalStore, error) {
+	if d.sql == nil {
+		return nil, nil
+	}
+	store := importer.LocalStore{PublicID: publicID}
+	err := d.sql.QueryRowContext(ctx, `
+		SELECT o.platform_org_id, s.platform_shop_id
+		FROM stores s JOIN organizations o ON o.id = s.organization_id
+		WHERE s.public_id = ?`, publicID).Scan(&store.OrganizationID, &store.PlatformShopID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("looking up store %s in the local database: %w", publicID, err)
+	}
+	return &store, nil
+}
+
+// SaveOrganization records the organization and refreshes its cache.
+func (d *DB) SaveOrganization(ctx context.Context, org *orgclient.Organization, now time.Time) error {
+	return d.inTx(ctx, func(tx *sql.Tx) error {
+		ts := stamp(now)
+		var id int64
+		err := tx.QueryRowContext(ctx, `
+			INSERT INTO organizations (platform_org_id, name, created_at, updated_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT (platform_org_id) DO UPDATE SET name = excluded.name, updated_at = excluded.updated_at
+			RETURNING id`, org.ID, org.Name, ts, ts).Scan(&id)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `
+			INSERT INTO organization_caches (organization_id, name, shop_limit, fetched_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT (organization_id) DO UPDATE
+			SET name = excluded.name, shop_limit = excluded.shop_limit, fetched_at = excluded.fetched_at`,
+			id, org.Name, org.ShopLimit, ts)
+		return err
+	})
+}
+
+// InsertStore adds the store and its shop cache in one transaction.
+func (d *DB) InsertStore(ctx context.Context, organizationID string, store importer.Store, shop *orgclient.Shop, now time.Time) error {
+	services, err := json.Marshal(shop.Services)
+	if err != nil {
+		return err
+	}
+	err = d.inTx(ctx, func(tx *sql.Tx) error {
+		ts := stamp(now)
+		var storeID int64
+		err := tx.QueryRowContext(ctx, `
+			INSERT INTO stores (organization_id, public_id, platform_shop_id, name, location, industry, phone, created_at, updated_at)
+			SELECT id, ?, ?, ?, ?, ?, ?, ?, ? FROM organizations WHERE platform_org_id = ?
+			RETURNING id`,
+			store.PublicID, shop.ID, store.Name, store.Location, store.Industry, nullIfEmpty(store.Phone), ts, ts,
+			organizationID).Scan(&storeID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("organization %s is not in the local database", organizationID)
+		}
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `
+			INSERT INTO store_caches (store_id, platform_shop_id, name, location, services, shop_created_at, fetched_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			storeID, shop.ID, shop.Name, shop.Location, string(services), shop.CreatedAt, ts)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("saving store %s locally: %w", store.PublicID, err)
+	}
+	return nil
+}
+
+func (d *DB) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	if d.sql == nil {
+		return errors.New("the database was opened read-only")
+	}
+	tx, err := d.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+func nullIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
