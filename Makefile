@@ -1,0 +1,39 @@
+# storeimport: build, test, demo. Needs only Go and a C compiler (go-sqlite3 and -race use cgo).
+SHELL := /bin/bash
+GO ?= go
+BIN := bin
+# What go generate writes; committed, and checked against a fresh generation by make test.
+GENERATED := orgclient/generated.go orgsim/internal
+
+.PHONY: build test check generate demo bench clean
+
+build:
+	$(GO) build -o $(BIN)/storeimport ./cmd/storeimport
+	$(GO) build -o $(BIN)/orgplatform-sim ./cmd/orgplatform-sim
+
+# test fails when gofmt, go.mod/go.sum or the generated code drift, then runs every test with -race.
+test: check
+	$(GO) vet ./...
+	$(GO) test -race -count=1 ./...
+
+check:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go') 2>/dev/null); \
+	if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted (run gofmt -w)"; exit 1; fi
+	@$(GO) mod tidy -diff || { echo "go.mod/go.sum are not tidy: run 'go mod tidy'"; exit 1; }
+	@$(GO) generate ./...
+	@if [ -n "$$(git status --porcelain -- $(GENERATED))" ]; then \
+		git status --porcelain -- $(GENERATED); \
+		echo "generated code differs from what is committed: run 'make generate' and commit the result"; exit 1; fi
+
+generate:
+	$(GO) generate ./...
+
+# demo imports testdata/stores.csv into a fresh database against the bundled simulator.
+demo: build
+	./scripts/demo.sh
+
+bench: build
+	$(GO) test -run '^$$' -bench . -benchtime 1x ./...
+
+clean:
+	rm -rf $(BIN)
