@@ -1,0 +1,486 @@
+package importer
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/gocarina/gocsv"
+	"golang.org/x/text/encoding/japanese"
+)
+
+const header = "public_id,name,location,industry,phone\n"
+
+// readAll reads every row of in; err is NewReader's error or the error that ended reading.
+func readAll(t *testing.T, in string, opts ReadOptions) ([]*Row, *Reader, error) {
+	t.Helper()
+	r, err := NewReader(strings.NewReader(in), opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	var rows []*Row
+	for {
+		row, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			return rows, r, nil
+		}
+		if err != nil {
+			return rows, r, err
+		}
+		rows = append(rows, row)
+	}
+}
+
+func mustReadAll(t *testing.T, in string) ([]*Row, *Reader) {
+	t.Helper()
+	rows, r, err := readAll(t, in, ReadOptions{})
+	if err != nil {
+		t.Fatalf("reading: %v", err)
+	}
+	return rows, r
+}
+
+func fileError(t *testing.T, err error, code FileCode, line int) *FileError {
+	t.Helper()
+	var fe *FileError
+	if !errors.As(err, &fe) {
+		t.Fatalf("got error %v, want a *FileError %s", err, code)
+	}
+	if fe.Code != code || fe.Line != line {
+		t.Fatalf("got %s at line %d (%v), want %s at line %d", fe.Code, fe.Line, fe, code, line)
+	}
+	return fe
+}
+
+func codes(row *Row) []Code {
+	var c []Code
+	for _, p := range row.Problems {
+		c = append(c, p.Code)
+	}
+	return c
+}
+
+func TestReadValidRows(t *testing.T) {
+	rows, r := mustReadAll(t, header+
+		"shibuya-01,渋谷店,東京都渋谷区道玄坂1-2-3,restaurant,03-1234-5678\n"+
+		"  umeda-hair \u3000,\u3000ヘアサロン梅田店 ,大阪府大阪市北区梅田2-4-9,Hair_Salon,０６ー６３４５ー１２３４\n"+
+		"tenjin-clinic,天神クリニック,福岡県福岡市中央区天神1-8-1,clinic,\n")
+	want := []Store{
+		{"shibuya-01", "渋谷店", "東京都渋谷区道玄坂1-2-3", "restaurant", "03-1234-5678"},
+		{"umeda-hair", "ヘアサロン梅田店", "大阪府大阪市北区梅田2-4-9", "hair_salon", "06-6345-1234"},
+		{"tenjin-clinic", "天神クリニック", "福岡県福岡市中央区天神1-8-1", "clinic", ""},
+	}
+	if len(rows) != len(want) {
+		t.Fatalf("got %d rows, want %d", len(rows), len(want))
+	}
+	for i, row := range rows {
+		if row.Store != want[i] || len(row.Problems) > 0 || row.Line != i+2 {
+			t.Errorf("row %d: line %d %+v %v, want line %d %+v", i, row.Line, row.Store, row.Problems, i+2, want[i])
+		}
+	}
+	if got := rows[1].Raw[0]; got != "  umeda-hair \u3000" {
+		t.Errorf("Raw is not the cell as written: %q", got)
+	}
+	if r.Encoding() != EncodingUTF8 || len(r.Warnings()) > 0 {
+		t.Errorf("encoding %s, warnings %v", r.Encoding(), r.Warnings())
+	}
+}
+
+func TestReadReportsEveryProblemOfARow(t *testing.T) {
+	rows, _ := mustReadAll(t, "店舗ID,店舗名,所在地,業種,電話番号\nBad ID,,東京,cafe,03-12\n")
+	got := make([]string, len(rows[0].Problems))
+	for i, p := range rows[0].Problems {
+		got[i] = p.Render(LangEN)
+	}
+	want := []string{
+		`店舗ID: "Bad ID" is not a valid ID: use 3 to 63 lowercase letters (a-z), digits or hyphens, starting with a letter or digit`,
+		`店舗名: is empty; this column is required`,
+		`業種: "cafe" is not allowed; use one of restaurant, hair_salon, beauty, clinic, fitness, school, other`,
+		`電話番号: "03-12" is not a phone number (10 or 11 digits)`,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestReadHeader(t *testing.T) {
+	row := "shibuya-01,渋谷店,東京都渋谷区,restaurant,03-1234-5678"
+	tests := []struct {
+		name, header, row string
+	}{
+		{"english", "public_id,name,location,industry,phone", row},
+		{"japanese", "店舗ID,店舗名,所在地,業種,電話番号", row},
+		{"mixed and any case", "PUBLIC_ID,店舗名,Location,業種,Phone", row},
+		{"spaces", " public_id ,\u3000店舗名\u3000,location\t,industry,phone", row},
+		{"full-width letters", "ｐｕｂｌｉｃ＿ｉｄ,ｎａｍｅ,所在地,業種,電話番号", row},
+		{"any order", "phone,industry,location,name,public_id", "03-1234-5678,restaurant,東京都渋谷区,渋谷店,shibuya-01"},
+		{"no optional column", "public_id,name,location,industry", "shibuya-01,渋谷店,東京都渋谷区,restaurant"},
+		{"trailing commas", "public_id,name,location,industry,phone,,,", row + ",,,"},
+		{"error column", "public_id,name,location,industry,phone,error", row + ",old message"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rows, r := mustReadAll(t, tt.header+"\n"+tt.row+"\n")
+			want := Store{"shibuya-01", "渋谷店", "東京都渋谷区", "restaurant", "03-1234-5678"}
+			if tt.name == "no optional column" {
+				want.Phone = ""
+			}
+			if len(rows) != 1 || rows[0].Store != want || len(rows[0].Problems) > 0 {
+				t.Fatalf("got %+v", rows)
+			}
+			if len(r.Warnings()) > 0 {
+				t.Errorf("warnings: %v", r.Warnings())
+			}
+			if got := strings.Join(r.Header(), ","); got != strings.TrimRight(tt.header, ",") {
+				t.Errorf("Header() = %q", got)
+			}
+		})
+	}
+}
+
+func TestReadHeaderWarnings(t *testing.T) {
+	rows, r := mustReadAll(t, "public_id,memo,name,,location,industry\nshibuya-01,note,渋谷店,x,東京,restaurant\n")
+	if len(rows) != 1 || len(rows[0].Problems) > 0 || rows[0].Store.Name != "渋谷店" {
+		t.Fatalf("got %+v", rows)
+	}
+	w := r.Warnings()
+	if len(w) != 2 || !strings.Contains(w[0], `"memo"`) || !strings.Contains(w[1], "column 4") {
+		t.Errorf("warnings: %q", w)
+	}
+}
+
+func TestReadHeaderErrors(t *testing.T) {
+	tests := []struct {
+		name, in string
+		code     FileCode
+		line     int
+		says     string
+	}{
+		{"empty", "", FileEmpty, 0, "public_id,name,location,industry,phone"},
+		{"only blank lines", "\n\n,,,\n", FileEmpty, 0, "empty"},
+		{"missing", "public_id,店舗名,phone\n", FileMissingColumns, 1, "location (所在地), industry (業種)"},
+		{"data, no header", "shibuya-01,渋谷店,東京,restaurant,\n", FileMissingColumns, 1, "public_id,name,location,industry,phone"},
+		{"twice", "public_id,name,location,industry,店舗名\n", FileDuplicateColumn, 1, `"name" and "店舗名"`},
+		{"header after blank lines", "\n,,\npublic_id\n", FileMissingColumns, 3, "name (店舗名)"},
+		{"stray quote in header", "public_id,na\"me\n", FileBadHeader, 1, "header"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := NewReader(strings.NewReader(tt.in), ReadOptions{})
+			fe := fileError(t, err, tt.code, tt.line)
+			if !strings.Contains(fe.Error(), tt.says) {
+				t.Errorf("%q does not say %q", fe.Error(), tt.says)
+			}
+			if ja := fe.Render(LangJA); ja == fe.Error() || ja == "" {
+				t.Errorf("no Japanese message: %q", ja)
+			}
+		})
+	}
+}
+
+func TestReadSkipsBlankRecordsAndKeepsLines(t *testing.T) {
+	data, err := os.ReadFile("testdata/stores_excel_bom.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, r := mustReadAll(t, string(data))
+	if len(rows) != 2 {
+		t.Fatalf("got %d rows, want 2", len(rows))
+	}
+	if rows[0].Line != 2 || rows[1].Line != 5 {
+		t.Errorf("lines %d and %d, want 2 and 5", rows[0].Line, rows[1].Line)
+	}
+	want := Store{"umeda-hair", `ヘアサロン "梅田" 店`, "大阪府大阪市北区\n梅田2-4-9", "hair_salon", "06-6345-1234"}
+	if rows[1].Store != want || len(rows[1].Problems) > 0 {
+		t.Errorf("got %+v %v", rows[1].Store, rows[1].Problems)
+	}
+	if r.Header()[0] != "public_id" || len(r.Header()) != 5 || r.Encoding() != EncodingUTF8 {
+		t.Errorf("BOM not stripped, or trailing header cells kept: %q, %s", r.Header(), r.Encoding())
+	}
+}
+
+func TestReadShiftJIS(t *testing.T) {
+	data, err := os.ReadFile("testdata/stores_sjis.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, enc := range []string{EncodingAuto, EncodingSJIS} {
+		rows, r, err := readAll(t, string(data), ReadOptions{Encoding: enc})
+		if err != nil {
+			t.Fatalf("%s: %v", enc, err)
+		}
+		want := []Store{
+			{"shibuya-01", "渋谷店", "東京都渋谷区道玄坂１－２－３", "restaurant", "03-1234-5678"},
+			{"umeda-hair", "ヘアサロン梅田店", "大阪府大阪市北区梅田2-4-9", "hair_salon", ""},
+			{"namba-01", "なんば①店", "大阪府大阪市中央区難波5-1-60", "other", "06-6345-1234"},
+		}
+		if len(rows) != 3 || r.Encoding() != EncodingSJIS || r.Header()[1] != "店舗名" {
+			t.Fatalf("%s: %d rows, %s, %q", enc, len(rows), r.Encoding(), r.Header())
+		}
+		for i, row := range rows {
+			if row.Store != want[i] || len(row.Problems) > 0 {
+				t.Errorf("%s row %d: %+v %v", enc, i, row.Store, row.Problems)
+			}
+		}
+	}
+	if _, err := NewReader(bytes.NewReader(data), ReadOptions{Encoding: EncodingUTF8}); err == nil {
+		t.Error("a Shift_JIS file read as --encoding utf8")
+	} else {
+		fileError(t, err, FileNotUTF8, 1)
+	}
+}
+
+func TestReadEncodingErrors(t *testing.T) {
+	utf16 := []byte{}
+	for _, c := range header {
+		utf16 = append(utf16, byte(c), 0)
+	}
+	tests := []struct {
+		name   string
+		in     []byte
+		enc    string
+		code   FileCode
+		line   int
+		offset int64
+	}{
+		{"UTF-16 with BOM", append([]byte{0xFF, 0xFE}, utf16...), EncodingAuto, FileUTF16, 0, 0},
+		{"UTF-16 without BOM", utf16, EncodingAuto, FileNotText, 1, 1},
+		{"xlsx", []byte("PK\x03\x04\x14\x00\x06\x00"), EncodingAuto, FileNotText, 1, 2},
+		{"neither", []byte(header + "a,b,c,d,\xff\xfe\n"), EncodingAuto, FileUnknownEncoding, 2, int64(len(header) + 8)},
+		{"BOM but sjis", append(slices.Clone(utf8BOM), header...), EncodingSJIS, FileNotSJIS, 1, 0},
+		{"not sjis", []byte(header + "\x81\x20\n"), EncodingSJIS, FileNotSJIS, 2, int64(len(header))},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := NewReader(bytes.NewReader(tt.in), ReadOptions{Encoding: tt.enc})
+			fe := fileError(t, err, tt.code, tt.line)
+			if fe.Offset != tt.offset {
+				t.Errorf("offset %d, want %d (%v)", fe.Offset, tt.offset, fe)
+			}
+		})
+	}
+	if _, err := NewReader(strings.NewReader(header), ReadOptions{Encoding: "latin1"}); err == nil {
+		t.Error("unknown encoding accepted")
+	}
+}
+
+// A Shift_JIS file whose first 64 KiB are ASCII is taken for UTF-8; its later Japanese rows must
+// then be reported, not imported as mojibake.
+func TestReadLateBadBytesAreRowProblems(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(header)
+	for b.Len() <= sampleBytes {
+		b.WriteString("shibuya-01,Shibuya,Tokyo,restaurant,03-1234-5678\n")
+	}
+	sjis, err := japanese.ShiftJIS.NewEncoder().String("umeda-01,梅田店,大阪,restaurant,\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.WriteString(sjis)
+	rows, r := mustReadAll(t, b.String())
+	last := rows[len(rows)-1]
+	if r.Encoding() != EncodingUTF8 || !slices.Equal(codes(last), []Code{CodeNotUTF8, CodeNotUTF8}) {
+		t.Errorf("%s, %v", r.Encoding(), last.Problems)
+	}
+	if last.Problems[0].Column != "name" {
+		t.Errorf("column %q, want name", last.Problems[0].Column)
+	}
+}
+
+func TestReadMalformedRows(t *testing.T) {
+	big := strings.Repeat("x", maxCellBytes+1)
+	tests := []struct {
+		name  string
+		row   string
+		line  int
+		codes []Code
+	}{
+		{"too many cells", "a-1,渋谷店,東京,restaurant,03-1234-5678,extra", 2, []Code{CodeCellCount}},
+		{"unquoted comma", "a-1,渋谷店, 本店,東京,restaurant,03-1234-5678", 2, []Code{CodeCellCount}},
+		{"too few cells", "a-1,渋谷店,東京,restaurant", 2, []Code{CodeCellCount}},
+		{"NUL", "a-1,渋谷\x00店,東京,restaurant,", 2, []Code{CodeNUL}},
+		{"cell over 64 KiB", "a-1," + big + ",東京,restaurant,", 2, []Code{CodeCellTooLarge}},
+		{"stray quote", `a-1,5" monitor shop,東京,restaurant,`, 2, []Code{CodeStrayQuote}},
+		{"junk after a quoted cell", `a-1,"渋谷"店,東京,restaurant,`, 2, []Code{CodeStrayQuote}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rows, _ := mustReadAll(t, header+tt.row+"\nok-1,次の店,東京,other,\n")
+			if len(rows) != 2 {
+				t.Fatalf("got %d rows, want the bad one and the next", len(rows))
+			}
+			if rows[0].Line != tt.line || !slices.Equal(codes(rows[0]), tt.codes) {
+				t.Errorf("line %d %v, want line %d %v", rows[0].Line, rows[0].Problems, tt.line, tt.codes)
+			}
+			if next := rows[1]; next.Line != 3 || len(next.Problems) > 0 || next.Store.PublicID != "ok-1" {
+				t.Errorf("the next row is not read cleanly: %+v", next)
+			}
+			if rows[0].Store.PublicID != "a-1" {
+				t.Errorf("public_id of the bad row: %q", rows[0].Store.PublicID)
+			}
+		})
+	}
+}
+
+func TestReadStrayQuoteKeepsTheCells(t *testing.T) {
+	rows, _ := mustReadAll(t, header+`a-1,5" monitor shop,東京,restaurant,03-1234-5678`+"\n")
+	want := []string{"a-1", `5" monitor shop`, "東京", "restaurant", "03-1234-5678"}
+	if !slices.Equal(rows[0].Raw, want) {
+		t.Errorf("Raw = %q, want %q", rows[0].Raw, want)
+	}
+}
+
+func TestReadUnclosedQuote(t *testing.T) {
+	tests := []struct {
+		name, in string
+		line     int
+	}{
+		{"to the end of the file", header + "a-1,渋谷店,東京,restaurant,\nb-1,\"梅田店,大阪,other,\nc-1,天神,福岡,other,\n", 3},
+		{"closed by a later cell's quote", header + "a-1,\"渋谷店,東京,restaurant,\nb-1,\"梅田店\",大阪,other,\n", 2},
+		{"in a record that started earlier", header + "a-1,\"渋谷\n店\",\"東京,restaurant,\n", 3},
+		{"on the last line", header + "a-1,渋谷店,\"東京", 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rows, _, err := readAll(t, tt.in, ReadOptions{})
+			fe := fileError(t, err, FileUnclosedQuote, tt.line)
+			if !strings.Contains(fe.Error(), "never closed") {
+				t.Errorf("message: %q", fe.Error())
+			}
+			if len(rows) > 1 {
+				t.Errorf("rows before the error: %d", len(rows))
+			}
+		})
+	}
+}
+
+func TestReadRecordTooLong(t *testing.T) {
+	long := strings.Repeat("x", maxCellBytes)
+	row := "a-1," + strings.Repeat(long+",", maxRecordBytes/maxCellBytes) + "\n"
+	_, _, err := readAll(t, header+"\n"+row, ReadOptions{})
+	fileError(t, err, FileRecordTooLong, 3)
+
+	// A quote opened early and never closed is named as such, not as a long record.
+	unclosed := header + "a-1,\"渋谷\n" + strings.Repeat("b-1,梅田,大阪,other,\n", maxRecordBytes/20)
+	_, _, err = readAll(t, unclosed, ReadOptions{})
+	fileError(t, err, FileUnclosedQuote, 2)
+}
+
+func TestReaderStopsAfterFileError(t *testing.T) {
+	r, err := NewReader(strings.NewReader(header+"a-1,\"x\n"), ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, first := r.Next()
+	_, second := r.Next()
+	if first == nil || first != second {
+		t.Errorf("errors %v then %v, want the same file error twice", first, second)
+	}
+}
+
+// countingReader generates a file of n valid rows and counts what was read from it.
+type countingReader struct {
+	rows, read int
+	buf        []byte
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	if len(c.buf) == 0 {
+		if c.rows == 0 {
+			return 0, io.EOF
+		}
+		c.rows--
+		c.buf = []byte("shibuya-01,渋谷店,東京都渋谷区道玄坂1-2-3,restaurant,03-1234-5678\n")
+	}
+	n := copy(p, c.buf)
+	c.buf = c.buf[n:]
+	c.read += n
+	return n, nil
+}
+
+func TestReaderStreams(t *testing.T) {
+	src := &countingReader{rows: 200_000}
+	r, err := NewReader(io.MultiReader(strings.NewReader(header), src), ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 10 {
+		if _, err := r.Next(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if src.read > 2*sampleBytes {
+		t.Errorf("read %d bytes for 10 rows: the reader does not stream", src.read)
+	}
+	n := 10
+	for {
+		if _, err := r.Next(); errors.Is(err, io.EOF) {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	if n != 200_000 {
+		t.Errorf("read %d rows, want 200000", n)
+	}
+}
+
+func TestRowLinesWithMultilineCells(t *testing.T) {
+	rows, _ := mustReadAll(t, header+"a-1,\"渋谷\n店\",\"東京\n都\",restaurant,\n\n\nb-1,梅田店,大阪,other,\n")
+	if len(rows) != 2 || rows[0].Line != 2 || rows[1].Line != 7 {
+		t.Fatalf("lines: %+v", rows)
+	}
+	if !reflect.DeepEqual(codes(rows[0]), []Code{CodeControl}) {
+		t.Errorf("a line break in a name: %v", rows[0].Problems)
+	}
+}
+
+func FuzzReader(f *testing.F) {
+	f.Add([]byte(header + "a-1,渋谷店,東京,restaurant,03-1234-5678\n"))
+	f.Add([]byte(header + "a-1,\"x\ny\",\"z"))
+	f.Add([]byte(header + "a\"b,c\n\"d\"e,f\n"))
+	f.Add([]byte("\xef\xbb\xbf店舗ID,店舗名,所在地,業種\n\x00,,\n"))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		r, err := NewReader(bytes.NewReader(in), ReadOptions{})
+		if err != nil {
+			var fe *FileError
+			if !errors.As(err, &fe) {
+				t.Fatalf("not a FileError: %v", err)
+			}
+			return
+		}
+		last := 0
+		for {
+			row, err := r.Next()
+			if err != nil {
+				var fe *FileError
+				if !errors.Is(err, io.EOF) && !errors.As(err, &fe) {
+					t.Fatalf("not a FileError: %v", err)
+				}
+				return
+			}
+			if row.Line <= last {
+				t.Fatalf("line %d after line %d", row.Line, last)
+			}
+			last = row.Line
+		}
+	})
+}
+
+// gocsv's options are package-wide, and other code may set them; decoding must not depend on them.
+func TestDecodeIgnoresGocsvOptions(t *testing.T) {
+	defer func(unmatched, doubled bool) {
+		gocsv.FailIfUnmatchedStructTags, gocsv.FailIfDoubleHeaderNames = unmatched, doubled
+	}(gocsv.FailIfUnmatchedStructTags, gocsv.FailIfDoubleHeaderNames)
+	gocsv.FailIfUnmatchedStructTags, gocsv.FailIfDoubleHeaderNames = true, true
+	rows, _ := mustReadAll(t, "public_id,,memo,name,location,industry,memo\na-1,,x,渋谷店,東京,other,y\n")
+	if len(rows) != 1 || rows[0].Store != (Store{"a-1", "渋谷店", "東京", "other", ""}) {
+		t.Errorf("got %+v", rows)
+	}
+}

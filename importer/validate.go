@@ -1,0 +1,205 @@
+package importer
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/width"
+)
+
+// The languages problems and templates come in.
+const (
+	LangEN = "en"
+	LangJA = "ja"
+)
+
+// Code says what is wrong with a row; with the Problem's other fields it is all a message needs,
+// so the same problem can be rendered in each language.
+type Code string
+
+// Codes of row problems.
+const (
+	CodeRequired     Code = "required"          // the cell is empty
+	CodeTooLong      Code = "too_long"          // Count characters, Limit allowed
+	CodeControl      Code = "control_character" // a tab, line break or other control character
+	CodeBadID        Code = "bad_id"            // not a public_id
+	CodeNotAllowed   Code = "not_allowed"       // not one of Allowed
+	CodeBadPhone     Code = "bad_phone"         // not a Japanese phone number
+	CodeCellCount    Code = "cell_count"        // Count cells on the line, Limit in the header
+	CodeCellTooLarge Code = "cell_too_large"    // the cell is over Limit bytes
+	CodeNUL          Code = "nul_byte"          // the cell has a NUL byte
+	CodeNotUTF8      Code = "not_utf8"          // the cell has bytes that are not UTF-8
+	CodeNotSJIS      Code = "not_sjis"          // the cell has bytes that are not Shift_JIS
+	CodeStrayQuote   Code = "stray_quote"       // a double quote where CSV allows none
+)
+
+// Problem is one thing wrong with a row.
+type Problem struct {
+	Column  string // the column's header as written in the file; "" when the record as a whole is at fault
+	Code    Code
+	Value   string   // the offending value, trimmed; "" when the problem is not about a value
+	Limit   int      // what is allowed: characters (CodeTooLong), cells (CodeCellCount), bytes (CodeCellTooLarge)
+	Count   int      // what there is, in the same unit as Limit
+	Allowed []string // CodeNotAllowed: the values allowed
+}
+
+// String renders the problem in English.
+func (p Problem) String() string {
+	return p.Render(LangEN)
+}
+
+// Render says what is wrong and what is expected, in lang ("ja" or else English), prefixed with
+// the column.
+func (p Problem) Render(lang string) string {
+	msg := p.message(lang == LangJA)
+	if p.Column == "" {
+		return msg
+	}
+	return p.Column + ": " + msg
+}
+
+func (p Problem) message(ja bool) string {
+	v := quoteValue(p.Value)
+	switch p.Code {
+	case CodeRequired:
+		return pick(ja, "is empty; this column is required", "空欄です（必須項目）")
+	case CodeTooLong:
+		return pick(ja, fmt.Sprintf("%s is %d characters; at most %d are allowed", v, p.Count, p.Limit),
+			fmt.Sprintf("%s は%d文字です（%d文字以内）", v, p.Count, p.Limit))
+	case CodeControl:
+		return pick(ja, fmt.Sprintf("%s contains a control character (such as a tab or line break); remove it", v),
+			fmt.Sprintf("%s に制御文字（タブや改行など）が含まれています。削除してください", v))
+	case CodeBadID:
+		return pick(ja, fmt.Sprintf("%s is not a valid ID: use 3 to 63 lowercase letters (a-z), digits or hyphens, starting with a letter or digit", v),
+			fmt.Sprintf("%s はIDとして使えません。半角英小文字・数字・ハイフンの3〜63文字で、先頭は英小文字か数字にしてください", v))
+	case CodeNotAllowed:
+		list := strings.Join(p.Allowed, ", ")
+		return pick(ja, fmt.Sprintf("%s is not allowed; use one of %s", v, list),
+			fmt.Sprintf("%s は使えません。次のいずれかにしてください: %s", v, list))
+	case CodeBadPhone:
+		return pick(ja, fmt.Sprintf("%s is not a phone number (10 or 11 digits)", v),
+			fmt.Sprintf("%s は電話番号ではありません（10桁または11桁の数字、ハイフン可）", v))
+	case CodeCellCount:
+		return pick(ja, fmt.Sprintf("the line has %d cells but the header has %d; a cell that contains a comma must be in double quotes", p.Count, p.Limit),
+			fmt.Sprintf("この行のセル数は%dですが、見出しは%d列です。カンマを含むセルはダブルクォートで囲んでください", p.Count, p.Limit))
+	case CodeCellTooLarge:
+		return pick(ja, fmt.Sprintf("the cell is over %d KiB", p.Limit/1024),
+			fmt.Sprintf("セルが%d KiBを超えています", p.Limit/1024))
+	case CodeNUL:
+		return pick(ja, "contains a NUL byte, so the file may be damaged; remove it",
+			"NULバイトが含まれています（ファイルが壊れている可能性があります）。削除してください")
+	case CodeNotUTF8:
+		return pick(ja, fmt.Sprintf("%s has bytes that are not UTF-8; if the file is Shift_JIS, use --encoding sjis", v),
+			fmt.Sprintf("%s にUTF-8ではないバイトが含まれています。Shift_JISのファイルなら --encoding sjis を指定してください", v))
+	case CodeNotSJIS:
+		return pick(ja, fmt.Sprintf("%s has bytes that are not Shift_JIS; if the file is UTF-8, use --encoding utf8", v),
+			fmt.Sprintf("%s にShift_JISではないバイトが含まれています。UTF-8のファイルなら --encoding utf8 を指定してください", v))
+	case CodeStrayQuote:
+		return pick(ja, `a double quote (") is out of place; put the cell in double quotes and double each quote inside it ("")`,
+			`ダブルクォート（"）の位置が正しくありません。セルをダブルクォートで囲み、中のダブルクォートは2つ重ねてください（""）`)
+	}
+	return string(p.Code)
+}
+
+func pick(ja bool, en, jaText string) string {
+	if ja {
+		return jaText
+	}
+	return en
+}
+
+// quoteValue shows a value in a message: quoted, so that spaces and control characters are
+// visible, and shortened, so that a pasted paragraph does not bury the message.
+func quoteValue(v string) string {
+	const most = 40
+	if utf8.RuneCountInString(v) > most {
+		v = string([]rune(v)[:most]) + "…"
+	}
+	return strconv.Quote(v)
+}
+
+// rule checks one trimmed, non-empty value of column c and returns it normalized, with what is
+// wrong with it. Rules are named by Store's rule tag.
+type rule func(c Column, v string) (string, []Problem)
+
+var rules = map[string]rule{
+	"id":    checkID,
+	"text":  checkText,
+	"line":  checkLine,
+	"oneof": checkOneOf,
+	"phone": checkPhone,
+}
+
+// check validates one cell of column c, already trimmed.
+func (c Column) check(v string) (string, []Problem) {
+	if v == "" {
+		if c.Required {
+			return v, []Problem{{Code: CodeRequired}}
+		}
+		return v, nil
+	}
+	return c.rule(c, v)
+}
+
+var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{2,62}$`)
+
+func checkID(_ Column, v string) (string, []Problem) {
+	if !idPattern.MatchString(v) {
+		return v, []Problem{{Code: CodeBadID, Value: v}}
+	}
+	return v, nil
+}
+
+func checkText(c Column, v string) (string, []Problem) {
+	if n := utf8.RuneCountInString(v); n > c.Max {
+		return v, []Problem{{Code: CodeTooLong, Value: v, Limit: c.Max, Count: n}}
+	}
+	return v, nil
+}
+
+// checkLine is checkText for values shown on one line, such as a store's name on a booking page.
+func checkLine(c Column, v string) (string, []Problem) {
+	v, problems := checkText(c, v)
+	if strings.ContainsFunc(v, unicode.IsControl) {
+		problems = append(problems, Problem{Code: CodeControl, Value: v})
+	}
+	return v, problems
+}
+
+// checkOneOf accepts a choice however a spreadsheet capitalized or widened it.
+func checkOneOf(c Column, v string) (string, []Problem) {
+	if k := strings.ToLower(width.Fold.String(v)); slices.Contains(c.OneOf, k) {
+		return k, nil
+	}
+	return v, []Problem{{Code: CodeNotAllowed, Value: v, Allowed: c.OneOf}}
+}
+
+var phonePattern = regexp.MustCompile(`^[0-9]+(-[0-9]+)*$`)
+
+// checkPhone accepts what a Japanese IME types for a phone number, full-width digits and the
+// long vowel mark or minus sign for a hyphen among them, and stores it in ASCII.
+func checkPhone(_ Column, v string) (string, []Problem) {
+	n := strings.Map(asciiPhoneRune, v)
+	if !phonePattern.MatchString(n) {
+		return v, []Problem{{Code: CodeBadPhone, Value: v}}
+	}
+	if digits := len(n) - strings.Count(n, "-"); digits < 10 || digits > 11 {
+		return v, []Problem{{Code: CodeBadPhone, Value: v}}
+	}
+	return n, nil
+}
+
+func asciiPhoneRune(r rune) rune {
+	switch {
+	case r >= '０' && r <= '９':
+		return '0' + r - '０'
+	case strings.ContainsRune("‐‑‒–—―−⁃﹘﹣－ーｰ", r):
+		return '-'
+	}
+	return r
+}

@@ -1,0 +1,128 @@
+package importer
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+func column(t *testing.T, name string) Column {
+	t.Helper()
+	i, ok := columnByKey[name]
+	if !ok {
+		t.Fatalf("no column %q", name)
+	}
+	return columns[i]
+}
+
+func TestColumnCheck(t *testing.T) {
+	tests := []struct {
+		column, in, want string
+		codes            []Code
+	}{
+		{"public_id", "shibuya-01", "shibuya-01", nil},
+		{"public_id", "abc", "abc", nil},
+		{"public_id", "0-a", "0-a", nil},
+		{"public_id", strings.Repeat("a", 63), strings.Repeat("a", 63), nil},
+		{"public_id", strings.Repeat("a", 64), strings.Repeat("a", 64), []Code{CodeBadID}},
+		{"public_id", "ab", "ab", []Code{CodeBadID}},
+		{"public_id", "-abc", "-abc", []Code{CodeBadID}},
+		{"public_id", "Shibuya-01", "Shibuya-01", []Code{CodeBadID}},
+		{"public_id", "shibuya_01", "shibuya_01", []Code{CodeBadID}},
+		{"public_id", "渋谷", "渋谷", []Code{CodeBadID}},
+		{"public_id", "", "", []Code{CodeRequired}},
+
+		{"name", "渋谷店", "渋谷店", nil},
+		{"name", strings.Repeat("店", 100), strings.Repeat("店", 100), nil},
+		{"name", strings.Repeat("店", 101), strings.Repeat("店", 101), []Code{CodeTooLong}},
+		{"name", "渋谷\t店", "渋谷\t店", []Code{CodeControl}},
+		{"name", "渋谷\n店", "渋谷\n店", []Code{CodeControl}},
+		{"name", strings.Repeat("店", 100) + "\x7f", strings.Repeat("店", 100) + "\x7f", []Code{CodeTooLong, CodeControl}},
+		{"name", "", "", []Code{CodeRequired}},
+
+		{"location", "東京都渋谷区道玄坂1-2-3", "東京都渋谷区道玄坂1-2-3", nil},
+		{"location", "大阪府\n梅田", "大阪府\n梅田", nil},
+		{"location", strings.Repeat("町", 200), strings.Repeat("町", 200), nil},
+		{"location", strings.Repeat("町", 201), strings.Repeat("町", 201), []Code{CodeTooLong}},
+		{"location", "", "", []Code{CodeRequired}},
+
+		{"industry", "restaurant", "restaurant", nil},
+		{"industry", "hair_salon", "hair_salon", nil},
+		{"industry", "other", "other", nil},
+		{"industry", "Restaurant", "restaurant", nil},
+		{"industry", "ｃｌｉｎｉｃ", "clinic", nil},
+		{"industry", "cafe", "cafe", []Code{CodeNotAllowed}},
+		{"industry", "hair salon", "hair salon", []Code{CodeNotAllowed}},
+		{"industry", "", "", []Code{CodeRequired}},
+
+		{"phone", "", "", nil},
+		{"phone", "03-1234-5678", "03-1234-5678", nil},
+		{"phone", "0312345678", "0312345678", nil},
+		{"phone", "090-1234-5678", "090-1234-5678", nil},
+		{"phone", "09012345678", "09012345678", nil},
+		{"phone", "０３－１２３４－５６７８", "03-1234-5678", nil},
+		{"phone", "03ー1234ー5678", "03-1234-5678", nil},
+		{"phone", "03−1234−5678", "03-1234-5678", nil},
+		{"phone", "03‐1234‐5678", "03-1234-5678", nil},
+		{"phone", "03–1234—5678", "03-1234-5678", nil},
+		{"phone", "03ｰ1234ｰ5678", "03-1234-5678", nil},
+		{"phone", "03-12", "03-12", []Code{CodeBadPhone}},
+		{"phone", "031234567", "031234567", []Code{CodeBadPhone}},
+		{"phone", "090123456789", "090123456789", []Code{CodeBadPhone}},
+		{"phone", "03-1234-567a", "03-1234-567a", []Code{CodeBadPhone}},
+		{"phone", "03 1234 5678", "03 1234 5678", []Code{CodeBadPhone}},
+		{"phone", "-0312345678", "-0312345678", []Code{CodeBadPhone}},
+		{"phone", "03--12345678", "03--12345678", []Code{CodeBadPhone}},
+		{"phone", "+81-3-1234-5678", "+81-3-1234-5678", []Code{CodeBadPhone}},
+	}
+	for _, tt := range tests {
+		got, problems := column(t, tt.column).check(tt.in)
+		var codes []Code
+		for _, p := range problems {
+			codes = append(codes, p.Code)
+		}
+		if got != tt.want || !slices.Equal(codes, tt.codes) {
+			t.Errorf("%s %q: got %q %v, want %q %v", tt.column, tt.in, got, codes, tt.want, tt.codes)
+		}
+	}
+}
+
+func TestProblemRender(t *testing.T) {
+	p := Problem{Column: "電話番号", Code: CodeBadPhone, Value: "03-12"}
+	if got, want := p.Render(LangEN), `電話番号: "03-12" is not a phone number (10 or 11 digits)`; got != want {
+		t.Errorf("en: got %q, want %q", got, want)
+	}
+	if got := p.Render(LangJA); !strings.HasPrefix(got, `電話番号: "03-12" は電話番号ではありません`) {
+		t.Errorf("ja: got %q", got)
+	}
+	if got := p.String(); got != p.Render(LangEN) {
+		t.Errorf("String() = %q, want the English rendering", got)
+	}
+}
+
+// Every code has its own sentence in each language, not the fallback of the bare code.
+func TestProblemRenderEveryCode(t *testing.T) {
+	codes := []Code{CodeRequired, CodeTooLong, CodeControl, CodeBadID, CodeNotAllowed, CodeBadPhone,
+		CodeCellCount, CodeCellTooLarge, CodeNUL, CodeNotUTF8, CodeNotSJIS, CodeStrayQuote}
+	seen := map[string]Code{}
+	for _, code := range codes {
+		p := Problem{Column: "col", Code: code, Value: "v@lue", Limit: 2048, Count: 3, Allowed: []string{"a", "b"}}
+		for _, lang := range []string{LangEN, LangJA} {
+			got := p.Render(lang)
+			if !strings.HasPrefix(got, "col: ") || got == "col: "+string(code) || strings.Contains(got, "%!") {
+				t.Errorf("%s in %s: %q", code, lang, got)
+			}
+			if other, dup := seen[got]; dup {
+				t.Errorf("%s and %s render alike: %q", code, other, got)
+			}
+			seen[got] = code
+		}
+	}
+	long := Problem{Code: CodeTooLong, Value: strings.Repeat("あ", 150), Count: 150, Limit: 100}
+	if got := long.Render(LangEN); strings.Count(got, "あ") != 40 || !strings.Contains(got, "…") {
+		t.Errorf("a long value is not shortened: %q", got)
+	}
+	if got := (Problem{Code: CodeControl, Value: "a\tb"}).Render(LangEN); !strings.Contains(got, `"a\tb"`) {
+		t.Errorf("a control character is not made visible: %q", got)
+	}
+}
