@@ -1,0 +1,114 @@
+package cli
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/acme/storeimport/importer"
+	"github.com/acme/storeimport/orgclient"
+	"github.com/acme/storeimport/storedb"
+)
+
+// importOptions are the import command's settings; validate is the same run with DryRun set.
+type importOptions struct {
+	Streams  Streams
+	Stop     <-chan struct{}
+	DB       string
+	DryRun   bool
+	Platform platformSettings
+	Input    fileSettings
+}
+
+func newImportCommand(streams Streams, stop <-chan struct{}) *cobra.Command {
+	opts := &importOptions{Streams: streams, Stop: stop}
+	cmd := &cobra.Command{
+		Use:   "import --org ID --endpoint URL [flags] FILE",
+		Short: "Import the stores of FILE: create each shop, turn reservations on, store it locally",
+		Example: `  storeimport import --org org_1 --endpoint https://platform.example.com/graphql \
+    --token-file token.txt --errors-csv errors.csv stores.csv`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := opts.Input.check(cmd, args); err != nil {
+				return err
+			}
+			if opts.Platform.Endpoint == "" && !opts.DryRun {
+				return usageError(cmd, "--endpoint is required (or set ORG_PLATFORM_ENDPOINT); to check the file without the platform, use validate")
+			}
+			if opts.Platform.Endpoint != "" {
+				if err := opts.Platform.check(cmd); err != nil {
+					return err
+				}
+			}
+			return runImport(cmd.Context(), opts)
+		},
+	}
+	dbFlag(cmd, &opts.DB)
+	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "check everything, send no mutation, write nothing (same as validate)")
+	opts.Platform.addFlags(cmd)
+	opts.Input.addFlags(cmd)
+	return cmd
+}
+
+// runImport runs an import, or a dry run, of one file.
+func runImport(ctx context.Context, opts *importOptions) error {
+	log := opts.Input.logger(opts.Streams.Err)
+	report, err := importer.NewReporter(opts.Streams.Out, opts.Input.Format, opts.Input.Org, opts.DryRun)
+	if err != nil {
+		return err
+	}
+	job := importer.Job{
+		OrganizationID: opts.Input.Org,
+		Path:           opts.Input.File,
+		Encoding:       opts.Input.Encoding,
+		Lang:           opts.Input.Lang,
+		DryRun:         opts.DryRun,
+		Clock:          importer.SystemClock{},
+		NewKey:         rand.Text,
+		Stop:           opts.Stop,
+		Report:         report,
+		ErrorsCSVPath:  opts.Input.ErrorsCSV,
+		Log:            log,
+	}
+	var client *orgclient.Client
+	if opts.Platform.Endpoint != "" {
+		// The token is read before the file so that a missing one is refused before any work.
+		if client, err = opts.Platform.client(log); err != nil {
+			return err
+		}
+	}
+	plan, err := importer.Scan(job.Path, job.Encoding)
+	if err != nil {
+		return err
+	}
+	for _, warning := range plan.Warnings {
+		log.Warn(warning)
+	}
+	if client != nil {
+		job.Platform = client
+		// Without an endpoint a dry run is a check of the file alone: no database either.
+		db, err := openDB(ctx, opts.DB, opts.DryRun)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		job.Stores, job.Lookup = db, db
+	}
+	summary, err := importer.Run(ctx, job, plan)
+	if summary != nil && summary.StopReason != "" {
+		log.Warn("the run stopped early", "reason", summary.StopReason)
+	}
+	return outcomeOf(summary, err)
+}
+
+func openDB(ctx context.Context, path string, readOnly bool) (*storedb.DB, error) {
+	if readOnly {
+		return storedb.OpenReadOnly(ctx, path)
+	}
+	db, err := storedb.Open(ctx, path)
+	if err != nil {
+		return nil, fmt.Errorf("%w; check --db (or STOREIMPORT_DB)", err)
+	}
+	return db, nil
+}

@@ -1,0 +1,165 @@
+package cli
+
+import (
+	"fmt"
+	"log/slog"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/acme/storeimport/importer"
+	"github.com/acme/storeimport/orgclient"
+)
+
+// platformSettings say how to reach the platform. Each comes from its flag, then the environment,
+// then the default.
+type platformSettings struct {
+	Endpoint    string
+	TokenFile   string
+	Rate        float64
+	Burst       int
+	Concurrency int
+	Insecure    bool
+}
+
+func (p *platformSettings) addFlags(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.StringVar(&p.Endpoint, "endpoint", os.Getenv("ORG_PLATFORM_ENDPOINT"), "the platform's GraphQL endpoint (env ORG_PLATFORM_ENDPOINT)")
+	f.StringVar(&p.TokenFile, "token-file", "", "file holding the bearer token (or set ORG_PLATFORM_TOKEN to the token itself)")
+	f.Float64Var(&p.Rate, "rate", 5, "platform requests per second, every request counted")
+	f.IntVar(&p.Burst, "burst", 1, "token-bucket burst")
+	f.IntVar(&p.Concurrency, "concurrency", 1, "workers sharing the one rate limit (1..16)")
+	f.BoolVar(&p.Insecure, "insecure", false, "allow a plain http:// endpoint that is not loopback")
+}
+
+func (p *platformSettings) check(cmd *cobra.Command) error {
+	switch {
+	case p.Rate <= 0:
+		return usageError(cmd, "--rate must be above 0, got %v", p.Rate)
+	case p.Burst < 1:
+		return usageError(cmd, "--burst must be at least 1, got %d", p.Burst)
+	case p.Concurrency < 1 || p.Concurrency > 16:
+		return usageError(cmd, "--concurrency must be from 1 to 16, got %d", p.Concurrency)
+	}
+	if _, err := orgclient.ParseEndpoint(p.Endpoint, p.Insecure); err != nil {
+		return usageError(cmd, "%v", err)
+	}
+	return nil
+}
+
+// token reads the bearer token. Nothing here ever puts the token itself in an error or a log.
+func (p *platformSettings) token() (string, error) {
+	if p.TokenFile == "" {
+		if token := strings.TrimSpace(os.Getenv("ORG_PLATFORM_TOKEN")); token != "" {
+			return token, nil
+		}
+		return "", fmt.Errorf("no platform token: pass --token-file PATH or set ORG_PLATFORM_TOKEN")
+	}
+	raw, err := os.ReadFile(p.TokenFile)
+	if err != nil {
+		return "", fmt.Errorf("reading the token file: %w", err)
+	}
+	token := strings.TrimSpace(string(raw))
+	if token == "" {
+		return "", fmt.Errorf("the token file %s is empty", p.TokenFile)
+	}
+	return token, nil
+}
+
+func (p *platformSettings) client(log *slog.Logger) (*orgclient.Client, error) {
+	token, err := p.token()
+	if err != nil {
+		return nil, err
+	}
+	return orgclient.New(orgclient.Config{
+		Endpoint: p.Endpoint,
+		Token:    token,
+		Insecure: p.Insecure,
+		Rate:     p.Rate,
+		Burst:    p.Burst,
+		Logger:   log,
+	})
+}
+
+// fileSettings say how to read the merchant's file and how to write the report.
+type fileSettings struct {
+	Org       string
+	Encoding  string
+	Lang      string
+	Format    string
+	ErrorsCSV string
+	LogFormat string
+	Verbose   bool
+	File      string
+}
+
+var (
+	encodings  = []string{"auto", "utf8", "sjis"}
+	languages  = []string{"en", "ja"}
+	logFormats = []string{"text", "json"}
+)
+
+func (s *fileSettings) addFlags(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.StringVar(&s.Org, "org", "", "platform organization id the stores belong to (required)")
+	f.StringVar(&s.Encoding, "encoding", "auto", "input encoding: "+strings.Join(encodings, ", "))
+	f.StringVar(&s.Lang, "lang", "en", "language of the report's messages: "+strings.Join(languages, ", "))
+	f.StringVar(&s.Format, "format", "table", "report format on stdout: "+strings.Join(importer.Formats, ", "))
+	f.StringVar(&s.ErrorsCSV, "errors-csv", "", "write the invalid and failed rows, with an error column, to this CSV")
+	f.StringVar(&s.LogFormat, "log-format", "text", "logs on stderr: "+strings.Join(logFormats, ", "))
+	f.BoolVar(&s.Verbose, "verbose", false, "log a line per platform request")
+}
+
+// check rejects bad flags and a missing or unreadable file before any network or database I/O.
+func (s *fileSettings) check(cmd *cobra.Command, args []string) error {
+	if len(args) != 1 {
+		return usageError(cmd, "give exactly one CSV file, got %d arguments", len(args))
+	}
+	s.File = args[0]
+	for _, choice := range []struct {
+		flag, value string
+		allowed     []string
+	}{
+		{"--encoding", s.Encoding, encodings},
+		{"--lang", s.Lang, languages},
+		{"--format", s.Format, importer.Formats},
+		{"--log-format", s.LogFormat, logFormats},
+	} {
+		if !slices.Contains(choice.allowed, choice.value) {
+			return usageError(cmd, "%s must be one of %s, got %q", choice.flag, strings.Join(choice.allowed, ", "), choice.value)
+		}
+	}
+	if s.Org == "" {
+		return usageError(cmd, "--org is required: the platform organization id the stores belong to")
+	}
+	info, err := os.Stat(s.File)
+	if err != nil {
+		return usageError(cmd, "cannot read the CSV file: %v", err)
+	}
+	if info.IsDir() {
+		return usageError(cmd, "%s is a directory; give the CSV file", s.File)
+	}
+	return nil
+}
+
+func (s *fileSettings) logger(w interface{ Write([]byte) (int, error) }) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: slog.LevelInfo}
+	if s.Verbose {
+		opts.Level = slog.LevelDebug
+	}
+	if s.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// dbPath is --db, then STOREIMPORT_DB, then storeimport.db.
+func dbFlag(cmd *cobra.Command, path *string) {
+	def := os.Getenv("STOREIMPORT_DB")
+	if def == "" {
+		def = "storeimport.db"
+	}
+	cmd.Flags().StringVar(path, "db", def, "SQLite database file (env STOREIMPORT_DB); created and migrated on first write")
+}

@@ -1,0 +1,30 @@
+package cli
+
+import "github.com/spf13/cobra"
+
+// newValidateCommand is the dry run: the import's checks with no mutation and no database write.
+// Without --endpoint it reads only the file.
+func newValidateCommand(streams Streams) *cobra.Command {
+	opts := &importOptions{Streams: streams, DryRun: true}
+	cmd := &cobra.Command{
+		Use:   "validate --org ID [--endpoint URL] [flags] FILE",
+		Short: "Dry run: report what import would do with FILE, sending no mutation and writing nothing",
+		Example: `  storeimport validate --org org_1 stores.csv
+  storeimport validate --org org_1 --endpoint https://platform.example.com/graphql --token-file token.txt stores.csv`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := opts.Input.check(cmd, args); err != nil {
+				return err
+			}
+			if opts.Platform.Endpoint != "" {
+				if err := opts.Platform.check(cmd); err != nil {
+					return err
+				}
+			}
+			return runImport(cmd.Context(), opts)
+		},
+	}
+	dbFlag(cmd, &opts.DB)
+	opts.Platform.addFlags(cmd)
+	opts.Input.addFlags(cmd)
+	return cmd
+}

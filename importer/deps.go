@@ -1,0 +1,51 @@
+package importer
+
+import (
+	"context"
+	"time"
+
+	"github.com/acme/storeimport/orgclient"
+)
+
+// Platform is the organization platform as the importer uses it; *orgclient.Client is the real one.
+type Platform interface {
+	Organization(ctx context.Context, id string) (*orgclient.Organization, error)
+	Shops(ctx context.Context, organizationID string) ([]orgclient.Shop, error)
+	CreateShop(ctx context.Context, key, organizationID, name, location string) (*orgclient.Shop, error)
+	AssignReservation(ctx context.Context, key, organizationID, shopID string) (*orgclient.Shop, error)
+	DeleteShop(ctx context.Context, key, shopID string) error
+}
+
+// StoreLookup answers whether a store is already in the local database; a dry run needs only this.
+type StoreLookup interface {
+	// LookupStore returns the store with that public_id, or nil when there is none.
+	LookupStore(ctx context.Context, publicID string) (*LocalStore, error)
+}
+
+// Stores is the local database as an import writes it; *storedb.DB is the real one.
+type Stores interface {
+	StoreLookup
+	// SaveOrganization records the organization and caches what the platform said about it.
+	SaveOrganization(ctx context.Context, org *orgclient.Organization, now time.Time) error
+	// InsertStore adds the store, linked to its platform shop, with the shop's cache, in one
+	// transaction: either both are there or neither.
+	InsertStore(ctx context.Context, organizationID string, store Store, shop *orgclient.Shop, now time.Time) error
+}
+
+// LocalStore is what the local database knows of an imported store.
+type LocalStore struct {
+	PublicID       string
+	OrganizationID string // the platform's organization id
+	PlatformShopID string
+}
+
+// Clock gives the time stamps written locally; tests pass a fixed one.
+type Clock interface {
+	Now() time.Time
+}
+
+// SystemClock is the wall clock.
+type SystemClock struct{}
+
+// Now returns the current time in UTC.
+func (SystemClock) Now() time.Time { return time.Now().UTC() }

@@ -1,0 +1,57 @@
+package importer
+
+import "fmt"
+
+// message is a sentence of the report in each language the report speaks (--lang). Each takes
+// the same fmt arguments in both languages.
+type message struct{ en, ja string }
+
+var (
+	msgDuplicate = message{
+		"public_id %q appears more than once in the file (lines %s); keep one row per store",
+		"店舗ID %q がファイル内で重複しています（%s 行目）。1店舗につき1行にしてください",
+	}
+	msgOtherOrganization = message{
+		"public_id %q is already used by a store of organization %s; choose another public_id",
+		"店舗ID %q はすでに組織 %s の店舗で使われています。別の店舗IDにしてください",
+	}
+	msgOverShopLimit = message{
+		"organization %s allows %d shops and would already have %d with the rows above; this row would exceed the limit",
+		"組織 %s の店舗数上限は %d で、この行より前の行を含めるとすでに %d 店舗になります。この行は上限を超えます",
+	}
+	msgCreateRefused = message{
+		"the platform refused to create the shop: %s",
+		"プラットフォームが店舗の作成を拒否しました: %s",
+	}
+	msgCreateUnknown = message{
+		"the platform did not confirm createShop (%s), so a shop may exist without a local store; run `storeimport reconcile` before importing this row again",
+		"プラットフォームから createShop の結果が返りませんでした（%s）。店舗だけが作成されている可能性があります。再取り込みの前に `storeimport reconcile` を実行してください",
+	}
+	msgCompensated = message{
+		"%s; the shop %s was deleted again, so nothing is left behind: fix the cause and import the row again",
+		"%s。店舗 %s は削除したため、何も残っていません。原因を直して再度取り込んでください",
+	}
+	msgCompensationFailed = message{
+		"%s, and deleting the shop %s again failed too (%s): the shop exists on the platform with no local store; run `storeimport reconcile`",
+		"%s。店舗 %s の削除にも失敗しました（%s）。店舗がプラットフォームにだけ残っています。`storeimport reconcile` を実行してください",
+	}
+	msgAssignFailed = message{
+		"turning on the reservation service failed: %s",
+		"予約サービスの有効化に失敗しました: %s",
+	}
+	msgInsertFailed = message{
+		"saving the store in the local database failed: %s",
+		"ローカルデータベースへの保存に失敗しました: %s",
+	}
+	msgNotAttempted = message{
+		"not attempted: %s",
+		"未実行: %s",
+	}
+)
+
+func (m message) in(lang string, args ...any) string {
+	if lang == "ja" {
+		return fmt.Sprintf(m.ja, args...)
+	}
+	return fmt.Sprintf(m.en, args...)
+}

@@ -1,0 +1,433 @@
+package importer_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/acme/storeimport/importer"
+	"github.com/acme/storeimport/orgclient"
+	"github.com/acme/storeimport/orgsim"
+	"github.com/acme/storeimport/storedb"
+)
+
+const (
+	testOrg   = "org_1"
+	testToken = "test-token"
+	header    = "public_id,name,location,industry,phone\n"
+)
+
+// harness is a real platform (the simulator over HTTP), a real client and a real SQLite file.
+type harness struct {
+	t      *testing.T
+	sim    *orgsim.Server
+	client *orgclient.Client
+	db     *storedb.DB
+	dbPath string
+	dir    string
+}
+
+func newHarness(t *testing.T, cfg orgsim.Config, rate float64, burst int) *harness {
+	t.Helper()
+	if cfg.Organizations == nil {
+		cfg.Organizations = []orgsim.Org{{ID: testOrg, Name: "Acme", ShopLimit: 100}}
+	}
+	cfg.Tokens = append(cfg.Tokens, orgsim.Token{Value: testToken, Orgs: []string{testOrg}})
+	sim := orgsim.New(cfg)
+	srv := httptest.NewServer(sim.Handler())
+	t.Cleanup(srv.Close)
+	client, err := orgclient.New(orgclient.Config{
+		Endpoint: srv.URL, Token: testToken, Rate: rate, Burst: burst,
+		MaxAttempts: 3, BaseBackoff: time.Millisecond, MaxBackoff: 2 * time.Millisecond,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "storeimport.db")
+	db, err := storedb.Open(context.Background(), dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return &harness{t: t, sim: sim, client: client, db: db, dbPath: dbPath, dir: dir}
+}
+
+// collected is the report as a test reads it.
+type collected struct {
+	rows    []importer.Result
+	summary *importer.Summary
+}
+
+func (c *collected) Row(r importer.Result) error     { c.rows = append(c.rows, r); return nil }
+func (c *collected) Close(s *importer.Summary) error { c.summary = s; return nil }
+
+func (c *collected) status(publicID string) importer.Result {
+	for _, r := range c.rows {
+		if r.PublicID == publicID {
+			return r
+		}
+	}
+	return importer.Result{}
+}
+
+var keys atomic.Int64
+
+func (h *harness) job(csv string, dryRun bool) (importer.Job, *collected) {
+	h.t.Helper()
+	path := filepath.Join(h.dir, fmt.Sprintf("stores-%d.csv", keys.Add(1)))
+	if err := os.WriteFile(path, []byte(csv), 0o644); err != nil {
+		h.t.Fatal(err)
+	}
+	report := &collected{}
+	job := importer.Job{
+		OrganizationID: testOrg,
+		Path:           path,
+		Encoding:       "auto",
+		Lang:           "en",
+		DryRun:         dryRun,
+		Platform:       h.client,
+		Stores:         h.db,
+		Lookup:         h.db,
+		Clock:          importer.SystemClock{},
+		NewKey:         func() string { return fmt.Sprintf("key-%d", keys.Add(1)) },
+		Report:         report,
+		Log:            slog.New(slog.DiscardHandler),
+	}
+	return job, report
+}
+
+func (h *harness) run(csv string) *collected {
+	h.t.Helper()
+	job, report := h.job(csv, false)
+	return h.runJob(job, report)
+}
+
+func (h *harness) runJob(job importer.Job, report *collected) *collected {
+	h.t.Helper()
+	plan, err := importer.Scan(job.Path, job.Encoding)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	summary, err := importer.Run(context.Background(), job, plan)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	if summary != report.summary {
+		h.t.Fatal("the reporter was not closed with the run's summary")
+	}
+	return report
+}
+
+// mutations counts the mutation requests the simulator received, by root field.
+func (h *harness) mutations() map[string]int {
+	counts := map[string]int{}
+	for _, e := range h.sim.Log() {
+		if e.OperationType == "mutation" {
+			counts[e.Operation]++
+		}
+	}
+	return counts
+}
+
+func (h *harness) liveShops() []orgsim.Shop { return h.sim.Shops(testOrg, false) }
+
+func (h *harness) localStores() map[string]string {
+	rows, err := h.db.SQL().Query(`SELECT public_id, platform_shop_id FROM stores`)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer rows.Close()
+	stores := map[string]string{}
+	for rows.Next() {
+		var id, shop string
+		rows.Scan(&id, &shop)
+		stores[id] = shop
+	}
+	return stores
+}
+
+func row(id, name string) string {
+	return fmt.Sprintf("%s,%s,東京都渋谷区1-1,restaurant,03-1234-5678\n", id, name)
+}
+
+func TestImportCreatesShopsWithReservationAndStores(t *testing.T) {
+	h := newHarness(t, orgsim.Config{}, 1000, 10)
+	report := h.run(header + row("shibuya-01", "渋谷店") + row("shinjuku-01", "新宿店") + row("ueno-01", "上野店"))
+
+	if got := report.summary.Count(importer.StatusCreated); got != 3 {
+		t.Fatalf("summary %s, want 3 created", report.summary.Line())
+	}
+	shops := h.liveShops()
+	stores := h.localStores()
+	if len(shops) != 3 || len(stores) != 3 {
+		t.Fatalf("%d live shops and %d stores, want 3 and 3", len(shops), len(stores))
+	}
+	for _, shop := range shops {
+		if len(shop.Services) != 1 || shop.Services[0] != "RESERVATION" {
+			t.Errorf("shop %s has services %v, want RESERVATION", shop.ID, shop.Services)
+		}
+	}
+	for _, r := range report.rows {
+		if stores[r.PublicID] != r.ShopID || r.ShopID == "" {
+			t.Errorf("row %s reports shop %q, the database links %q", r.PublicID, r.ShopID, stores[r.PublicID])
+		}
+	}
+	var cached int
+	h.db.SQL().QueryRow(`SELECT count(*) FROM store_caches c JOIN stores s ON s.id = c.store_id WHERE c.platform_shop_id = s.platform_shop_id AND c.services = '["RESERVATION"]'`).Scan(&cached)
+	if cached != 3 {
+		t.Errorf("%d store caches match their shop, want 3", cached)
+	}
+}
+
+func TestCreateRefusedFailsOnlyThatRow(t *testing.T) {
+	h := newHarness(t, orgsim.Config{Faults: orgsim.Faults{Rules: []orgsim.Rule{
+		{Op: orgsim.OpCreateShop, Pattern: "閉店", Action: orgsim.CodeInvalidInput},
+	}}}, 1000, 10)
+	report := h.run(header + row("a-01", "閉店予定") + row("b-01", "営業中"))
+
+	if r := report.status("a-01"); r.Status != importer.StatusFailed || r.ShopID != "" || !strings.Contains(r.Error, "refused") {
+		t.Errorf("refused row: %+v", r)
+	}
+	if r := report.status("b-01"); r.Status != importer.StatusCreated {
+		t.Errorf("the next row must go on: %+v", r)
+	}
+	if n := h.mutations()[orgsim.OpDeleteShop]; n != 0 {
+		t.Errorf("%d deleteShop sent; nothing was made, so nothing to compensate", n)
+	}
+}
+
+func TestAssignFailureDeletesTheShop(t *testing.T) {
+	h := newHarness(t, orgsim.Config{Faults: orgsim.Faults{Rules: []orgsim.Rule{
+		{Op: orgsim.OpAssignServiceToOrganization, Pattern: "^横浜", Action: orgsim.Action503},
+	}}}, 1000, 10)
+	report := h.run(header + row("yokohama-01", "横浜店") + row("kawasaki-01", "川崎店"))
+
+	r := report.status("yokohama-01")
+	if r.Status != importer.StatusFailed || r.ShopID != "" {
+		t.Fatalf("row whose assign failed: %+v, want failed with no shop left", r)
+	}
+	if n := h.mutations()[orgsim.OpDeleteShop]; n != 1 {
+		t.Errorf("%d deleteShop sent, want 1", n)
+	}
+	for _, shop := range h.liveShops() {
+		if shop.Name == "横浜店" {
+			t.Errorf("shop %s is still live after compensation", shop.ID)
+		}
+	}
+	if _, stored := h.localStores()["yokohama-01"]; stored {
+		t.Error("the failed row was stored locally")
+	}
+	if report.status("kawasaki-01").Status != importer.StatusCreated {
+		t.Error("the row after a compensated one must still be created")
+	}
+}
+
+func TestLocalInsertFailureDeletesTheShop(t *testing.T) {
+	h := newHarness(t, orgsim.Config{}, 1000, 10)
+	_, err := h.db.SQL().Exec(`CREATE TRIGGER refuse_store BEFORE INSERT ON stores WHEN NEW.public_id = 'broken-01'
+		BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	report := h.run(header + row("broken-01", "壊れた店") + row("fine-01", "元気な店"))
+
+	r := report.status("broken-01")
+	if r.Status != importer.StatusFailed || !strings.Contains(r.Error, "disk on fire") {
+		t.Fatalf("row whose insert failed: %+v", r)
+	}
+	if n := h.mutations()[orgsim.OpDeleteShop]; n != 1 {
+		t.Errorf("%d deleteShop sent, want 1", n)
+	}
+	if live := h.liveShops(); len(live) != 1 || live[0].Name != "元気な店" {
+		t.Errorf("live shops after compensation: %+v, want only 元気な店", live)
+	}
+}
+
+func TestFailedCompensationNeedsAttentionWithTheShopID(t *testing.T) {
+	h := newHarness(t, orgsim.Config{Faults: orgsim.Faults{Rules: []orgsim.Rule{
+		{Op: orgsim.OpAssignServiceToOrganization, Pattern: "^STUCK", Action: orgsim.CodeInternal},
+		{Op: orgsim.OpDeleteShop, Pattern: "^STUCK", Action: orgsim.Action503},
+	}}}, 1000, 10)
+	report := h.run(header + row("stuck-01", "STUCK店") + row("after-01", "次の店"))
+
+	r := report.status("stuck-01")
+	if r.Status != importer.StatusNeedsAttention {
+		t.Fatalf("row whose compensation failed: %+v, want needs_attention", r)
+	}
+	live := h.liveShops()
+	if r.ShopID == "" || !hasShop(live, r.ShopID) {
+		t.Errorf("needs_attention must name the live shop left behind; reported %q, live %+v", r.ShopID, live)
+	}
+	if report.status("after-01").Status != importer.StatusCreated {
+		t.Error("the run must go on after a row that needs attention")
+	}
+}
+
+func hasShop(shops []orgsim.Shop, id string) bool {
+	for _, s := range shops {
+		if s.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+func TestRerunSendsNoMutation(t *testing.T) {
+	h := newHarness(t, orgsim.Config{}, 1000, 10)
+	csv := header + row("shibuya-01", "渋谷店") + row("shinjuku-01", "新宿店")
+	h.run(csv)
+	before := h.mutations()
+	report := h.run(csv)
+
+	if got := report.summary.Count(importer.StatusSkipped); got != 2 {
+		t.Errorf("rerun: %s, want 2 skipped", report.summary.Line())
+	}
+	after := h.mutations()
+	for op, n := range after {
+		if n != before[op] {
+			t.Errorf("the rerun sent %d more %s", n-before[op], op)
+		}
+	}
+	if r := report.status("shibuya-01"); r.ShopID == "" {
+		t.Error("a skipped row reports the shop it is linked to")
+	}
+}
+
+func TestDuplicatePublicIDsMarkBothLines(t *testing.T) {
+	h := newHarness(t, orgsim.Config{}, 1000, 10)
+	report := h.run(header + row("twin-01", "一号店") + row("solo-01", "単独店") + row("twin-01", "二号店"))
+
+	for _, line := range []int{2, 4} {
+		r := report.rows[line-2]
+		if r.Line != line || r.Status != importer.StatusInvalid || !strings.Contains(r.Error, "lines 2, 4") {
+			t.Errorf("line %d: %+v, want invalid naming lines 2, 4", line, r)
+		}
+	}
+	if n := h.mutations()[orgsim.OpCreateShop]; n != 1 {
+		t.Errorf("%d createShop sent, want 1 (only the unique row)", n)
+	}
+}
+
+func TestRateLimitOnTheRequestLog(t *testing.T) {
+	const rate, burst = 10, 2
+	h := newHarness(t, orgsim.Config{}, rate, burst)
+	var csv strings.Builder
+	csv.WriteString(header)
+	for i := range 12 {
+		csv.WriteString(row(fmt.Sprintf("store-%02d", i), fmt.Sprintf("店%d", i)))
+	}
+	report := h.run(csv.String())
+	if report.summary.Count(importer.StatusCreated) != 12 {
+		t.Fatalf("summary %s", report.summary.Line())
+	}
+	log := h.sim.Log()
+	worst := 0
+	for i := range log {
+		n := 0
+		for j := i; j < len(log) && log[j].Time.Sub(log[i].Time) < time.Second; j++ {
+			n++
+		}
+		worst = max(worst, n)
+	}
+	if worst > rate+burst {
+		t.Errorf("%d requests within one second; the limit is %d + burst %d", worst, rate, burst)
+	}
+	if len(log) < 25 {
+		t.Errorf("only %d requests logged for 12 rows; the measurement proves nothing", len(log))
+	}
+}
+
+func TestRefusedTokenMidRunStopsTheRun(t *testing.T) {
+	h := newHarness(t, orgsim.Config{Faults: orgsim.Faults{Rules: []orgsim.Rule{
+		{Op: orgsim.OpCreateShop, Pattern: "^DENY", Action: orgsim.CodePermissionDenied},
+	}}}, 1000, 10)
+	report := h.run(header + row("ok-01", "一") + row("deny-01", "DENY") + row("later-01", "三") + row("bad id", "x"))
+
+	want := map[string]importer.Status{
+		"ok-01": importer.StatusCreated, "deny-01": importer.StatusFailed,
+		"later-01": importer.StatusNotAttempted, "bad id": importer.StatusInvalid,
+	}
+	for id, status := range want {
+		if got := report.status(id).Status; got != status {
+			t.Errorf("%s: %s, want %s", id, got, status)
+		}
+	}
+	if report.summary.StopReason == "" {
+		t.Error("the summary must say why the run stopped")
+	}
+}
+
+func TestUnansweringPlatformStopsAfterSeveralRows(t *testing.T) {
+	h := newHarness(t, orgsim.Config{Faults: orgsim.Faults{Rules: []orgsim.Rule{
+		{Op: orgsim.OpCreateShop, Pattern: ".", Action: orgsim.Action503},
+	}}}, 1000, 10)
+	var csv strings.Builder
+	csv.WriteString(header)
+	for i := range 6 {
+		csv.WriteString(row(fmt.Sprintf("store-%02d", i), "店"))
+	}
+	report := h.run(csv.String())
+	if got := report.summary.Count(importer.StatusNotAttempted); got != 3 {
+		t.Errorf("%s: want 3 not_attempted after 3 unanswered rows", report.summary.Line())
+	}
+	// 503 before processing is still "proves nothing" under the contract: a shop may exist.
+	if got := report.summary.Count(importer.StatusNeedsAttention); got != 3 {
+		t.Errorf("%s: want the 3 unanswered creates as needs_attention", report.summary.Line())
+	}
+}
+
+func TestStopLeavesTheRestNotAttempted(t *testing.T) {
+	h := newHarness(t, orgsim.Config{}, 1000, 10)
+	job, report := h.job(header+row("a-01", "一")+row("b-01", "二"), false)
+	stop := make(chan struct{})
+	close(stop)
+	job.Stop = stop
+	h.runJob(job, report)
+	if got := report.summary.Count(importer.StatusNotAttempted); got != 2 {
+		t.Errorf("%s, want 2 not_attempted", report.summary.Line())
+	}
+	if len(h.sim.Log()) != 1 {
+		t.Errorf("%d requests after a stop before the first row; want only the organization check", len(h.sim.Log()))
+	}
+}
+
+func TestDryRunWritesNothingAndSendsNoMutation(t *testing.T) {
+	h := newHarness(t, orgsim.Config{Organizations: []orgsim.Org{{ID: testOrg, Name: "Acme", ShopLimit: 2}}}, 1000, 10)
+	h.run(header + row("old-01", "既存店"))
+	h.db.Close()
+	before, err := os.ReadFile(h.dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ro, err := storedb.OpenReadOnly(context.Background(), h.dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	job, report := h.job(header+row("old-01", "既存店")+row("new-01", "新店")+row("over-01", "上限超え"), true)
+	job.Stores, job.Lookup = nil, ro
+	mutationsBefore := h.mutations()
+	h.runJob(job, report)
+
+	want := map[string]importer.Status{"old-01": importer.StatusWouldSkip, "new-01": importer.StatusWouldCreate, "over-01": importer.StatusInvalid}
+	for id, status := range want {
+		if got := report.status(id).Status; got != status {
+			t.Errorf("%s: %s, want %s", id, got, status)
+		}
+	}
+	if fmt.Sprint(h.mutations()) != fmt.Sprint(mutationsBefore) {
+		t.Errorf("the dry run sent mutations: %v then %v", mutationsBefore, h.mutations())
+	}
+	after, _ := os.ReadFile(h.dbPath)
+	if string(before) != string(after) {
+		t.Error("the dry run changed the database file")
+	}
+}

@@ -1,0 +1,208 @@
+package importer
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Result is one row of the report.
+type Result struct {
+	Line     int // the file line where the record starts; the header is line 1
+	PublicID string
+	Status   Status
+	ShopID   string // empty when no platform shop is linked to the row
+	Error    string // empty when the row was created or skipped
+	Row      *Row   // the record as read, for the errors CSV
+}
+
+// Summary is the run as a whole.
+type Summary struct {
+	OrganizationID string
+	DryRun         bool
+	Counts         map[Status]int
+	Rows           int
+	StopReason     string // why the run stopped early; empty when every row was tried
+}
+
+// Count is how many rows ended with status.
+func (s *Summary) Count(status Status) int { return s.Counts[status] }
+
+// Line is the one-line summary people quote: "29 rows: 25 created, 3 invalid, 1 failed".
+func (s *Summary) Line() string {
+	var parts []string
+	for _, status := range Statuses {
+		if n := s.Counts[status]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, status))
+		}
+	}
+	if len(parts) == 0 {
+		parts = append(parts, "nothing to do")
+	}
+	return fmt.Sprintf("%d rows: %s", s.Rows, strings.Join(parts, ", "))
+}
+
+// Reporter writes the per-row report as rows finish, so a long run's report never has to be held
+// in memory, then closes it with the summary.
+type Reporter interface {
+	Row(Result) error
+	Close(*Summary) error
+}
+
+// Formats are the report formats --format accepts.
+var Formats = []string{"table", "json", "csv"}
+
+// NewReporter returns a reporter writing format to w.
+func NewReporter(w io.Writer, format, organizationID string, dryRun bool) (Reporter, error) {
+	switch format {
+	case "table":
+		return &tableReport{w: w}, nil
+	case "json":
+		return &jsonReport{w: w, organizationID: organizationID, dryRun: dryRun}, nil
+	case "csv":
+		return newCSVReport(w), nil
+	}
+	return nil, fmt.Errorf("unknown report format %q: use one of %s", format, strings.Join(Formats, ", "))
+}
+
+// tableReport is for people: fixed columns, so it can be printed while the run goes on.
+type tableReport struct {
+	w       io.Writer
+	started bool
+	err     error
+}
+
+const tableRow = "%-6v %-24s %-16s %-14s %s\n"
+
+func (t *tableReport) Row(r Result) error {
+	if !t.started {
+		t.printf(tableRow, "LINE", "PUBLIC_ID", "STATUS", "SHOP_ID", "ERROR")
+		t.started = true
+	}
+	t.printf(tableRow, r.Line, r.PublicID, r.Status, orDash(r.ShopID), r.Error)
+	return t.err
+}
+
+func (t *tableReport) Close(s *Summary) error {
+	if s.StopReason != "" {
+		t.printf("stopped early: %s\n", s.StopReason)
+	}
+	t.printf("%s\n", s.Line())
+	return t.err
+}
+
+func (t *tableReport) printf(format string, args ...any) {
+	if t.err == nil {
+		_, t.err = fmt.Fprintf(t.w, format, args...)
+	}
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// jsonReport writes the spec's JSON document, streaming the rows array.
+type jsonReport struct {
+	w              io.Writer
+	organizationID string
+	dryRun         bool
+	rows           int
+	err            error
+}
+
+type jsonRow struct {
+	Line     int     `json:"line"`
+	PublicID string  `json:"public_id"`
+	Status   Status  `json:"status"`
+	ShopID   *string `json:"shop_id"`
+	Error    *string `json:"error"`
+}
+
+func (j *jsonReport) Row(r Result) error {
+	if j.rows == 0 {
+		j.writeHead()
+	}
+	j.rows++
+	row, err := json.Marshal(jsonRow{Line: r.Line, PublicID: r.PublicID, Status: r.Status, ShopID: nullable(r.ShopID), Error: nullable(r.Error)})
+	if err != nil {
+		return err
+	}
+	sep := ",\n  "
+	if j.rows == 1 {
+		sep = "\n  "
+	}
+	j.write(sep + string(row))
+	return j.err
+}
+
+func (j *jsonReport) writeHead() {
+	org, _ := json.Marshal(j.organizationID)
+	j.write(fmt.Sprintf(`{"organization_id": %s, "dry_run": %t, "rows": [`, org, j.dryRun))
+}
+
+func (j *jsonReport) Close(s *Summary) error {
+	if j.rows == 0 {
+		j.writeHead()
+	}
+	counts := map[Status]int{}
+	for status, n := range s.Counts {
+		if n > 0 {
+			counts[status] = n
+		}
+	}
+	summary, err := json.Marshal(counts)
+	if err != nil {
+		return err
+	}
+	tail := "\n], "
+	if j.rows == 0 {
+		tail = "], "
+	}
+	j.write(tail + `"summary": ` + string(summary))
+	if s.StopReason != "" {
+		reason, _ := json.Marshal(s.StopReason)
+		j.write(`, "stop_reason": ` + string(reason))
+	}
+	j.write("}\n")
+	return j.err
+}
+
+func (j *jsonReport) write(s string) {
+	if j.err == nil {
+		_, j.err = io.WriteString(j.w, s)
+	}
+}
+
+func nullable(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// csvReport has the spec's columns line,public_id,status,shop_id,error and no summary.
+type csvReport struct {
+	w *csv.Writer
+}
+
+func newCSVReport(w io.Writer) *csvReport {
+	c := &csvReport{w: csv.NewWriter(w)}
+	c.w.Write([]string{"line", "public_id", "status", "shop_id", "error"})
+	return c
+}
+
+func (c *csvReport) Row(r Result) error {
+	return c.w.Write([]string{
+		fmt.Sprint(r.Line), EscapeFormula(r.PublicID), string(r.Status), EscapeFormula(r.ShopID), EscapeFormula(r.Error),
+	})
+}
+
+func (c *csvReport) Close(*Summary) error {
+	c.w.Flush()
+	return c.w.Error()
+}

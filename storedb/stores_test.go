@@ -1,0 +1,147 @@
+package storedb
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/acme/storeimport/importer"
+	"github.com/acme/storeimport/orgclient"
+)
+
+var now = time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+
+func openTemp(t *testing.T) (*DB, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "stores.db")
+	db, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db, path
+}
+
+func TestOpenCreatesTheSpecTables(t *testing.T) {
+	db, _ := openTemp(t)
+	for _, table := range []string{"organizations", "stores", "organization_caches", "store_caches"} {
+		var n int
+		err := db.SQL().QueryRow(`SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?`, table).Scan(&n)
+		if err != nil || n != 1 {
+			t.Errorf("table %s: found %d (err %v)", table, n, err)
+		}
+	}
+	var mode string
+	if err := db.SQL().QueryRow(`PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "wal" {
+		t.Errorf("journal_mode = %q (err %v), want wal", mode, err)
+	}
+}
+
+func TestReopenDoesNotMigrateTwice(t *testing.T) {
+	db, path := openTemp(t)
+	db.Close()
+	again, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatalf("second open: %v", err)
+	}
+	again.Close()
+}
+
+func TestInsertStoreAndLookUp(t *testing.T) {
+	db, _ := openTemp(t)
+	ctx := context.Background()
+	org := &orgclient.Organization{ID: "org_1", Name: "Acme", ShopLimit: 10}
+	if err := db.SaveOrganization(ctx, org, now); err != nil {
+		t.Fatal(err)
+	}
+	org.ShopLimit = 20
+	if err := db.SaveOrganization(ctx, org, now); err != nil {
+		t.Fatalf("saving the organization again must refresh it: %v", err)
+	}
+	var limit int
+	db.SQL().QueryRow(`SELECT shop_limit FROM organization_caches`).Scan(&limit)
+	if limit != 20 {
+		t.Errorf("cached shop_limit = %d, want 20", limit)
+	}
+
+	store := importer.Store{PublicID: "shibuya-01", Name: "渋谷店", Location: "東京都", Industry: "restaurant"}
+	shop := &orgclient.Shop{ID: "shop_1", Name: "渋谷店", Location: "東京都", Services: []string{"RESERVATION"}, CreatedAt: "2026-11-25T09:00:00Z"}
+	if err := db.InsertStore(ctx, "org_1", store, shop, now); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.LookupStore(ctx, "shibuya-01")
+	if err != nil || got == nil {
+		t.Fatalf("LookupStore = %v, %v", got, err)
+	}
+	if got.OrganizationID != "org_1" || got.PlatformShopID != "shop_1" {
+		t.Errorf("LookupStore = %+v", got)
+	}
+	var phone any
+	var services string
+	db.SQL().QueryRow(`SELECT s.phone, c.services FROM stores s JOIN store_caches c ON c.store_id = s.id`).Scan(&phone, &services)
+	if phone != nil || services != `["RESERVATION"]` {
+		t.Errorf("phone = %v, services = %s; want NULL and the shop's services", phone, services)
+	}
+	if missing, err := db.LookupStore(ctx, "nowhere-01"); missing != nil || err != nil {
+		t.Errorf("LookupStore of an unknown id = %v, %v", missing, err)
+	}
+}
+
+func TestInsertStoreIsOneTransaction(t *testing.T) {
+	db, _ := openTemp(t)
+	ctx := context.Background()
+	if err := db.SaveOrganization(ctx, &orgclient.Organization{ID: "org_1", Name: "Acme"}, now); err != nil {
+		t.Fatal(err)
+	}
+	// The cache insert fails after the store row went in; the store row must not survive.
+	_, err := db.SQL().Exec(`CREATE TRIGGER fail_cache BEFORE INSERT ON store_caches BEGIN SELECT RAISE(ABORT, 'injected'); END`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := importer.Store{PublicID: "shibuya-01", Name: "n", Location: "l", Industry: "other"}
+	err = db.InsertStore(ctx, "org_1", store, &orgclient.Shop{ID: "shop_1"}, now)
+	if err == nil {
+		t.Fatal("InsertStore succeeded despite the failing trigger")
+	}
+	var n int
+	db.SQL().QueryRow(`SELECT count(*) FROM stores`).Scan(&n)
+	if n != 0 {
+		t.Errorf("%d stores left after a failed InsertStore, want 0", n)
+	}
+}
+
+func TestReadOnlyCreatesAndChangesNothing(t *testing.T) {
+	ctx := context.Background()
+	missing := filepath.Join(t.TempDir(), "none.db")
+	db, err := OpenReadOnly(ctx, missing)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if store, err := db.LookupStore(ctx, "x-01"); store != nil || err != nil {
+		t.Errorf("LookupStore on no database = %v, %v", store, err)
+	}
+	db.Close()
+	if _, err := os.Stat(missing); !os.IsNotExist(err) {
+		t.Errorf("a read-only open created %s", missing)
+	}
+
+	rw, path := openTemp(t)
+	rw.SaveOrganization(ctx, &orgclient.Organization{ID: "org_1", Name: "Acme"}, now)
+	rw.Close()
+	before, _ := os.ReadFile(path)
+	ro, err := OpenReadOnly(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ro.SaveOrganization(ctx, &orgclient.Organization{ID: "org_2", Name: "Other"}, now); err == nil {
+		t.Error("a write through a read-only database succeeded")
+	}
+	ro.Close()
+	after, _ := os.ReadFile(path)
+	if !bytes.Equal(before, after) {
+		t.Error("the database file changed under a read-only open")
+	}
+}
