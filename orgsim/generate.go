@@ -1,0 +1,3 @@
+package orgsim
+
+//go:generate go tool gqlgen --config gqlgen.yml
