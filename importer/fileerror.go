@@ -1,0 +1,92 @@
+package importer
+
+import (
+	"fmt"
+	"strings"
+)
+
+// FileCode says why a file cannot be imported at all.
+type FileCode string
+
+// Codes of file-level errors.
+const (
+	FileEmpty           FileCode = "empty"
+	FileUTF16           FileCode = "utf16"
+	FileNotText         FileCode = "not_text"         // a control byte in the first line
+	FileUnknownEncoding FileCode = "unknown_encoding" // neither UTF-8 nor Shift_JIS
+	FileNotUTF8         FileCode = "not_utf8"         // --encoding utf8, and it is not
+	FileNotSJIS         FileCode = "not_sjis"         // --encoding sjis, and it is not
+	FileBadHeader       FileCode = "bad_header"       // the header line is not CSV
+	FileMissingColumns  FileCode = "missing_columns"
+	FileDuplicateColumn FileCode = "duplicate_column"
+	FileUnclosedQuote   FileCode = "unclosed_quote"
+	FileRecordTooLong   FileCode = "record_too_long"
+	FileRead            FileCode = "read" // the file could not be read; Err says why
+)
+
+// FileError is a problem that keeps the whole file from being imported.
+type FileError struct {
+	Code   FileCode
+	Line   int      // the line at fault, 1-based; 0 when not one line
+	Column int      // the header cell at fault, 1-based; 0 when not one cell
+	Offset int64    // encoding errors: the offset of the first bad byte in the file
+	Names  []string // FileMissingColumns: the columns missing; FileDuplicateColumn: the two headers
+	Err    error    // the cause, when there is one
+}
+
+func (e *FileError) Error() string { return e.Render(LangEN) }
+
+func (e *FileError) Unwrap() error { return e.Err }
+
+// Render says what is wrong, where, and what to do, in lang ("ja" or else English).
+func (e *FileError) Render(lang string) string {
+	ja := lang == LangJA
+	if e.Line == 0 {
+		return e.message(ja)
+	}
+	return pick(ja, fmt.Sprintf("line %d: ", e.Line), fmt.Sprintf("%d行目: ", e.Line)) + e.message(ja)
+}
+
+func (e *FileError) message(ja bool) string {
+	const saveAs = `save it from Excel as "CSV UTF-8 (Comma delimited)"`
+	const saveAsJA = `Excelで「CSV UTF-8 (コンマ区切り)」として保存し直してください`
+	switch e.Code {
+	case FileEmpty:
+		return pick(ja, "the file is empty; it needs a header line such as "+ExpectedHeader(),
+			"ファイルが空です。1行目に見出し（例: "+ExpectedHeader()+"）が必要です")
+	case FileUTF16:
+		return pick(ja, "the file is UTF-16, which is not supported; "+saveAs,
+			"UTF-16のファイルには対応していません。"+saveAsJA)
+	case FileNotText:
+		return pick(ja, fmt.Sprintf("the byte at offset %d is not text (binary data, or UTF-16): is this a CSV file? If it is, %s", e.Offset, saveAs),
+			fmt.Sprintf("%dバイト目がテキストではありません（バイナリまたはUTF-16）。CSVファイルであれば、%s", e.Offset, saveAsJA))
+	case FileUnknownEncoding:
+		return pick(ja, fmt.Sprintf("the file is neither UTF-8 nor Shift_JIS (first bad byte at offset %d); %s", e.Offset, saveAs),
+			fmt.Sprintf("UTF-8でもShift_JISでもありません（%dバイト目）。%s", e.Offset, saveAsJA))
+	case FileNotUTF8:
+		return pick(ja, fmt.Sprintf("the file is not UTF-8 (first bad byte at offset %d); if it is Shift_JIS, use --encoding sjis or auto", e.Offset),
+			fmt.Sprintf("UTF-8ではありません（%dバイト目）。Shift_JISなら --encoding sjis か auto を指定してください", e.Offset))
+	case FileNotSJIS:
+		return pick(ja, fmt.Sprintf("the file is not Shift_JIS (first bad byte at offset %d); if it is UTF-8, use --encoding utf8 or auto", e.Offset),
+			fmt.Sprintf("Shift_JISではありません（%dバイト目）。UTF-8なら --encoding utf8 か auto を指定してください", e.Offset))
+	case FileBadHeader:
+		return pick(ja, "the header line has a double quote out of place; it should read like "+ExpectedHeader(),
+			"見出し行のダブルクォートの位置が正しくありません。見出しは "+ExpectedHeader()+" のようにしてください")
+	case FileMissingColumns:
+		list := strings.Join(e.Names, ", ")
+		return pick(ja, fmt.Sprintf("the header lacks the required column(s) %s; the first line must be a header such as %s (Japanese labels work too)", list, ExpectedHeader()),
+			fmt.Sprintf("見出しに必須の列 %s がありません。1行目は %s のような見出しにしてください（日本語の見出しも使えます）", list, ExpectedHeader()))
+	case FileDuplicateColumn:
+		return pick(ja, fmt.Sprintf("the header has the same column twice (%q and %q); keep one", e.Names[0], e.Names[1]),
+			fmt.Sprintf("見出しに同じ列が2つあります（%q と %q）。1つにしてください", e.Names[0], e.Names[1]))
+	case FileUnclosedQuote:
+		return pick(ja, `a quoted cell starts on this line and is never closed properly; add the closing double quote ("), and double each quote inside a quoted cell ("")`,
+			`この行で始まるダブルクォートのセルが正しく閉じられていません。閉じるダブルクォート（"）を補い、セル内のダブルクォートは2つ重ねてください（""）`)
+	case FileRecordTooLong:
+		return pick(ja, fmt.Sprintf("the record starting on this line is over %d MiB, far more than a store takes; is this the right file?", maxRecordBytes>>20),
+			fmt.Sprintf("この行から始まるレコードが%d MiBを超えています。正しいファイルか確認してください", maxRecordBytes>>20))
+	case FileRead:
+		return pick(ja, fmt.Sprintf("reading the file failed: %v", e.Err), fmt.Sprintf("ファイルを読めませんでした: %v", e.Err))
+	}
+	return string(e.Code)
+}
