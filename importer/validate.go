@@ -76,7 +76,7 @@ func (p Problem) message(ja bool) string {
 			fmt.Sprintf("%s に制御文字（タブや改行など）が含まれています。削除してください", v))
 	case CodeBadID:
 		return pick(ja, fmt.Sprintf("%s is not a valid ID: use 3 to 63 lowercase letters (a-z), digits or hyphens, starting with a letter or digit", v),
-			fmt.Sprintf("%s はIDとして使えません。半角英小文字・数字・ハイフンの3〜63文字で、先頭は英小文字か数字にしてください", v))
+			fmt.Sprintf("%s はIDとして使えません。半角英小文字・数字・ハイフンの3～63文字で、先頭は英小文字か数字にしてください", v))
 	case CodeNotAllowed:
 		list := strings.Join(p.Allowed, ", ")
 		return pick(ja, fmt.Sprintf("%s is not allowed; use one of %s", v, list),

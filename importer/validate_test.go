@@ -1,9 +1,12 @@
 package importer
 
 import (
+	"io"
 	"slices"
 	"strings"
 	"testing"
+
+	"golang.org/x/text/encoding/japanese"
 )
 
 func column(t *testing.T, name string) Column {
@@ -124,5 +127,29 @@ func TestProblemRenderEveryCode(t *testing.T) {
 	}
 	if got := (Problem{Code: CodeControl, Value: "a\tb"}).Render(LangEN); !strings.Contains(got, `"a\tb"`) {
 		t.Errorf("a control character is not made visible: %q", got)
+	}
+}
+
+// The errors CSV of a Shift_JIS file is Shift_JIS too: a Japanese message must not lose a
+// character to '?' on the way (U+301C WAVE DASH, for one, has no CP932 code; U+FF5E has).
+func TestJapaneseMessagesFitShiftJIS(t *testing.T) {
+	enc := japanese.ShiftJIS.NewEncoder()
+	codes := []Code{CodeRequired, CodeTooLong, CodeControl, CodeBadID, CodeNotAllowed, CodeBadPhone,
+		CodeCellCount, CodeCellTooLarge, CodeNUL, CodeNotUTF8, CodeNotSJIS, CodeStrayQuote}
+	for _, code := range codes {
+		msg := Problem{Column: "店舗ID", Code: code, Value: "x", Limit: 2048, Count: 3, Allowed: []string{"a"}}.Render(LangJA)
+		if _, err := enc.String(msg); err != nil {
+			t.Errorf("%s: %q is not Shift_JIS: %v", code, msg, err)
+		}
+	}
+	fileCodes := []FileCode{FileEmpty, FileUTF16, FileNotText, FileUnknownEncoding, FileNotUTF8, FileNotSJIS,
+		FileBadHeader, FileMissingColumns, FileDuplicateColumn, FileUnclosedQuote, FileRecordTooLong, FileRead}
+	for _, code := range fileCodes {
+		fe := &FileError{Code: code, Line: 3, Offset: 7, Names: []string{"a", "b"}, Err: io.ErrUnexpectedEOF}
+		if msg := fe.Render(LangJA); msg == string(code) {
+			t.Errorf("%s has no message", code)
+		} else if _, err := enc.String(msg); err != nil {
+			t.Errorf("%s: %q is not Shift_JIS: %v", code, msg, err)
+		}
 	}
 }
