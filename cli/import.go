@@ -93,7 +93,15 @@ func runImport(ctx context.Context, opts *importOptions) error {
 			return err
 		}
 		defer db.Close()
-		job.Stores, job.Lookup = db, db
+		job.Stores, job.Journal, job.Lookup = db, db, db
+		if !opts.DryRun {
+			lock, err := db.Lock(ctx, opts.Input.Org, "storeimport import "+opts.Input.File)
+			if err != nil {
+				return err
+			}
+			defer lock.Release()
+			job.Stop = either(opts.Stop, lock.Lost())
+		}
 	}
 	summary, err := importer.Run(ctx, job, plan)
 	if summary != nil && summary.StopReason != "" {
@@ -111,4 +119,17 @@ func openDB(ctx context.Context, path string, readOnly bool) (*storedb.DB, error
 		return nil, fmt.Errorf("%w; check --db (or STOREIMPORT_DB)", err)
 	}
 	return db, nil
+}
+
+// either is closed as soon as a or b is: a run stops on an interrupt or on losing its lock.
+func either(a, b <-chan struct{}) <-chan struct{} {
+	both := make(chan struct{})
+	go func() {
+		select {
+		case <-a:
+		case <-b:
+		}
+		close(both)
+	}()
+	return both
 }

@@ -10,6 +10,7 @@ import (
 // Platform is the organization platform as the importer uses it; *orgclient.Client is the real one.
 type Platform interface {
 	Organization(ctx context.Context, id string) (*orgclient.Organization, error)
+	Shop(ctx context.Context, id string) (*orgclient.Shop, error)
 	Shops(ctx context.Context, organizationID string) ([]orgclient.Shop, error)
 	CreateShop(ctx context.Context, key, organizationID, name, location string) (*orgclient.Shop, error)
 	AssignReservation(ctx context.Context, key, organizationID, shopID string) (*orgclient.Shop, error)
@@ -27,9 +28,6 @@ type Stores interface {
 	StoreLookup
 	// SaveOrganization records the organization and caches what the platform said about it.
 	SaveOrganization(ctx context.Context, org *orgclient.Organization, now time.Time) error
-	// InsertStore adds the store, linked to its platform shop, with the shop's cache, in one
-	// transaction: either both are there or neither.
-	InsertStore(ctx context.Context, organizationID string, store Store, shop *orgclient.Shop, now time.Time) error
 }
 
 // LocalStore is what the local database knows of an imported store.

@@ -43,6 +43,18 @@ var (
 		"saving the store in the local database failed: %s",
 		"ローカルデータベースへの保存に失敗しました: %s",
 	}
+	msgInDoubtTooLong = message{
+		"createShop has been in doubt for more than a day, so the platform no longer keeps its answer and a replay could make a second shop; run `storeimport reconcile` and check the organization's shops",
+		"createShop の結果が1日以上不明のままで、プラットフォームに応答が残っていないため再送すると店舗が二重に作成される恐れがあります。`storeimport reconcile` で組織の店舗を確認してください",
+	}
+	msgStillUnsettled = message{
+		"the platform could not say what became of shop %s (%s); the next run asks again",
+		"店舗 %s の状態をプラットフォームに確認できませんでした（%s）。次回の実行で再確認します",
+	}
+	msgShopVanished = message{
+		"shop %s was deleted on the platform before the import finished",
+		"取り込みが終わる前に店舗 %s がプラットフォーム上で削除されました",
+	}
 	msgNotAttempted = message{
 		"not attempted: %s",
 		"未実行: %s",

@@ -95,6 +95,7 @@ func (h *harness) job(csv string, dryRun bool) (importer.Job, *collected) {
 		DryRun:         dryRun,
 		Platform:       h.client,
 		Stores:         h.db,
+		Journal:        h.db,
 		Lookup:         h.db,
 		Clock:          importer.SystemClock{},
 		NewKey:         func() string { return fmt.Sprintf("key-%d", keys.Add(1)) },

@@ -25,10 +25,21 @@ type Summary struct {
 	Counts         map[Status]int
 	Rows           int
 	StopReason     string // why the run stopped early; empty when every row was tried
+	// Earlier are rows of earlier runs that this run's recovery could not settle and that are not
+	// in this file: they need attention all the same.
+	Earlier []Result
 }
 
 // Count is how many rows ended with status.
-func (s *Summary) Count(status Status) int { return s.Counts[status] }
+func (s *Summary) Count(status Status) int {
+	n := s.Counts[status]
+	for _, earlier := range s.Earlier {
+		if earlier.Status == status {
+			n++
+		}
+	}
+	return n
+}
 
 // Line is the one-line summary people quote: "29 rows: 25 created, 3 invalid, 1 failed".
 func (s *Summary) Line() string {
@@ -86,6 +97,12 @@ func (t *tableReport) Row(r Result) error {
 }
 
 func (t *tableReport) Close(s *Summary) error {
+	if len(s.Earlier) > 0 {
+		t.printf("rows of earlier runs, not in this file, that still need attention:\n")
+		for _, r := range s.Earlier {
+			t.printf(tableRow, r.Line, r.PublicID, r.Status, orDash(r.ShopID), r.Error)
+		}
+	}
 	if s.StopReason != "" {
 		t.printf("stopped early: %s\n", s.StopReason)
 	}
@@ -128,7 +145,7 @@ func (j *jsonReport) Row(r Result) error {
 		j.writeHead()
 	}
 	j.rows++
-	row, err := json.Marshal(jsonRow{Line: r.Line, PublicID: r.PublicID, Status: r.Status, ShopID: nullable(r.ShopID), Error: nullable(r.Error)})
+	row, err := json.Marshal(toJSONRow(r))
 	if err != nil {
 		return err
 	}
@@ -150,8 +167,8 @@ func (j *jsonReport) Close(s *Summary) error {
 		j.writeHead()
 	}
 	counts := map[Status]int{}
-	for status, n := range s.Counts {
-		if n > 0 {
+	for _, status := range Statuses {
+		if n := s.Count(status); n > 0 {
 			counts[status] = n
 		}
 	}
@@ -163,7 +180,19 @@ func (j *jsonReport) Close(s *Summary) error {
 	if j.rows == 0 {
 		tail = "], "
 	}
-	j.write(tail + `"summary": ` + string(summary))
+	j.write(tail)
+	if len(s.Earlier) > 0 {
+		earlier := make([]jsonRow, len(s.Earlier))
+		for i, r := range s.Earlier {
+			earlier[i] = toJSONRow(r)
+		}
+		rows, err := json.Marshal(earlier)
+		if err != nil {
+			return err
+		}
+		j.write(`"earlier_runs": ` + string(rows) + ", ")
+	}
+	j.write(`"summary": ` + string(summary))
 	if s.StopReason != "" {
 		reason, _ := json.Marshal(s.StopReason)
 		j.write(`, "stop_reason": ` + string(reason))
@@ -176,6 +205,10 @@ func (j *jsonReport) write(s string) {
 	if j.err == nil {
 		_, j.err = io.WriteString(j.w, s)
 	}
+}
+
+func toJSONRow(r Result) jsonRow {
+	return jsonRow{Line: r.Line, PublicID: r.PublicID, Status: r.Status, ShopID: nullable(r.ShopID), Error: nullable(r.Error)}
 }
 
 func nullable(s string) *string {
@@ -202,7 +235,10 @@ func (c *csvReport) Row(r Result) error {
 	})
 }
 
-func (c *csvReport) Close(*Summary) error {
+func (c *csvReport) Close(s *Summary) error {
+	for _, r := range s.Earlier {
+		c.Row(r)
+	}
 	c.w.Flush()
 	return c.w.Error()
 }

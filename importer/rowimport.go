@@ -35,7 +35,7 @@ func (r *runner) alreadyImported(ctx context.Context, run *rowRun) bool {
 	store, err := lookup.LookupStore(ctx, run.row.Store.PublicID)
 	if err != nil {
 		run.err = err.Error()
-		run.to(stateNotAttempted)
+		run.to(ctx, stateNotAttempted)
 		return true
 	}
 	if store == nil {
@@ -43,83 +43,112 @@ func (r *runner) alreadyImported(ctx context.Context, run *rowRun) bool {
 	}
 	if store.OrganizationID != r.job.OrganizationID {
 		run.err = msgOtherOrganization.in(r.job.Lang, store.PublicID, store.OrganizationID)
-		run.to(stateInvalid)
+		run.to(ctx, stateInvalid)
 		return true
 	}
-	run.shopID = store.PlatformShopID
+	run.entry.ShopID = store.PlatformShopID
 	if r.job.DryRun {
-		run.to(stateWouldSkip)
+		run.to(ctx, stateWouldSkip)
 	} else {
-		run.to(stateSkipped)
+		run.to(ctx, stateSkipped)
 	}
 	return true
 }
 
 // dryRun reports what an import would do with a valid row not yet imported, counting it against
 // the organization's shop limit when the platform was asked for it.
-func (r *runner) dryRun(run *rowRun) {
+func (r *runner) dryRun(ctx context.Context, run *rowRun) {
 	if r.shopLimit >= 0 && r.liveShops+r.wouldCreate >= r.shopLimit {
 		run.err = msgOverShopLimit.in(r.job.Lang, r.job.OrganizationID, r.shopLimit, r.liveShops+r.wouldCreate)
-		run.to(stateInvalid)
+		run.to(ctx, stateInvalid)
 		return
 	}
 	r.wouldCreate++
-	run.to(stateWouldCreate)
+	run.to(ctx, stateWouldCreate)
 }
 
-// importRow creates the shop, turns reservations on and stores it locally. When a step after
-// createShop fails, the shop is deleted again so that the platform is left as it was; only when
-// that fails too does the row need a person, and then the report carries the shop id.
-func (r *runner) importRow(ctx context.Context, run *rowRun) {
-	// An interrupt must not cut a row between two steps: the row's own calls outlive the run's ctx.
-	ctx = orgclient.WithLogAttrs(context.WithoutCancel(ctx),
+// rowContext keeps an interrupt from cutting a row between two steps (the row's calls outlive the
+// run's context) and tags the row's platform requests in the logs.
+func rowContext(ctx context.Context, run *rowRun) context.Context {
+	return orgclient.WithLogAttrs(context.WithoutCancel(ctx),
 		slog.String("public_id", run.row.Store.PublicID), slog.Int("line", run.row.Line))
-	store, org, lang := run.row.Store, r.job.OrganizationID, r.job.Lang
-	key := r.job.NewKey()
+}
 
-	run.to(stateCreating)
-	shop, err := r.job.Platform.CreateShop(ctx, key+"-create", org, store.Name, store.Location)
+// importRow journals a new attempt at the row, then creates the shop, turns reservations on and
+// stores it locally.
+func (r *runner) importRow(ctx context.Context, run *rowRun) error {
+	ctx = rowContext(ctx, run)
+	run.entry = Entry{
+		RunID:          r.runID,
+		OrganizationID: r.job.OrganizationID,
+		Line:           run.row.Line,
+		Store:          run.row.Store,
+		Key:            r.job.NewKey(),
+	}
+	if err := run.to(ctx, stateCreating); err != nil {
+		return err
+	}
+	return r.create(ctx, run)
+}
+
+// create sends (or, for an attempt an earlier run left in doubt, replays) createShop with the
+// attempt's own key, then goes on.
+func (r *runner) create(ctx context.Context, run *rowRun) error {
+	store, lang := run.entry.Store, r.job.Lang
+	shop, err := r.job.Platform.CreateShop(ctx, createKey(&run.entry), run.entry.OrganizationID, store.Name, store.Location)
 	r.notePlatform(run, err)
 	switch {
 	case err != nil && orgclient.OutcomeUnknown(err):
 		run.err = msgCreateUnknown.in(lang, err)
-		run.to(stateNeedsAttention)
-		return
+		return run.to(ctx, stateNeedsAttention)
 	case err != nil:
 		run.err = msgCreateRefused.in(lang, err)
-		run.to(stateFailed)
-		return
+		return run.to(ctx, stateFailed)
 	}
-	run.shopID = shop.ID
-	run.to(stateCreated)
+	run.entry.ShopID, run.err = shop.ID, ""
+	if err := run.to(ctx, stateCreated); err != nil {
+		return err
+	}
+	return r.assign(ctx, run)
+}
 
-	shop, err = r.job.Platform.AssignReservation(ctx, key+"-assign", org, shop.ID)
+// assign turns reservations on for the row's shop, then stores the row.
+func (r *runner) assign(ctx context.Context, run *rowRun) error {
+	shop, err := r.job.Platform.AssignReservation(ctx, assignKey(&run.entry, r.runID), run.entry.OrganizationID, run.entry.ShopID)
 	r.notePlatform(run, err)
 	if err != nil {
-		r.compensate(ctx, run, key, msgAssignFailed.in(lang, err))
-		return
+		return r.compensate(ctx, run, msgAssignFailed.in(r.job.Lang, err))
 	}
-	run.to(stateAssigned)
+	if err := run.to(ctx, stateAssigned); err != nil {
+		return err
+	}
+	return r.store(ctx, run, shop)
+}
 
-	if err := r.job.Stores.InsertStore(ctx, org, store, shop, r.job.Clock.Now()); err != nil {
-		r.compensate(ctx, run, key, msgInsertFailed.in(lang, err))
-		return
+// store inserts the store locally and marks the row done in one transaction; when that fails the
+// shop is taken back.
+func (r *runner) store(ctx context.Context, run *rowRun, shop *orgclient.Shop) error {
+	if err := run.complete(ctx, shop); err != nil {
+		return r.compensate(ctx, run, msgInsertFailed.in(r.job.Lang, err))
 	}
-	run.to(stateDone)
+	return nil
 }
 
 // compensate deletes the shop the row made. NOT_FOUND means it is already gone, which is the goal.
-func (r *runner) compensate(ctx context.Context, run *rowRun, key, cause string) {
-	run.to(stateCompensating)
-	err := r.job.Platform.DeleteShop(ctx, key+"-delete", run.shopID)
+// When the deletion fails the row needs attention, and the next run tries again.
+func (r *runner) compensate(ctx context.Context, run *rowRun, cause string) error {
+	run.err = cause
+	if err := run.to(ctx, stateCompensating); err != nil {
+		return err
+	}
+	err := r.job.Platform.DeleteShop(ctx, deleteKey(&run.entry, r.runID), run.entry.ShopID)
 	r.notePlatform(run, err)
 	if err != nil && !errors.Is(err, orgclient.ErrNotFound) {
-		run.err = msgCompensationFailed.in(r.job.Lang, cause, run.shopID, err)
-		run.to(stateNeedsAttention)
-		return
+		run.err = msgCompensationFailed.in(r.job.Lang, cause, run.entry.ShopID, err)
+		return run.to(ctx, stateNeedsAttention)
 	}
-	run.err = msgCompensated.in(r.job.Lang, cause, run.shopID)
-	run.to(stateCompensated)
+	run.err = msgCompensated.in(r.job.Lang, cause, run.entry.ShopID)
+	return run.to(ctx, stateCompensated)
 }
 
 // notePlatform stops the run at once when the token is refused (every further row would be
@@ -127,7 +156,7 @@ func (r *runner) compensate(ctx context.Context, run *rowRun, key, cause string)
 func (r *runner) notePlatform(run *rowRun, err error) {
 	switch {
 	case errors.Is(err, orgclient.ErrUnauthenticated), errors.Is(err, orgclient.ErrPermissionDenied):
-		r.summary.StopReason = "the platform refused the token (" + err.Error() + "); check the token and --org"
+		r.stop("the platform refused the token (" + err.Error() + "); check the token and --org")
 	case errors.Is(err, orgclient.ErrUnavailable), errors.Is(err, orgclient.ErrRateLimited):
 		run.unanswered = true
 	}
@@ -141,7 +170,7 @@ func (r *runner) countUnanswered(run *rowRun) {
 		return
 	}
 	r.unavailableRows++
-	if r.unavailableRows >= unavailableRowsToStop && r.summary.StopReason == "" {
-		r.summary.StopReason = fmt.Sprintf("the platform did not answer for %d rows in a row; try again later: a rerun skips what was imported", r.unavailableRows)
+	if r.unavailableRows >= unavailableRowsToStop {
+		r.stop(fmt.Sprintf("the platform did not answer for %d rows in a row; try again later: a rerun skips what was imported", r.unavailableRows))
 	}
 }

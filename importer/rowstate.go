@@ -1,6 +1,12 @@
 package importer
 
-import "fmt"
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/acme/storeimport/orgclient"
+)
 
 // Status is what the report says became of a row. The values are the spec's report statuses.
 type Status string
@@ -23,15 +29,17 @@ var Statuses = []Status{
 }
 
 // rowState is where a row stands in its pipeline. This table is the one description of the row's
-// life: every change of state goes through (*rowRun).to, which refuses any move not listed here.
+// life: every change of state goes through (*rowRun).to, which refuses any move not listed here,
+// and from creating on every state is a committed write to the journal before the next request.
 //
 //	pending ──► invalid | skipped | would_create | would_skip | not_attempted
 //	pending ──► creating ──► created ──► assigned ──► done
-//	                │           │            │
-//	                │           └────────────┴──► compensating ──► compensated
-//	                │                                   └────────► needs_attention
-//	                ├──► failed            (the platform refused: nothing was made)
-//	                └──► needs_attention   (no answer: a shop may have been made)
+//	              │  ▲          │            │
+//	              │  │          └────────────┴──► compensating ──► compensated
+//	              │  │                                  │
+//	              │  └─(replay)── needs_attention ◄─────┘   (deleteShop failed: retried next run)
+//	              ├──► failed            (the platform refused: nothing was made)
+//	              └──► needs_attention   (no answer: a shop may exist; the next run replays the key)
 type rowState string
 
 const (
@@ -57,9 +65,12 @@ var transitions = map[rowState][]rowState{
 	stateCreated:      {stateAssigned, stateCompensating},
 	stateAssigned:     {stateDone, stateCompensating},
 	stateCompensating: {stateCompensated, stateNeedsAttention},
+	// Only a later run's recovery moves a row on from here: a replayed createShop (no shop id
+	// known) or a retried deleteShop (shop id known).
+	stateNeedsAttention: {stateCreated, stateFailed, stateCompensating},
 }
 
-// finalStatus is the report status of each state a row can end in.
+// finalStatus is the report status of each state a row can end a run in.
 var finalStatus = map[rowState]Status{
 	stateInvalid:        StatusInvalid,
 	stateSkipped:        StatusSkipped,
@@ -72,6 +83,9 @@ var finalStatus = map[rowState]Status{
 	stateNeedsAttention: StatusNeedsAttention,
 }
 
+// unsettledStates are the journal states an earlier run may have left for the next to settle.
+var unsettledStates = []rowState{stateCreating, stateCreated, stateAssigned, stateCompensating, stateNeedsAttention}
+
 func (s rowState) canMoveTo(next rowState) bool {
 	for _, allowed := range transitions[s] {
 		if allowed == next {
@@ -83,24 +97,53 @@ func (s rowState) canMoveTo(next rowState) bool {
 
 // rowRun follows one row through its states and collects what the report will say of it.
 type rowRun struct {
-	row    *Row
-	state  rowState
-	shopID string // the platform shop this row made, while it may exist
-	err    string // why the row did not end as created or skipped
+	row     *Row
+	state   rowState
+	entry   Entry // the journal's record, once the row reached creating
+	err     string
+	journal Journal
+	clock   Clock
 
 	unanswered bool // some platform call of this row got no answer, even after retries
 }
 
-func newRowRun(row *Row) *rowRun {
-	return &rowRun{row: row, state: statePending}
+func newRowRun(row *Row, journal Journal, clock Clock) *rowRun {
+	return &rowRun{row: row, state: statePending, journal: journal, clock: clock}
 }
 
-// to moves the row on. A move the table does not allow is a bug in the pipeline, not bad input.
-func (r *rowRun) to(next rowState) {
+// resumeRowRun picks up an attempt an earlier run left unsettled.
+func resumeRowRun(e Entry, journal Journal, clock Clock) *rowRun {
+	row := &Row{Line: e.Line, Store: e.Store}
+	return &rowRun{row: row, state: rowState(e.State), entry: e, err: e.Error, journal: journal, clock: clock}
+}
+
+// to moves the row on and, from creating on, commits the move to the journal. A move the table
+// does not allow is a bug in the pipeline, not bad input.
+func (r *rowRun) to(ctx context.Context, next rowState) error {
 	if !r.state.canMoveTo(next) {
 		panic(fmt.Sprintf("row on line %d: no transition from %s to %s", r.row.Line, r.state, next))
 	}
 	r.state = next
+	r.entry.State, r.entry.Error = string(next), r.err
+	switch {
+	case next == stateCreating:
+		return r.journal.Begin(ctx, &r.entry, r.clock.Now())
+	case r.entry.ID != 0:
+		return r.journal.Record(ctx, &r.entry, r.clock.Now())
+	}
+	return nil
+}
+
+// complete stores the row locally and marks it done, in one transaction.
+func (r *rowRun) complete(ctx context.Context, shop *orgclient.Shop) error {
+	if !r.state.canMoveTo(stateDone) {
+		panic(fmt.Sprintf("row on line %d: no transition from %s to done", r.row.Line, r.state))
+	}
+	if err := r.journal.Complete(ctx, &r.entry, shop, r.clock.Now()); err != nil {
+		return err
+	}
+	r.state, r.entry.State = stateDone, string(stateDone)
+	return nil
 }
 
 // result is the row's line in the report; the row must have reached a final state.
@@ -110,9 +153,24 @@ func (r *rowRun) result() Result {
 		panic(fmt.Sprintf("row on line %d reported in non-final state %s", r.row.Line, r.state))
 	}
 	// A failed row's shop was deleted again; only a shop that still stands is reported.
-	shopID := r.shopID
+	shopID := r.entry.ShopID
 	if status == StatusFailed {
 		shopID = ""
 	}
 	return Result{Line: r.row.Line, PublicID: r.row.Store.PublicID, Status: status, ShopID: shopID, Error: r.err, Row: r.row}
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// leave ends the row for this run without a journal write: the journal keeps the last state it
+// recorded, which the next run settles; this run can only say that the row needs a person. It is
+// for when the journal cannot be written, or the platform cannot tell what became of the shop.
+func (r *rowRun) leave(reason string) {
+	r.err = reason
+	r.state = stateNeedsAttention
+}
+
+// journalBroken leaves a row whose journal write failed.
+func (r *rowRun) journalBroken(err error) {
+	r.leave(fmt.Sprintf("could not record the row in the local database (%v); the next run will settle it from its last recorded step", err))
 }

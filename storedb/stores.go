@@ -3,7 +3,6 @@ package storedb
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -52,39 +51,6 @@ func (d *DB) SaveOrganization(ctx context.Context, org *orgclient.Organization, 
 			id, org.Name, org.ShopLimit, ts)
 		return err
 	})
-}
-
-// InsertStore adds the store and its shop cache in one transaction.
-func (d *DB) InsertStore(ctx context.Context, organizationID string, store importer.Store, shop *orgclient.Shop, now time.Time) error {
-	services, err := json.Marshal(shop.Services)
-	if err != nil {
-		return err
-	}
-	err = d.inTx(ctx, func(tx *sql.Tx) error {
-		ts := stamp(now)
-		var storeID int64
-		err := tx.QueryRowContext(ctx, `
-			INSERT INTO stores (organization_id, public_id, platform_shop_id, name, location, industry, phone, created_at, updated_at)
-			SELECT id, ?, ?, ?, ?, ?, ?, ?, ? FROM organizations WHERE platform_org_id = ?
-			RETURNING id`,
-			store.PublicID, shop.ID, store.Name, store.Location, store.Industry, nullIfEmpty(store.Phone), ts, ts,
-			organizationID).Scan(&storeID)
-		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("organization %s is not in the local database", organizationID)
-		}
-		if err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, `
-			INSERT INTO store_caches (store_id, platform_shop_id, name, location, services, shop_created_at, fetched_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			storeID, shop.ID, shop.Name, shop.Location, string(services), shop.CreatedAt, ts)
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("saving store %s locally: %w", store.PublicID, err)
-	}
-	return nil
 }
 
 func (d *DB) inTx(ctx context.Context, fn func(*sql.Tx) error) error {

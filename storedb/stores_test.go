@@ -50,7 +50,26 @@ func TestReopenDoesNotMigrateTwice(t *testing.T) {
 	again.Close()
 }
 
-func TestInsertStoreAndLookUp(t *testing.T) {
+// begin journals an attempt at store in state assigned, as the pipeline would before Complete.
+func begin(t *testing.T, db *DB, store importer.Store) *importer.Entry {
+	t.Helper()
+	ctx := context.Background()
+	run, err := db.StartRun(ctx, "org_1", "stores.csv", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &importer.Entry{RunID: run, OrganizationID: "org_1", Line: 2, Store: store, Key: "k-" + store.PublicID, State: "creating"}
+	if err := db.Begin(ctx, e, now); err != nil {
+		t.Fatal(err)
+	}
+	e.State, e.ShopID = "assigned", "shop_1"
+	if err := db.Record(ctx, e, now); err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func TestCompleteStoresAndLooksUp(t *testing.T) {
 	db, _ := openTemp(t)
 	ctx := context.Background()
 	org := &orgclient.Organization{ID: "org_1", Name: "Acme", ShopLimit: 10}
@@ -69,8 +88,12 @@ func TestInsertStoreAndLookUp(t *testing.T) {
 
 	store := importer.Store{PublicID: "shibuya-01", Name: "渋谷店", Location: "東京都", Industry: "restaurant"}
 	shop := &orgclient.Shop{ID: "shop_1", Name: "渋谷店", Location: "東京都", Services: []string{"RESERVATION"}, CreatedAt: "2026-11-25T09:00:00Z"}
-	if err := db.InsertStore(ctx, "org_1", store, shop, now); err != nil {
+	entry := begin(t, db, store)
+	if err := db.Complete(ctx, entry, shop, now); err != nil {
 		t.Fatal(err)
+	}
+	if open, _ := db.Unsettled(ctx, "org_1"); len(open) != 0 {
+		t.Errorf("a completed attempt is still unsettled: %+v", open)
 	}
 	got, err := db.LookupStore(ctx, "shibuya-01")
 	if err != nil || got == nil {
@@ -90,7 +113,7 @@ func TestInsertStoreAndLookUp(t *testing.T) {
 	}
 }
 
-func TestInsertStoreIsOneTransaction(t *testing.T) {
+func TestCompleteIsOneTransaction(t *testing.T) {
 	db, _ := openTemp(t)
 	ctx := context.Background()
 	if err := db.SaveOrganization(ctx, &orgclient.Organization{ID: "org_1", Name: "Acme"}, now); err != nil {
@@ -102,14 +125,19 @@ func TestInsertStoreIsOneTransaction(t *testing.T) {
 		t.Fatal(err)
 	}
 	store := importer.Store{PublicID: "shibuya-01", Name: "n", Location: "l", Industry: "other"}
-	err = db.InsertStore(ctx, "org_1", store, &orgclient.Shop{ID: "shop_1"}, now)
+	entry := begin(t, db, store)
+	err = db.Complete(ctx, entry, &orgclient.Shop{ID: "shop_1"}, now)
 	if err == nil {
-		t.Fatal("InsertStore succeeded despite the failing trigger")
+		t.Fatal("Complete succeeded despite the failing trigger")
 	}
 	var n int
 	db.SQL().QueryRow(`SELECT count(*) FROM stores`).Scan(&n)
 	if n != 0 {
-		t.Errorf("%d stores left after a failed InsertStore, want 0", n)
+		t.Errorf("%d stores left after a failed Complete, want 0", n)
+	}
+	open, err := db.Unsettled(ctx, "org_1")
+	if err != nil || len(open) != 1 || open[0].State != "assigned" || open[0].ShopID != "shop_1" {
+		t.Errorf("after a failed Complete the journal must still say assigned with the shop: %+v, %v", open, err)
 	}
 }
 
