@@ -138,8 +138,10 @@ func (r *runner) store(ctx context.Context, run *rowRun, shop *orgclient.Shop) e
 // When the deletion fails the row needs attention, and the next run tries again.
 func (r *runner) compensate(ctx context.Context, run *rowRun, cause string) error {
 	run.err = cause
-	if err := run.to(ctx, stateCompensating); err != nil {
-		return err
+	if run.state != stateCompensating { // a later run retrying a compensation is already there
+		if err := run.to(ctx, stateCompensating); err != nil {
+			return err
+		}
 	}
 	err := r.job.Platform.DeleteShop(ctx, deleteKey(&run.entry, r.runID), run.entry.ShopID)
 	r.notePlatform(run, err)

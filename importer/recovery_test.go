@@ -1,0 +1,134 @@
+package importer_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/acme/storeimport/importer"
+	"github.com/acme/storeimport/orgsim"
+)
+
+// leftBehind journals an attempt as a killed run would have left it, in state, with key.
+func (h *harness) leftBehind(publicID, name, state, key, shopID string) {
+	h.t.Helper()
+	ctx := context.Background()
+	run, err := h.db.StartRun(ctx, testOrg, "earlier.csv", time.Now())
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	e := &importer.Entry{
+		RunID: run, OrganizationID: testOrg, Line: 2, Key: key, State: "creating",
+		Store: importer.Store{PublicID: publicID, Name: name, Location: "東京都渋谷区1-1", Industry: "restaurant", Phone: "03-1234-5678"},
+	}
+	if err := h.db.Begin(ctx, e, time.Now()); err != nil {
+		h.t.Fatal(err)
+	}
+	if state != "creating" || shopID != "" {
+		e.State, e.ShopID = state, shopID
+		if err := h.db.Record(ctx, e, time.Now()); err != nil {
+			h.t.Fatal(err)
+		}
+	}
+}
+
+func (h *harness) saveOrg() {
+	h.t.Helper()
+	org, err := h.client.Organization(context.Background(), testOrg)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	if err := h.db.SaveOrganization(context.Background(), org, time.Now()); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+func TestRecoveryReplaysAnInDoubtCreate(t *testing.T) {
+	h := newHarness(t, orgsim.Config{}, 1000, 10)
+	h.saveOrg()
+	// The earlier run journaled its intent and the platform committed createShop, but the run
+	// died before it could record the answer.
+	made, err := h.client.CreateShop(context.Background(), "stem-1-create", testOrg, "渋谷店", "東京都渋谷区1-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.leftBehind("shibuya-01", "渋谷店", "creating", "stem-1", "")
+
+	report := h.run(header + row("shibuya-01", "渋谷店"))
+
+	if r := report.status("shibuya-01"); r.Status != importer.StatusSkipped || r.ShopID != made.ID {
+		t.Errorf("row: %+v, want skipped with the replayed shop %s", r, made.ID)
+	}
+	if live := h.liveShops(); len(live) != 1 || live[0].ID != made.ID || len(live[0].Services) != 1 {
+		t.Errorf("live shops %+v, want exactly the one shop, with RESERVATION", live)
+	}
+	replayed := false
+	for _, e := range h.sim.Log() {
+		replayed = replayed || (e.Operation == orgsim.OpCreateShop && e.Replayed)
+	}
+	if !replayed {
+		t.Error("recovery did not replay createShop with the journaled key")
+	}
+}
+
+func TestRecoveryFinishesAnAssignedShop(t *testing.T) {
+	h := newHarness(t, orgsim.Config{}, 1000, 10)
+	h.saveOrg()
+	ctx := context.Background()
+	shop, _ := h.client.CreateShop(ctx, "stem-2-create", testOrg, "新宿店", "東京都渋谷区1-1")
+	h.client.AssignReservation(ctx, "stem-2-assign", testOrg, shop.ID)
+	h.leftBehind("shinjuku-01", "新宿店", "assigned", "stem-2", shop.ID)
+	before := h.mutations()
+
+	report := h.run(header + row("shinjuku-01", "新宿店"))
+
+	if r := report.status("shinjuku-01"); r.Status != importer.StatusSkipped || r.ShopID != shop.ID {
+		t.Errorf("row: %+v, want skipped, linked to %s", r, shop.ID)
+	}
+	if h.localStores()["shinjuku-01"] != shop.ID {
+		t.Error("recovery did not store the assigned shop locally")
+	}
+	if after := h.mutations(); after[orgsim.OpCreateShop] != before[orgsim.OpCreateShop] || after[orgsim.OpDeleteShop] != 0 {
+		t.Errorf("recovery of an assigned shop sent mutations: %v then %v", before, after)
+	}
+}
+
+func TestRecoveryRetriesAPendingCompensation(t *testing.T) {
+	h := newHarness(t, orgsim.Config{}, 1000, 10)
+	h.saveOrg()
+	shop, _ := h.client.CreateShop(context.Background(), "stem-3-create", testOrg, "上野店", "東京都渋谷区1-1")
+	h.leftBehind("ueno-01", "上野店", "needs_attention", "stem-3", shop.ID)
+
+	report := h.run(header + row("ueno-01", "上野店"))
+
+	// The old shop is deleted, then the row is imported afresh with a new key.
+	r := report.status("ueno-01")
+	if r.Status != importer.StatusCreated || r.ShopID == shop.ID {
+		t.Errorf("row: %+v, want created with a new shop", r)
+	}
+	live := h.liveShops()
+	if len(live) != 1 || live[0].ID == shop.ID {
+		t.Errorf("live shops %+v, want only the new one", live)
+	}
+}
+
+func TestUnsettledRowNotInTheFileIsReported(t *testing.T) {
+	h := newHarness(t, orgsim.Config{Faults: orgsim.Faults{Rules: []orgsim.Rule{
+		{Op: orgsim.OpDeleteShop, Pattern: "^STUCK", Action: orgsim.Action503},
+	}}}, 1000, 10)
+	h.saveOrg()
+	shop, _ := h.client.CreateShop(context.Background(), "stem-4-create", testOrg, "STUCK", "東京都渋谷区1-1")
+	h.leftBehind("stuck-01", "STUCK", "compensating", "stem-4", shop.ID)
+
+	report := h.run(header + row("other-01", "別の店"))
+
+	if len(report.summary.Earlier) != 1 {
+		t.Fatalf("earlier rows: %+v, want the stuck one", report.summary.Earlier)
+	}
+	if e := report.summary.Earlier[0]; e.PublicID != "stuck-01" || e.Status != importer.StatusNeedsAttention || e.ShopID != shop.ID {
+		t.Errorf("earlier row: %+v", e)
+	}
+	if report.summary.Count(importer.StatusNeedsAttention) != 1 {
+		t.Error("an earlier row that needs attention must count, so the exit code says so")
+	}
+}
