@@ -42,17 +42,26 @@ func TestScripts(t *testing.T) {
 			"sim":    cmdSim,
 			"simlog": cmdSimLog,
 			"shops":  cmdShops,
+			// merchant_test.go
+			"tosjis":   cmdToSJIS,
+			"fromsjis": cmdFromSJIS,
+			"replace":  cmdReplace,
+			"dbstore":  cmdDBStore,
 		},
 	})
 }
 
-// copyTestdata puts the project's sample files in the script's work directory.
+// copyTestdata puts the project's sample files in the script's work directory: stores.csv, and
+// the merchants' files of testdata/merchant as merchant/.
 func copyTestdata(dir string) error {
 	data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "stores.csv"))
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(dir, "stores.csv"), data, 0o644)
+	if err := os.WriteFile(filepath.Join(dir, "stores.csv"), data, 0o644); err != nil {
+		return err
+	}
+	return copyMerchant(dir)
 }
 
 // cmdSim starts the simulator in this test process on 127.0.0.1 and points the script at it:
