@@ -189,6 +189,9 @@ func TestMerchantFixtures(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".") {
+			continue // .gitattributes
+		}
 		want, ok := fixtures[e.Name()]
 		if !ok {
 			t.Errorf("%s is not a fixture merchantFixtures makes: remove it or add it there", e.Name())
@@ -218,6 +221,9 @@ func copyMerchant(dir string) error {
 		return err
 	}
 	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
 		data, err := os.ReadFile(filepath.Join(merchantDir, e.Name()))
 		if err != nil {
 			return err
