@@ -31,10 +31,16 @@ func (o *runOutcome) Error() string {
 
 func (o *runOutcome) Unwrap() error { return o.err }
 
+// errNeedsPerson is reconcile's way of saying that it is done but not everything is consistent.
+var errNeedsPerson = errors.New("something needs a person: see the report")
+
 // exitCode maps what a command returned to the process's exit code.
 func exitCode(err error) int {
 	if err == nil {
 		return exitOK
+	}
+	if errors.Is(err, errNeedsPerson) {
+		return exitAttention
 	}
 	var outcome *runOutcome
 	if !errors.As(err, &outcome) {

@@ -31,7 +31,7 @@ func Main(args []string, streams Streams) int {
 	err := root.ExecuteContext(context.Background())
 	if err != nil {
 		var outcome *runOutcome
-		if !errors.As(err, &outcome) || outcome.err != nil {
+		if (!errors.As(err, &outcome) || outcome.err != nil) && !errors.Is(err, errNeedsPerson) {
 			fmt.Fprintf(streams.Err, "storeimport: %v\n", err)
 		}
 	}
@@ -58,6 +58,7 @@ the local database. Dry-run first (validate), then import; a rerun skips what is
 		newTemplateCommand(streams),
 		newValidateCommand(streams),
 		newImportCommand(streams, stop),
+		newReconcileCommand(streams),
 	)
 	return root
 }

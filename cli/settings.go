@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"slices"
@@ -144,18 +145,21 @@ func (s *fileSettings) check(cmd *cobra.Command, args []string) error {
 	return nil
 }
 
-func (s *fileSettings) logger(w interface{ Write([]byte) (int, error) }) *slog.Logger {
+func (s *fileSettings) logger(w io.Writer) *slog.Logger { return newLogger(w, s.LogFormat, s.Verbose) }
+
+// newLogger writes logs to w (stderr): info and up, and a line per platform request when verbose.
+func newLogger(w io.Writer, format string, verbose bool) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: slog.LevelInfo}
-	if s.Verbose {
+	if verbose {
 		opts.Level = slog.LevelDebug
 	}
-	if s.LogFormat == "json" {
+	if format == "json" {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
-// dbPath is --db, then STOREIMPORT_DB, then storeimport.db.
+// dbFlag is --db, then STOREIMPORT_DB, then storeimport.db.
 func dbFlag(cmd *cobra.Command, path *string) {
 	def := os.Getenv("STOREIMPORT_DB")
 	if def == "" {

@@ -1,0 +1,102 @@
+package cli
+
+import (
+	"context"
+	"crypto/rand"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/acme/storeimport/importer"
+)
+
+type reconcileOptions struct {
+	Streams   Streams
+	DB        string
+	Org       string
+	Fix       bool
+	Format    string
+	LogFormat string
+	Verbose   bool
+	Platform  platformSettings
+}
+
+var reconcileFormats = []string{"table", "json"}
+
+func newReconcileCommand(streams Streams) *cobra.Command {
+	opts := &reconcileOptions{Streams: streams}
+	cmd := &cobra.Command{
+		Use:   "reconcile --org ID --endpoint URL [--fix] [flags]",
+		Short: "Compare the platform's shops, the local stores and the import journal; --fix repairs what is provably ours",
+		Long: `reconcile lists, for one organization: shops on the platform with no local store (those the
+journal proves this tool made, and unknown ones, which are never touched), stores whose shop is
+gone, shops without the reservation service, and caches that differ from the platform.
+--fix deletes only orphan shops the journal proves are this tool's, turns a missing service back
+on, and refreshes caches. Exit 0 when consistent (after fixing), 3 when something needs a person.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			switch {
+			case opts.Org == "":
+				return usageError(cmd, "--org is required: the platform organization id to reconcile")
+			case opts.Platform.Endpoint == "":
+				return usageError(cmd, "--endpoint is required (or set ORG_PLATFORM_ENDPOINT)")
+			case !slices.Contains(reconcileFormats, opts.Format):
+				return usageError(cmd, "--format must be one of %s, got %q", strings.Join(reconcileFormats, ", "), opts.Format)
+			case !slices.Contains(logFormats, opts.LogFormat):
+				return usageError(cmd, "--log-format must be one of %s, got %q", strings.Join(logFormats, ", "), opts.LogFormat)
+			}
+			if err := opts.Platform.check(cmd); err != nil {
+				return err
+			}
+			return runReconcile(cmd.Context(), opts)
+		},
+	}
+	dbFlag(cmd, &opts.DB)
+	cmd.Flags().StringVar(&opts.Org, "org", "", "platform organization id (required)")
+	cmd.Flags().BoolVar(&opts.Fix, "fix", false, "repair what is provably this tool's, and report each action")
+	cmd.Flags().StringVar(&opts.Format, "format", "table", "report format: "+strings.Join(reconcileFormats, ", "))
+	cmd.Flags().StringVar(&opts.LogFormat, "log-format", "text", "logs on stderr: "+strings.Join(logFormats, ", "))
+	cmd.Flags().BoolVar(&opts.Verbose, "verbose", false, "log a line per platform request")
+	opts.Platform.addFlags(cmd)
+	return cmd
+}
+
+func runReconcile(ctx context.Context, opts *reconcileOptions) error {
+	log := newLogger(opts.Streams.Err, opts.LogFormat, opts.Verbose)
+	client, err := opts.Platform.client(log)
+	if err != nil {
+		return err
+	}
+	db, err := openDB(ctx, opts.DB, false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	// The lock keeps --fix from deleting a shop that a running import has just made.
+	lock, err := db.Lock(ctx, opts.Org, "storeimport reconcile")
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
+	findings, err := importer.Reconcile(ctx, importer.ReconcileJob{
+		OrganizationID: opts.Org,
+		Fix:            opts.Fix,
+		Platform:       client,
+		Stores:         db,
+		Journal:        db,
+		Clock:          importer.SystemClock{},
+		NewKey:         rand.Text,
+		Log:            log,
+	})
+	if err != nil {
+		return err
+	}
+	if err := importer.WriteFindings(opts.Streams.Out, opts.Format, opts.Org, opts.Fix, findings); err != nil {
+		return err
+	}
+	if importer.NeedsPerson(findings) {
+		return errNeedsPerson
+	}
+	return nil
+}

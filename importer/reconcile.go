@@ -1,0 +1,181 @@
+package importer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"time"
+
+	"github.com/acme/storeimport/orgclient"
+)
+
+// LinkedStore is a local store with what its cache says of its shop.
+type LinkedStore struct {
+	PublicID      string
+	ShopID        string
+	CacheName     string
+	CacheLocation string
+	CacheServices []string
+}
+
+// ReconcileStores is the local database as reconcile reads and repairs it.
+type ReconcileStores interface {
+	LinkedStores(ctx context.Context, organizationID string) ([]LinkedStore, error)
+	RefreshCache(ctx context.Context, publicID string, shop *orgclient.Shop, now time.Time) error
+}
+
+// FindingKind names one kind of disagreement between the platform, the stores and the journal.
+type FindingKind string
+
+const (
+	// OrphanShop is a live shop with no local store that the journal proves this tool made.
+	OrphanShop FindingKind = "orphan_shop"
+	// UnknownShop is a live shop with no local store that this tool did not make: never touched.
+	UnknownShop FindingKind = "unknown_shop"
+	// MissingShop is a local store whose shop is gone from the platform.
+	MissingShop FindingKind = "missing_shop"
+	// MissingService is a store's shop without the reservation service.
+	MissingService FindingKind = "missing_service"
+	// StaleCache is a store cache whose name, location or services differ from the platform's.
+	StaleCache FindingKind = "stale_cache"
+)
+
+// Finding is one disagreement, and what --fix did about it.
+type Finding struct {
+	Kind     FindingKind
+	ShopID   string
+	PublicID string
+	Detail   string
+	Action   string // what --fix did; empty when nothing was done
+	// NeedsPerson is true while the finding is unresolved and a person must look at it.
+	NeedsPerson bool
+}
+
+// ReconcileJob compares one organization's platform shops, local stores and journal.
+type ReconcileJob struct {
+	OrganizationID string
+	Fix            bool
+	Platform       Platform
+	Stores         ReconcileStores
+	Journal        Journal
+	Clock          Clock
+	NewKey         func() string
+	Log            *slog.Logger
+}
+
+// Reconcile reports every disagreement and, with Fix, repairs what is provably the importer's:
+// it deletes orphan shops the journal shows it made, turns a missing service back on, and
+// refreshes stale caches. Unknown shops and stores whose shop is gone are only reported.
+func Reconcile(ctx context.Context, job ReconcileJob) ([]Finding, error) {
+	shops, err := job.Platform.Shops(ctx, job.OrganizationID)
+	if err != nil {
+		return nil, fmt.Errorf("listing the shops of organization %s: %w", job.OrganizationID, err)
+	}
+	stores, err := job.Stores.LinkedStores(ctx, job.OrganizationID)
+	if err != nil {
+		return nil, err
+	}
+	attempts, err := job.Journal.Attempts(ctx, job.OrganizationID)
+	if err != nil {
+		return nil, err
+	}
+	live := map[string]*orgclient.Shop{}
+	for i := range shops {
+		live[shops[i].ID] = &shops[i]
+	}
+	linked := map[string]bool{}
+	var findings []Finding
+	for _, store := range stores {
+		linked[store.ShopID] = true
+		findings = append(findings, job.checkStore(ctx, store, live[store.ShopID])...)
+	}
+	ours := map[string]Entry{}
+	for _, e := range attempts {
+		ours[e.ShopID] = e
+	}
+	for _, shop := range shops {
+		if linked[shop.ID] {
+			continue
+		}
+		if e, made := ours[shop.ID]; made {
+			findings = append(findings, job.orphan(ctx, &shop, e))
+			continue
+		}
+		findings = append(findings, Finding{
+			Kind: UnknownShop, ShopID: shop.ID, Detail: fmt.Sprintf("%q: not made by this tool; left alone", shop.Name),
+			// Reservations on for a shop the reservation service does not know is worth a look.
+			NeedsPerson: shop.HasService(orgclient.Reservation),
+		})
+	}
+	return findings, nil
+}
+
+func (job ReconcileJob) checkStore(ctx context.Context, store LinkedStore, shop *orgclient.Shop) []Finding {
+	if shop == nil {
+		return []Finding{{Kind: MissingShop, ShopID: store.ShopID, PublicID: store.PublicID, NeedsPerson: true,
+			Detail: "the store's shop is gone from the platform; reservations for it cannot work"}}
+	}
+	var findings []Finding
+	if !shop.HasService(orgclient.Reservation) {
+		f := Finding{Kind: MissingService, ShopID: shop.ID, PublicID: store.PublicID, Detail: "the reservation service is off"}
+		if job.Fix {
+			updated, err := job.Platform.AssignReservation(ctx, job.NewKey()+"-assign", job.OrganizationID, shop.ID)
+			if err != nil {
+				f.Action, f.NeedsPerson = "turning reservations on failed: "+err.Error(), true
+			} else {
+				f.Action, shop = "turned reservations on", updated
+			}
+		} else {
+			f.NeedsPerson = true
+		}
+		findings = append(findings, f)
+	}
+	if store.CacheName != shop.Name || store.CacheLocation != shop.Location || !slices.Equal(store.CacheServices, shop.Services) {
+		f := Finding{Kind: StaleCache, ShopID: shop.ID, PublicID: store.PublicID,
+			Detail: fmt.Sprintf("cache says %q at %q, the platform %q at %q", store.CacheName, store.CacheLocation, shop.Name, shop.Location)}
+		if job.Fix {
+			if err := job.Stores.RefreshCache(ctx, store.PublicID, shop, job.Clock.Now()); err != nil {
+				f.Action, f.NeedsPerson = "refreshing the cache failed: "+err.Error(), true
+			} else {
+				f.Action = "refreshed the cache"
+			}
+		} else {
+			f.NeedsPerson = true
+		}
+		findings = append(findings, f)
+	}
+	return findings
+}
+
+// orphan deals with a live shop this tool made that no store is linked to: with Fix it is
+// deleted, and its journal attempt is closed as compensated so no later run tries to finish it.
+func (job ReconcileJob) orphan(ctx context.Context, shop *orgclient.Shop, e Entry) Finding {
+	f := Finding{Kind: OrphanShop, ShopID: shop.ID, PublicID: e.Store.PublicID,
+		Detail: fmt.Sprintf("%q: made by this tool (journal: %s, line %d), no local store", shop.Name, e.State, e.Line)}
+	if !job.Fix {
+		f.NeedsPerson = true
+		return f
+	}
+	run := resumeRowRun(e, job.Journal, job.Clock)
+	err := job.Platform.DeleteShop(ctx, job.NewKey()+"-delete", shop.ID)
+	if err != nil && !errors.Is(err, orgclient.ErrNotFound) {
+		f.Action, f.NeedsPerson = "deleting it failed: "+err.Error(), true
+		return f
+	}
+	f.Action = "deleted it"
+	if slices.Contains(unsettledStates, run.state) && run.state != stateCreating {
+		run.err = "deleted by reconcile: no local store was linked to it"
+		if run.state != stateCompensating {
+			if err := run.to(ctx, stateCompensating); err != nil {
+				f.Action += "; recording it in the journal failed: " + err.Error()
+				return f
+			}
+		}
+		if err := run.to(ctx, stateCompensated); err != nil {
+			f.Action += "; recording it in the journal failed: " + err.Error()
+		}
+	}
+	return f
+}

@@ -1,0 +1,114 @@
+package importer_test
+
+import (
+	"context"
+	"crypto/rand"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/acme/storeimport/importer"
+	"github.com/acme/storeimport/orgsim"
+)
+
+func (h *harness) reconcile(fix bool) []importer.Finding {
+	h.t.Helper()
+	findings, err := importer.Reconcile(context.Background(), importer.ReconcileJob{
+		OrganizationID: testOrg, Fix: fix, Platform: h.client, Stores: h.db, Journal: h.db,
+		Clock: importer.SystemClock{}, NewKey: rand.Text, Log: slog.New(slog.DiscardHandler),
+	})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return findings
+}
+
+func byKind(findings []importer.Finding) map[importer.FindingKind][]importer.Finding {
+	kinds := map[importer.FindingKind][]importer.Finding{}
+	for _, f := range findings {
+		kinds[f.Kind] = append(kinds[f.Kind], f)
+	}
+	return kinds
+}
+
+func TestReconcileFindsAndFixesOnlyWhatIsOurs(t *testing.T) {
+	h := newHarness(t, orgsim.Config{}, 1000, 10)
+	ctx := context.Background()
+	h.run(header + row("kept-01", "残る店") + row("gone-01", "消える店") + row("stale-01", "古い店"))
+	stores := h.localStores()
+
+	// An orphan the journal proves ours: a run died after createShop was recorded.
+	orphan, _ := h.client.CreateShop(ctx, "orph-create", testOrg, "孤児店", "東京都")
+	h.leftBehind("orphan-01", "孤児店", "created", "orph", orphan.ID)
+	// A shop made elsewhere, with reservations off: reported, never touched.
+	unknown, _ := h.client.CreateShop(ctx, "elsewhere", testOrg, "他部署の店", "大阪府")
+	// A store whose shop someone deleted on the platform.
+	h.client.DeleteShop(ctx, "someone", stores["gone-01"])
+	// A store linked to a shop without the reservation service.
+	bare, _ := h.client.CreateShop(ctx, "bare-create", testOrg, "予約なし店", "東京都")
+	h.leftBehind("bare-01", "予約なし店", "assigned", "bare", bare.ID)
+	entries, _ := h.db.Unsettled(ctx, testOrg)
+	for i := range entries {
+		if entries[i].Store.PublicID == "bare-01" {
+			if err := h.db.Complete(ctx, &entries[i], bare, time.Now()); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	// A cache that no longer says what the platform says.
+	h.db.SQL().Exec(`UPDATE store_caches SET name = '旧名' WHERE platform_shop_id = ?`, stores["stale-01"])
+	mutationsBefore := h.mutations()
+
+	found := byKind(h.reconcile(false))
+	want := map[importer.FindingKind]string{
+		importer.OrphanShop: orphan.ID, importer.UnknownShop: unknown.ID, importer.MissingShop: stores["gone-01"],
+		importer.MissingService: bare.ID, importer.StaleCache: stores["stale-01"],
+	}
+	for kind, shopID := range want {
+		if len(found[kind]) == 0 || found[kind][0].ShopID != shopID {
+			t.Errorf("%s: %+v, want shop %s", kind, found[kind], shopID)
+		}
+	}
+	if found[importer.UnknownShop][0].NeedsPerson {
+		t.Error("an unknown shop without reservations is not the reservation service's problem")
+	}
+	if after := h.mutations(); len(after) != len(mutationsBefore) || after[orgsim.OpDeleteShop] != mutationsBefore[orgsim.OpDeleteShop] {
+		t.Errorf("reconcile without --fix sent mutations: %v then %v", mutationsBefore, after)
+	}
+
+	fixed := byKind(h.reconcile(true))
+	for _, kind := range []importer.FindingKind{importer.OrphanShop, importer.MissingService, importer.StaleCache} {
+		if len(fixed[kind]) == 0 {
+			t.Errorf("--fix found no %s", kind)
+		}
+		for _, f := range fixed[kind] {
+			if f.Action == "" || f.NeedsPerson {
+				t.Errorf("--fix on %s: %+v", kind, f)
+			}
+		}
+	}
+	if f := fixed[importer.MissingShop]; len(f) != 1 || !f[0].NeedsPerson || f[0].Action != "" {
+		t.Errorf("a store whose shop is gone is for a person: %+v", f)
+	}
+	live := map[string]bool{}
+	for _, s := range h.liveShops() {
+		live[s.ID] = len(s.Services) > 0
+	}
+	if _, alive := live[orphan.ID]; alive {
+		t.Error("the orphan shop is still live after --fix")
+	}
+	if _, alive := live[unknown.ID]; !alive {
+		t.Error("--fix touched a shop this tool did not make")
+	}
+	if !live[bare.ID] {
+		t.Error("--fix did not turn reservations on")
+	}
+	if open, _ := h.db.Unsettled(ctx, testOrg); len(open) != 0 {
+		t.Errorf("the orphan's journal attempt is still open: %+v", open)
+	}
+
+	again := byKind(h.reconcile(true))
+	if len(again) != 2 || len(again[importer.MissingShop]) != 1 || len(again[importer.UnknownShop]) != 1 {
+		t.Errorf("after fixing, only the missing shop and the unknown one remain; got %+v", again)
+	}
+}
