@@ -1,0 +1,104 @@
+package e2e
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/acme/storeimport/orgsim"
+)
+
+// startImport starts a slow import (10 requests per second) and waits until the platform has
+// seen its first createShop, so the run holds the organization's lock and is mid-way.
+func (r *rig) startImport(t *testing.T) (*exec.Cmd, *bytes.Buffer) {
+	t.Helper()
+	cmd := exec.Command(filepath.Join(bins, "storeimport"), "import", "--org", org, "--endpoint", r.endpoint,
+		"--rate", "10", "--burst", "1", "--db", r.db, "--format", "json", r.csv)
+	cmd.Env = append(os.Environ(), "ORG_PLATFORM_TOKEN="+token)
+	var stdout bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	for range 200 {
+		for _, e := range r.sim.Log() {
+			if e.Operation == orgsim.OpCreateShop {
+				return cmd, &stdout
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatal("the first import sent no createShop within 4 s")
+	return nil, nil
+}
+
+func TestSecondRunIsRefusedWhileTheFirstHoldsTheLock(t *testing.T) {
+	r := newRig(t, 15, orgsim.Faults{}, 7)
+	first, stdout := r.startImport(t)
+
+	for _, args := range [][]string{
+		{"import", "--org", org, "--endpoint", r.endpoint, "--db", r.db, r.csv},
+		{"reconcile", "--org", org, "--endpoint", r.endpoint, "--db", r.db, "--fix"},
+	} {
+		cmd := exec.Command(filepath.Join(bins, "storeimport"), args...)
+		cmd.Env = append(os.Environ(), "ORG_PLATFORM_TOKEN="+token2)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		err := cmd.Run()
+		if exitErr, ok := err.(*exec.ExitError); !ok || exitErr.ExitCode() != 2 {
+			t.Fatalf("%s while another import runs: %v, want exit 2\n%s", args[0], err, stderr.String())
+		}
+		msg := stderr.String()
+		if !strings.Contains(msg, "locked by another run") || !strings.Contains(msg, "pid") || !strings.Contains(msg, "host") {
+			t.Errorf("%s: the refusal must name the holder: %s", args[0], msg)
+		}
+	}
+	// The second token is the refused runs': the platform must have seen nothing from them.
+	for _, e := range r.sim.Log() {
+		if e.Token == "token#2" {
+			t.Errorf("a refused run sent %s", e.Operation)
+		}
+	}
+	if err := first.Wait(); err != nil {
+		t.Fatalf("the first import: %v", err)
+	}
+	if rep := parseReport(t, run{stdout: stdout.String()}); rep.Summary["created"] != 15 {
+		t.Errorf("the first import: %v", rep.Summary)
+	}
+}
+
+func TestInterruptFinishesTheRowInFlightAndReports(t *testing.T) {
+	r := newRig(t, 15, orgsim.Faults{}, 8)
+	cmd, stdout := r.startImport(t)
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	err := cmd.Wait()
+	if exitErr, ok := err.(*exec.ExitError); !ok || exitErr.ExitCode() != 1 {
+		t.Fatalf("interrupted import: %v, want exit 1", err)
+	}
+	rep := parseReport(t, run{stdout: stdout.String()})
+	created := map[string]bool{}
+	for _, row := range rep.Rows {
+		if row.Status == "created" {
+			created[row.PublicID] = true
+		}
+	}
+	if rep.Summary["not_attempted"] == 0 || len(created) == 0 || len(rep.Rows) != 15 {
+		t.Errorf("summary %v over %d rows, want some created and the rest not_attempted", rep.Summary, len(rep.Rows))
+	}
+	r.invariants(created)
+
+	// A rerun picks up where it stopped.
+	rest := r.untilSettled(2)
+	if rest.Summary["created"]+rest.Summary["skipped"] != 15 || rest.Summary["skipped"] != len(created) {
+		t.Errorf("rerun summary %v, want the %d created ones skipped and the rest created", rest.Summary, len(created))
+	}
+	r.invariants(r.all())
+}

@@ -1,0 +1,301 @@
+package e2e
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/acme/storeimport/orgsim"
+)
+
+// rig is an in-process simulator with a crash hook, a database and a file, and the built
+// storeimport run against them as a separate process that the hook can SIGKILL.
+type rig struct {
+	t        *testing.T
+	sim      *orgsim.Server
+	endpoint string
+	dir      string
+	db       string
+	csv      string
+	names    map[string]string // public_id -> shop name, for every row of the file
+
+	mu      sync.Mutex
+	child   *os.Process
+	killOp  string
+	killAt  int
+	killed  int
+	reports []jsonReport
+}
+
+func newRig(t *testing.T, rows int, faults orgsim.Faults, seed int64) *rig {
+	t.Helper()
+	r := &rig{t: t, dir: t.TempDir(), names: map[string]string{}}
+	r.sim = orgsim.New(orgsim.Config{
+		Organizations: []orgsim.Org{{ID: org, Name: "E2E", ShopLimit: 10000}},
+		Tokens:        []orgsim.Token{{Value: token, Orgs: []string{org}}, {Value: token2, Orgs: []string{org}}},
+		Faults:        faults,
+		Seed:          seed,
+		AfterCommit:   r.afterCommit,
+	})
+	srv := httptest.NewServer(r.sim.Handler())
+	t.Cleanup(srv.Close)
+	r.endpoint = srv.URL + "/graphql"
+	r.db = filepath.Join(r.dir, "storeimport.db")
+	r.csv = filepath.Join(r.dir, "stores.csv")
+	var csv strings.Builder
+	csv.WriteString("public_id,name,location,industry,phone\n")
+	for i := range rows {
+		id, name := fmt.Sprintf("store-%03d", i), fmt.Sprintf("店舗%03d", i)
+		r.names[id] = name
+		fmt.Fprintf(&csv, "%s,%s,東京都千代田区%d-1,restaurant,03-1234-%04d\n", id, name, i, i)
+	}
+	if err := os.WriteFile(r.csv, []byte(csv.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+const token2 = "e2e-second-token-93aa"
+
+// killAfter arms the crash hook: after the platform commits the nth op (counted since the
+// simulator started), the running storeimport is SIGKILLed before it gets the answer.
+func (r *rig) killAfter(op string, n int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.killOp, r.killAt = op, n
+}
+
+func (r *rig) afterCommit(op string, n int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if op == r.killOp && n == r.killAt && r.child != nil {
+		r.child.Signal(syscall.SIGKILL)
+		r.killed++
+		r.killOp = ""
+	}
+}
+
+// importOnce runs storeimport import once; it reports whether the process was killed.
+func (r *rig) importOnce(extra ...string) (run, bool) {
+	r.t.Helper()
+	args := append([]string{"import", "--org", org, "--endpoint", r.endpoint, "--rate", "1000", "--burst", "50",
+		"--db", r.db, "--format", "json"}, extra...)
+	cmd := exec.Command(filepath.Join(bins, "storeimport"), append(args, r.csv)...)
+	cmd.Env = append(os.Environ(), "ORG_PLATFORM_TOKEN="+token)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	r.mu.Lock()
+	err := cmd.Start()
+	r.child = cmd.Process
+	r.mu.Unlock()
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	err = cmd.Wait()
+	r.mu.Lock()
+	r.child = nil
+	r.mu.Unlock()
+	res := run{stdout: stdout.String(), stderr: stderr.String()}
+	var exitErr *exec.ExitError
+	if errors.As(err, &exitErr) {
+		if status, ok := exitErr.Sys().(syscall.WaitStatus); ok && status.Signaled() {
+			return res, true
+		}
+		res.code = exitErr.ExitCode()
+	} else if err != nil {
+		r.t.Fatal(err)
+	}
+	r.reports = append(r.reports, parseReport(r.t, res))
+	return res, false
+}
+
+// untilSettled reruns the import, as an engineer would after a crash, until a run ends with no
+// row needing attention; at most maxRuns runs.
+func (r *rig) untilSettled(maxRuns int, extra ...string) jsonReport {
+	r.t.Helper()
+	for i := range maxRuns {
+		res, killed := r.importOnce(extra...)
+		if killed {
+			continue
+		}
+		if res.code != 0 && res.code != 1 {
+			if res.code == 3 && i < maxRuns-1 {
+				continue
+			}
+			r.t.Fatalf("run %d exited %d\nstdout:\n%s\nstderr:\n%s", i+1, res.code, res.stdout, res.stderr)
+		}
+		return r.reports[len(r.reports)-1]
+	}
+	r.t.Fatalf("not settled after %d runs", maxRuns)
+	return jsonReport{}
+}
+
+// invariants checks what must hold whatever happened: each store of the file has exactly one
+// live shop, with RESERVATION, and one local store linked to it; no live shop is without a store;
+// every mutation carried an Idempotency-Key. It returns the duplicate and orphan counts.
+func (r *rig) invariants(expectCreated map[string]bool) (duplicates, orphans int) {
+	r.t.Helper()
+	stores := localStores(r.t, r.db)
+	live := r.sim.Shops(org, false)
+	byName := map[string][]orgsim.Shop{}
+	linked := map[string]bool{}
+	for _, id := range stores {
+		linked[id] = true
+	}
+	for _, s := range live {
+		byName[s.Name] = append(byName[s.Name], s)
+		if !linked[s.ID] {
+			orphans++
+			r.t.Errorf("orphan: live shop %s (%s) has no local store", s.ID, s.Name)
+		}
+	}
+	for id, name := range r.names {
+		shops := byName[name]
+		if len(shops) > 1 {
+			duplicates += len(shops) - 1
+			r.t.Errorf("duplicate: %s has %d live shops", id, len(shops))
+		}
+		if !expectCreated[id] {
+			if len(shops) != 0 || stores[id] != "" {
+				r.t.Errorf("%s should have nothing: %d shops, store %q", id, len(shops), stores[id])
+			}
+			continue
+		}
+		if len(shops) != 1 || stores[id] != shops[0].ID || fmt.Sprint(shops[0].Services) != "[RESERVATION]" {
+			r.t.Errorf("%s: live shops %+v, local store linked to %q", id, shops, stores[id])
+		}
+	}
+	for _, e := range r.sim.Log() {
+		if e.OperationType == "mutation" && e.IdempotencyKey == "" {
+			r.t.Errorf("a %s was sent without an Idempotency-Key", e.Operation)
+		}
+	}
+	return duplicates, orphans
+}
+
+func (r *rig) all() map[string]bool {
+	every := map[string]bool{}
+	for id := range r.names {
+		every[id] = true
+	}
+	return every
+}
+
+func TestCrashAfterCreateShop(t *testing.T) {
+	r := newRig(t, 12, orgsim.Faults{}, 1)
+	r.killAfter(orgsim.OpCreateShop, 5)
+	rep := r.untilSettled(4)
+	if r.killed != 1 {
+		t.Fatalf("the hook killed %d times, want 1", r.killed)
+	}
+	dup, orph := r.invariants(r.all())
+	t.Logf("crash after createShop #5: %d runs, summary %v, duplicates %d, orphans %d", len(r.reports)+r.killed, rep.Summary, dup, orph)
+}
+
+func TestCrashAfterAssign(t *testing.T) {
+	r := newRig(t, 12, orgsim.Faults{}, 2)
+	r.killAfter(orgsim.OpAssignServiceToOrganization, 7)
+	rep := r.untilSettled(4)
+	if r.killed != 1 {
+		t.Fatalf("the hook killed %d times, want 1", r.killed)
+	}
+	dup, orph := r.invariants(r.all())
+	t.Logf("crash after assign #7: summary %v, duplicates %d, orphans %d", rep.Summary, dup, orph)
+}
+
+func TestCrashDuringCompensation(t *testing.T) {
+	// Reservations fail for two of the stores, so each of their shops is deleted again; the run
+	// is killed right after the platform committed the first deletion.
+	faults := orgsim.Faults{Rules: []orgsim.Rule{{Op: orgsim.OpAssignServiceToOrganization, Pattern: "^店舗00[36]$", Action: orgsim.CodeInternal}}}
+	r := newRig(t, 10, faults, 3)
+	r.killAfter(orgsim.OpDeleteShop, 1)
+	rep := r.untilSettled(4)
+	if r.killed != 1 {
+		t.Fatalf("the hook killed %d times, want 1", r.killed)
+	}
+	want := r.all()
+	delete(want, "store-003")
+	delete(want, "store-006")
+	dup, orph := r.invariants(want)
+	if rep.Summary["failed"] != 2 {
+		t.Errorf("summary %v, want the two refused stores failed", rep.Summary)
+	}
+	t.Logf("crash during compensation: summary %v, duplicates %d, orphans %d", rep.Summary, dup, orph)
+}
+
+func TestCrashAtRandomMoments(t *testing.T) {
+	rng := rand.New(rand.NewPCG(20261125, 4))
+	ops := []string{orgsim.OpCreateShop, orgsim.OpAssignServiceToOrganization, orgsim.OpDeleteShop}
+	// Two of the stores are refused reservations, so deleteShop happens too.
+	faults := orgsim.Faults{Rules: []orgsim.Rule{{Op: orgsim.OpAssignServiceToOrganization, Pattern: "^店舗00[27]$", Action: orgsim.CodeInternal}}}
+	totalDup, totalOrph := 0, 0
+	for round := range 6 {
+		r := newRig(t, 10, faults, int64(round))
+		var slow []string
+		if round%2 == 0 {
+			op := ops[rng.IntN(len(ops))]
+			n := 1 + rng.IntN(10)
+			if op == orgsim.OpDeleteShop {
+				n = 1 + rng.IntN(2)
+			}
+			r.killAfter(op, n)
+		} else {
+			// A kill at a moment no hook chooses: mid-request, mid-SQLite-write, anywhere. At
+			// 40 requests per second the first run takes about 700 ms.
+			slow = []string{"--rate", "40", "--burst", "1"}
+			delay := time.Duration(50+rng.IntN(600)) * time.Millisecond
+			timer := time.AfterFunc(delay, func() {
+				r.mu.Lock()
+				defer r.mu.Unlock()
+				if r.child != nil {
+					r.child.Signal(syscall.SIGKILL)
+					r.killed++
+				}
+			})
+			t.Cleanup(func() { timer.Stop() })
+		}
+		r.untilSettled(4, slow...)
+		if r.killed != 1 {
+			t.Errorf("round %d: %d kills, want 1", round, r.killed)
+		}
+		want := r.all()
+		delete(want, "store-002")
+		delete(want, "store-007")
+		dup, orph := r.invariants(want)
+		totalDup, totalOrph = totalDup+dup, totalOrph+orph
+	}
+	t.Logf("random crashes, 6 rounds: duplicates %d, orphans %d", totalDup, totalOrph)
+}
+
+func TestFlakyPlatformConverges(t *testing.T) {
+	flaky := orgsim.OpFaults{Fail503: 0.2, Fail504: 0.1}
+	r := newRig(t, 40, orgsim.Faults{Ops: map[string]orgsim.OpFaults{
+		orgsim.OpCreateShop: flaky, orgsim.OpAssignServiceToOrganization: flaky, orgsim.OpDeleteShop: flaky,
+	}}, 5)
+	rep := r.untilSettled(5)
+	dup, orph := r.invariants(r.all())
+	injected, replayed := 0, 0
+	for _, e := range r.sim.Log() {
+		if e.Outcome == orgsim.Outcome503Injected || e.Outcome == orgsim.Outcome504AfterCommit {
+			injected++
+		}
+		if e.Replayed {
+			replayed++
+		}
+	}
+	if injected == 0 {
+		t.Fatal("no fault was injected; the test proves nothing")
+	}
+	t.Logf("flaky platform (20%% 503, 10%% commit-then-504 on every mutation): %d rows, %d faults injected, %d replays, %d runs, summary %v: duplicates %d, orphans %d",
+		len(r.names), injected, replayed, len(r.reports), rep.Summary, dup, orph)
+}
