@@ -40,6 +40,9 @@ const (
 	MissingService FindingKind = "missing_service"
 	// StaleCache is a store cache whose name, location or services differ from the platform's.
 	StaleCache FindingKind = "stale_cache"
+	// InDoubt is an attempt whose createShop was sent but whose answer was never recorded (the
+	// run died): a shop may exist that only a replay of the attempt's key can name.
+	InDoubt FindingKind = "in_doubt"
 )
 
 // Finding is one disagreement, and what --fix did about it.
@@ -69,6 +72,10 @@ type ReconcileJob struct {
 // it deletes orphan shops the journal shows it made, turns a missing service back on, and
 // refreshes stale caches. Unknown shops and stores whose shop is gone are only reported.
 func Reconcile(ctx context.Context, job ReconcileJob) ([]Finding, error) {
+	findings, err := job.inDoubt(ctx)
+	if err != nil {
+		return nil, err
+	}
 	shops, err := job.Platform.Shops(ctx, job.OrganizationID)
 	if err != nil {
 		return nil, fmt.Errorf("listing the shops of organization %s: %w", job.OrganizationID, err)
@@ -86,7 +93,6 @@ func Reconcile(ctx context.Context, job ReconcileJob) ([]Finding, error) {
 		live[shops[i].ID] = &shops[i]
 	}
 	linked := map[string]bool{}
-	var findings []Finding
 	for _, store := range stores {
 		linked[store.ShopID] = true
 		findings = append(findings, job.checkStore(ctx, store, live[store.ShopID])...)
@@ -178,4 +184,52 @@ func (job ReconcileJob) orphan(ctx context.Context, shop *orgclient.Shop, e Entr
 		}
 	}
 	return f
+}
+
+// inDoubt reports attempts whose createShop answer was never recorded. With Fix it replays each
+// with its journaled key: the platform answers with the shop it made (never a second one), which
+// then shows up below as an orphan of ours, or refuses, and the attempt is closed as failed.
+func (job ReconcileJob) inDoubt(ctx context.Context) ([]Finding, error) {
+	open, err := job.Journal.Unsettled(ctx, job.OrganizationID)
+	if err != nil {
+		return nil, err
+	}
+	var findings []Finding
+	for _, e := range open {
+		if e.ShopID != "" || (e.State != string(stateCreating) && e.State != string(stateNeedsAttention)) {
+			continue
+		}
+		f := Finding{Kind: InDoubt, PublicID: e.Store.PublicID,
+			Detail: fmt.Sprintf("createShop for %q (line %d) was sent but its answer never recorded; the next import replays it", e.Store.Name, e.Line)}
+		switch {
+		case !job.Fix:
+			f.NeedsPerson = true
+		case job.Clock.Now().Sub(e.UpdatedAt) > keyLifetime:
+			f.NeedsPerson, f.Action = true, "not replayed: the platform no longer keeps the answer after a day"
+		default:
+			f.Action, f.NeedsPerson = job.replayCreate(ctx, e)
+		}
+		findings = append(findings, f)
+	}
+	return findings, nil
+}
+
+func (job ReconcileJob) replayCreate(ctx context.Context, e Entry) (action string, needsPerson bool) {
+	run := resumeRowRun(e, job.Journal, job.Clock)
+	shop, err := job.Platform.CreateShop(ctx, createKey(&e), e.OrganizationID, e.Store.Name, e.Store.Location)
+	switch {
+	case err != nil && orgclient.OutcomeUnknown(err):
+		return "replaying createShop got no answer: " + err.Error(), true
+	case err != nil:
+		run.err = "createShop refused on replay: " + err.Error()
+		if err := run.to(ctx, stateFailed); err != nil {
+			return "recording it in the journal failed: " + err.Error(), true
+		}
+		return "replayed createShop: the platform had made no shop", false
+	}
+	run.entry.ShopID, run.err = shop.ID, ""
+	if err := run.to(ctx, stateCreated); err != nil {
+		return "recording it in the journal failed: " + err.Error(), true
+	}
+	return "replayed createShop: the platform had made shop " + shop.ID, false
 }
