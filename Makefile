@@ -5,7 +5,7 @@ BIN := bin
 # What go generate writes; committed, and checked against a fresh generation by make test.
 GENERATED := orgclient/generated.go orgsim/internal
 
-.PHONY: build test check generate demo bench clean
+.PHONY: build test check generate demo bench soak clean
 
 build:
 	$(GO) build -o $(BIN)/storeimport ./cmd/storeimport
@@ -31,6 +31,10 @@ generate:
 # demo imports testdata/stores.csv into a fresh database against the bundled simulator.
 demo: build
 	./scripts/demo.sh
+
+# soak kills the import at many more random moments than make test does (about 1 s a round).
+soak:
+	STOREIMPORT_SOAK_ROUNDS=$${ROUNDS:-100} $(GO) test -count=1 -run '^TestCrashAtRandomMoments$$' -v ./e2e
 
 bench: build
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./...

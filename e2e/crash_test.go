@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -239,7 +240,8 @@ func TestCrashAtRandomMoments(t *testing.T) {
 	// Two of the stores are refused reservations, so deleteShop happens too.
 	faults := orgsim.Faults{Rules: []orgsim.Rule{{Op: orgsim.OpAssignServiceToOrganization, Pattern: "^店舗00[27]$", Action: orgsim.CodeInternal}}}
 	totalDup, totalOrph := 0, 0
-	for round := range 6 {
+	rounds := soakRounds(6)
+	for round := range rounds {
 		r := newRig(t, 10, faults, int64(round))
 		var slow []string
 		if round%2 == 0 {
@@ -253,7 +255,7 @@ func TestCrashAtRandomMoments(t *testing.T) {
 			// A kill at a moment no hook chooses: mid-request, mid-SQLite-write, anywhere. At
 			// 40 requests per second the first run takes about 700 ms.
 			slow = []string{"--rate", "40", "--burst", "1"}
-			delay := time.Duration(50+rng.IntN(600)) * time.Millisecond
+			delay := time.Duration(30+rng.IntN(400)) * time.Millisecond
 			timer := time.AfterFunc(delay, func() {
 				r.mu.Lock()
 				defer r.mu.Unlock()
@@ -274,7 +276,16 @@ func TestCrashAtRandomMoments(t *testing.T) {
 		dup, orph := r.invariants(want)
 		totalDup, totalOrph = totalDup+dup, totalOrph+orph
 	}
-	t.Logf("random crashes, 6 rounds: duplicates %d, orphans %d", totalDup, totalOrph)
+	t.Logf("random crashes, %d rounds: duplicates %d, orphans %d", rounds, totalDup, totalOrph)
+}
+
+// soakRounds is how many random crashes to try: a few in make test, as many as
+// STOREIMPORT_SOAK_ROUNDS says in make soak.
+func soakRounds(def int) int {
+	if n, err := strconv.Atoi(os.Getenv("STOREIMPORT_SOAK_ROUNDS")); err == nil && n > 0 {
+		return n
+	}
+	return def
 }
 
 func TestFlakyPlatformConverges(t *testing.T) {
