@@ -79,10 +79,11 @@ func (e *ErrorsCSV) write(cells []string, message string) error {
 	return nil
 }
 
-// cell makes a value safe to write: no formula Excel would run, and nothing Shift_JIS cannot
-// encode (a message may quote anything, and a bad byte of the input was read as U+FFFD).
+// cell makes a value safe to write: line breaks the CRLF writer keeps, no formula Excel would
+// run, and nothing Shift_JIS cannot encode (a message may quote anything, and a bad byte of the
+// input was read as U+FFFD).
 func (e *ErrorsCSV) cell(s string) string {
-	s = EscapeFormula(s)
+	s = EscapeFormula(oneLineBreak(s))
 	if e.encoding != EncodingSJIS {
 		return s
 	}

@@ -147,3 +147,17 @@ func TestErrorsCSVLinesUpCells(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+// Found by FuzzValidate: a cell that EscapeFormula escapes because of a leading tab or CR must
+// read back as it was, not as a lone ' once trimmed, or with its CR lost by the CRLF writer.
+func TestErrorsCSVKeepsWhitespaceCells(t *testing.T) {
+	in := header + "Bad ID,\"\t\",\"大阪\r梅田\",other,\"\r\"\n"
+	first, second, _, _ := roundTrip(t, in, ReadOptions{})
+	want := Store{"Bad ID", "", "大阪\n梅田", "other", ""}
+	if first[0].Store != want || second[0].Store != want {
+		t.Errorf("read %+v, back from the errors CSV %+v, want %+v", first[0].Store, second[0].Store, want)
+	}
+	if !slices.Equal(codes(first[0]), codes(second[0])) {
+		t.Errorf("problems %v, back %v", first[0].Problems, second[0].Problems)
+	}
+}

@@ -207,7 +207,7 @@ func (r *Reader) newRow(line int, cells []string, structural []Problem) (*Row, e
 		if i >= len(r.header) || r.at[i] < 0 {
 			continue
 		}
-		v := strings.TrimSpace(unescapeFormula(strings.TrimSpace(cell)))
+		v := cellValue(cell)
 		if len(structural) == 0 {
 			var problems []Problem
 			v, problems = columns[r.at[i]].check(v)
@@ -266,6 +266,21 @@ func decodeStore(values []string) (Store, error) {
 		return Store{}, fmt.Errorf("decoding the row: %w", err)
 	}
 	return stores[0], nil
+}
+
+// cellValue is the value a cell holds: trimmed, line breaks as "\n", and without the ' that
+// EscapeFormula puts before a formula. That ' is dropped before trimming too, so that an escaped
+// cell that starts with a tab reads as it was written, not as a lone '.
+func cellValue(cell string) string {
+	v := strings.TrimSpace(unescapeFormula(oneLineBreak(cell)))
+	return strings.TrimSpace(unescapeFormula(v))
+}
+
+// oneLineBreak writes each line break in a cell as "\n". The CSV parser reads a CRLF in a quoted
+// cell so already; a lone CR, as old Mac files have, would be lost by the CRLF writer of an
+// errors CSV and then read back as something else.
+func oneLineBreak(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
 }
 
 func blank(cells []string) bool {
