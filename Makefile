@@ -5,7 +5,7 @@ BIN := bin
 # What go generate writes; committed, and checked against a fresh generation by make test.
 GENERATED := orgclient/generated.go orgsim/internal
 
-.PHONY: build test check generate demo bench soak clean
+.PHONY: build test check generate demo bench soak clean fuzz
 
 build:
 	$(GO) build -o $(BIN)/storeimport ./cmd/storeimport
@@ -38,6 +38,12 @@ soak:
 
 bench: build
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./...
+
+# fuzz runs each fuzz target of the CSV reader and validator for a few seconds, from the seed
+# corpus in importer/testdata/fuzz; a failing input is written there to commit as a seed.
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzReader$$' -fuzztime 5s ./importer/
+	$(GO) test -run '^$$' -fuzz '^FuzzValidate$$' -fuzztime 5s ./importer/
 
 clean:
 	rm -rf $(BIN)

@@ -441,38 +441,6 @@ func TestRowLinesWithMultilineCells(t *testing.T) {
 	}
 }
 
-func FuzzReader(f *testing.F) {
-	f.Add([]byte(header + "a-1,渋谷店,東京,restaurant,03-1234-5678\n"))
-	f.Add([]byte(header + "a-1,\"x\ny\",\"z"))
-	f.Add([]byte(header + "a\"b,c\n\"d\"e,f\n"))
-	f.Add([]byte("\xef\xbb\xbf店舗ID,店舗名,所在地,業種\n\x00,,\n"))
-	f.Fuzz(func(t *testing.T, in []byte) {
-		r, err := NewReader(bytes.NewReader(in), ReadOptions{})
-		if err != nil {
-			var fe *FileError
-			if !errors.As(err, &fe) {
-				t.Fatalf("not a FileError: %v", err)
-			}
-			return
-		}
-		last := 0
-		for {
-			row, err := r.Next()
-			if err != nil {
-				var fe *FileError
-				if !errors.Is(err, io.EOF) && !errors.As(err, &fe) {
-					t.Fatalf("not a FileError: %v", err)
-				}
-				return
-			}
-			if row.Line <= last {
-				t.Fatalf("line %d after line %d", row.Line, last)
-			}
-			last = row.Line
-		}
-	})
-}
-
 // gocsv's options are package-wide, and other code may set them; decoding must not depend on them.
 func TestDecodeIgnoresGocsvOptions(t *testing.T) {
 	defer func(unmatched, doubled bool) {

@@ -1,0 +1,241 @@
+package importer
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"io"
+	"slices"
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf8"
+)
+
+// The fuzz targets' seed corpus is in testdata/fuzz/<target>; `make fuzz` runs each for a few
+// seconds. Whatever the input, reading and validating must not panic, and what they say must
+// hold together.
+
+// FuzzReader reads any bytes as a store CSV.
+func FuzzReader(f *testing.F) {
+	f.Add([]byte(header + "a-1,渋谷店,東京,restaurant,03-1234-5678\n"))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		rows, r, err := readFuzz(t, in)
+		if r == nil {
+			return
+		}
+		last := 1
+		for _, row := range rows {
+			if row.Line <= last {
+				t.Fatalf("row at line %d after line %d", row.Line, last)
+			}
+			last = row.Line
+			checkRow(t, r, row)
+		}
+		var fe *FileError
+		if errors.As(err, &fe) {
+			if fe.Line < last {
+				t.Errorf("file error at line %d after a row at line %d: %v", fe.Line, last, fe)
+			}
+			if _, again := r.Next(); again != err {
+				t.Errorf("after the file error %v, Next says %v", err, again)
+			}
+			return
+		}
+		checkErrorsCSV(t, r, rows)
+	})
+}
+
+// readFuzz reads every row of in. Without a Reader, NewReader refused the file; err is the
+// *FileError that ended reading, or nil at the end of the file.
+func readFuzz(t *testing.T, in []byte) ([]*Row, *Reader, error) {
+	r, err := NewReader(bytes.NewReader(in), ReadOptions{})
+	if err != nil {
+		checkFileError(t, err, in)
+		return nil, nil, err
+	}
+	var rows []*Row
+	for range len(in) + 1 { // a row takes at least a byte of the file
+		row, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			return rows, r, nil
+		}
+		if err != nil {
+			checkFileError(t, err, in)
+			return rows, r, err
+		}
+		rows = append(rows, row)
+	}
+	t.Fatalf("more rows than bytes in the file")
+	return nil, nil, nil
+}
+
+func checkFileError(t *testing.T, err error, in []byte) {
+	t.Helper()
+	var fe *FileError
+	if !errors.As(err, &fe) {
+		t.Fatalf("not a *FileError: %T %v", err, err)
+	}
+	if fe.Offset < 0 || fe.Offset > int64(len(in)) || fe.Line < 0 {
+		t.Errorf("line %d, offset %d in a file of %d bytes: %v", fe.Line, fe.Offset, len(in), fe)
+	}
+	for _, lang := range []string{LangEN, LangJA} {
+		if msg := fe.Render(lang); msg == string(fe.Code) || strings.HasSuffix(msg, ": "+string(fe.Code)) {
+			t.Errorf("no message for %s in %s: %q", fe.Code, lang, msg)
+		}
+	}
+}
+
+// checkRow holds for every row the Reader returns, whatever the file.
+func checkRow(t *testing.T, r *Reader, row *Row) {
+	t.Helper()
+	if blank(row.Raw) {
+		t.Errorf("line %d: a blank record is a row: %q", row.Line, row.Raw)
+	}
+	header := r.Header()
+	for _, p := range row.Problems {
+		if p.Column != "" && !slices.ContainsFunc(header, func(h string) bool { return strings.TrimSpace(h) == p.Column }) {
+			t.Errorf("line %d: problem of column %q, which the header %q does not have", row.Line, p.Column, header)
+		}
+		checkRendered(t, p)
+	}
+	if len(row.Problems) > 0 {
+		return
+	}
+	// A row without problems is a store the platform can take.
+	s := row.Store
+	if !idPattern.MatchString(s.PublicID) {
+		t.Errorf("line %d: public_id %q passed", row.Line, s.PublicID)
+	}
+	for _, v := range []string{s.PublicID, s.Name, s.Location, s.Industry, s.Phone} {
+		if v != strings.TrimSpace(v) || !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
+			t.Errorf("line %d: value %q is not trimmed, valid UTF-8 without NUL", row.Line, v)
+		}
+	}
+	if n := utf8.RuneCountInString(s.Name); n == 0 || n > 100 || strings.ContainsFunc(s.Name, unicode.IsControl) {
+		t.Errorf("line %d: name %q passed", row.Line, s.Name)
+	}
+	if n := utf8.RuneCountInString(s.Location); n == 0 || n > 200 {
+		t.Errorf("line %d: location %q passed", row.Line, s.Location)
+	}
+	if !slices.Contains(columns[3].OneOf, s.Industry) {
+		t.Errorf("line %d: industry %q passed", row.Line, s.Industry)
+	}
+	if digits := len(s.Phone) - strings.Count(s.Phone, "-"); s.Phone != "" && (!phonePattern.MatchString(s.Phone) || digits < 10 || digits > 11) {
+		t.Errorf("line %d: phone %q passed", row.Line, s.Phone)
+	}
+}
+
+// checkRendered: every problem has its own sentence in each language, on one line, so that the
+// table report keeps a row per line.
+func checkRendered(t *testing.T, p Problem) {
+	t.Helper()
+	for _, lang := range []string{LangEN, LangJA} {
+		msg := p.Render(lang)
+		if msg == string(p.Code) || strings.HasSuffix(msg, ": "+string(p.Code)) || strings.ContainsAny(msg, "\r\n") {
+			t.Errorf("%s in %s renders as %q", p.Code, lang, msg)
+		}
+	}
+}
+
+// checkErrorsCSV writes every row to an errors CSV and reads it back: the merchant must get the
+// same values and the same problems.
+func checkErrorsCSV(t *testing.T, r *Reader, rows []*Row) {
+	t.Helper()
+	if len(rows) == 0 {
+		return
+	}
+	var buf bytes.Buffer
+	e, err := NewErrorsCSV(&buf, r.Header(), r.Encoding())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range rows {
+		if err := e.Write(row, "=error"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := e.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	back, r2, err := readFuzz(t, buf.Bytes())
+	if err != nil {
+		t.Fatalf("the errors CSV does not read back: %v\n%q", err, buf.Bytes())
+	}
+	if r2.Encoding() != r.Encoding() && !isASCII(buf.Bytes()) {
+		t.Errorf("errors CSV in %s, the file in %s", r2.Encoding(), r.Encoding())
+	}
+	if len(back) != len(rows) {
+		t.Fatalf("%d rows back from the errors CSV, want %d\n%q", len(back), len(rows), buf.Bytes())
+	}
+	for i := range rows {
+		if slices.Contains(codes(rows[i]), CodeNotSJIS) {
+			continue // bytes that are not Shift_JIS are written as '?', to show where they were
+		}
+		// The errors CSV mends a record's form: a stray quote is written quoted, a short row
+		// padded so that the error column lines up. Then the cells themselves are checked.
+		mended := slices.ContainsFunc(rows[i].Problems, func(p Problem) bool {
+			return p.Code == CodeStrayQuote || (p.Code == CodeCellCount && p.Count < p.Limit)
+		})
+		if back[i].Store != rows[i].Store || (!mended && !slices.Equal(codes(back[i]), codes(rows[i]))) {
+			t.Errorf("row %d: %+v %v, back from the errors CSV %+v %v", i, rows[i].Store, rows[i].Problems, back[i].Store, back[i].Problems)
+		}
+	}
+}
+
+// FuzzValidate puts any values in a well-formed row and checks the validator: a row that passes
+// is a store the platform takes, a normalized row passes again unchanged, and each problem names
+// its column and renders.
+func FuzzValidate(f *testing.F) {
+	f.Add("shibuya-01", "渋谷店", "東京都渋谷区道玄坂1-2-3", "restaurant", "03-1234-5678")
+	f.Fuzz(func(t *testing.T, id, name, location, industry, phone string) {
+		in := []string{id, name, location, industry, phone}
+		if slices.ContainsFunc(in, func(v string) bool { return !utf8.ValidString(v) }) {
+			return // the encoding is FuzzReader's part
+		}
+		rows, r, err := readFuzz(t, csvOf(t, columnNames, in))
+		if err != nil {
+			t.Fatalf("a well-formed file: %v", err)
+		}
+		if blank(in) {
+			if len(rows) != 0 {
+				t.Fatalf("a blank row is a row: %+v", rows[0])
+			}
+			return
+		}
+		if len(rows) != 1 || rows[0].Line != 2 {
+			t.Fatalf("one row at line 2 written, got %+v", rows)
+		}
+		row := rows[0]
+		checkRow(t, r, row)
+		for _, p := range row.Problems {
+			if p.Column == "" || p.Code == CodeCellCount || p.Code == CodeStrayQuote {
+				t.Errorf("a well-formed row has a record problem: %v", p)
+			}
+		}
+		checkErrorsCSV(t, r, rows)
+		if len(row.Problems) > 0 {
+			return
+		}
+		// Normalizing is done once: the stored values, written again, read as themselves.
+		s := row.Store
+		again, _, err := readFuzz(t, csvOf(t, columnNames, []string{s.PublicID, s.Name, s.Location, s.Industry, s.Phone}))
+		if err != nil || len(again) != 1 || again[0].Store != s || len(again[0].Problems) > 0 {
+			t.Errorf("%+v written again reads as %+v (%v)", s, again, err)
+		}
+	})
+}
+
+func csvOf(t *testing.T, records ...[]string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	if err := w.WriteAll(records); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func isASCII(b []byte) bool {
+	return !slices.ContainsFunc(b, func(c byte) bool { return c >= utf8.RuneSelf })
+}
