@@ -69,6 +69,7 @@ func runImport(ctx context.Context, opts *importOptions) error {
 		Stop:           opts.Stop,
 		Report:         report,
 		ErrorsCSVPath:  opts.Input.ErrorsCSV,
+		Concurrency:    opts.Platform.Concurrency,
 		Log:            log,
 	}
 	var client *orgclient.Client
@@ -85,6 +86,11 @@ func runImport(ctx context.Context, opts *importOptions) error {
 	for _, warning := range plan.Warnings {
 		log.Warn(warning)
 	}
+	var stats *orgclient.Stats
+	if client != nil {
+		stats = client.Stats()
+	}
+	job.Progress = newProgress(opts.Streams.Err, opts.Platform.Rate, stats)
 	if client != nil {
 		job.Platform = client
 		// Without an endpoint a dry run is a check of the file alone: no database either.

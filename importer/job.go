@@ -4,9 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
+	"sync"
 )
 
 // Job is one import, or dry run, of one file for one organization.
@@ -28,8 +28,13 @@ type Job struct {
 	// reported not_attempted.
 	Stop <-chan struct{}
 
+	// Concurrency is how many rows may be at the platform at once (1..16). Every request still
+	// waits on the client's one rate limit; the report stays in file order.
+	Concurrency int
+
 	Report        Reporter
-	ErrorsCSVPath string // where to write the invalid and failed rows; empty for none
+	Progress      Progress // told of each finished row; may be nil
+	ErrorsCSVPath string   // where to write the invalid and failed rows; empty for none
 	Log           *slog.Logger
 }
 
@@ -73,6 +78,9 @@ type runner struct {
 	summary *Summary
 	errors  *errorsFile
 	runID   int64
+
+	// mu guards what the workers share: the stop reason and the counters below.
+	mu sync.Mutex
 
 	// unsettled holds what recovery could not settle, by public_id, until its row comes up.
 	unsettled map[string]Result
@@ -135,17 +143,15 @@ func (r *runner) rows(ctx context.Context) error {
 		}
 		defer r.errors.abandon()
 	}
-	for {
-		row, err := reader.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
+	if r.job.Progress != nil {
+		outlook, err := r.outlook(ctx)
 		if err != nil {
 			return err
 		}
-		if err := r.emit(r.row(ctx, row)); err != nil {
-			return err
-		}
+		r.job.Progress.Begin(outlook)
+	}
+	if err := r.dispatch(ctx, reader); err != nil {
+		return err
 	}
 	return r.finish(ctx)
 }
@@ -165,12 +171,18 @@ func (r *runner) finish(ctx context.Context) error {
 			return err
 		}
 	}
+	if r.job.Progress != nil {
+		r.job.Progress.End(r.summary)
+	}
 	return r.job.Report.Close(r.summary)
 }
 
 func (r *runner) emit(res Result) error {
 	r.summary.Rows++
 	r.summary.Counts[res.Status]++
+	if r.job.Progress != nil {
+		r.job.Progress.Row(res)
+	}
 	if r.errors != nil && (res.Status == StatusInvalid || res.Status == StatusFailed) {
 		if err := r.errors.write(res.Row, res.Error); err != nil {
 			return err
@@ -179,31 +191,38 @@ func (r *runner) emit(res Result) error {
 	return r.job.Report.Row(res)
 }
 
-// row decides one row's fate: invalid, skipped, or (in an import) sent through the platform.
-func (r *runner) row(ctx context.Context, row *Row) Result {
+// classify decides what a row needs: a result now (invalid, skipped, a dry run's verdict, not
+// attempted), or a turn at the platform, which it returns as a rowRun for a worker.
+func (r *runner) classify(ctx context.Context, row *Row) (*Result, *rowRun) {
 	run := newRowRun(row, r.job.Journal, r.job.Clock)
+	done := func() (*Result, *rowRun) { res := run.result(); return &res, nil }
 	if problems := r.problems(row); problems != "" {
 		run.err = problems
 		run.to(ctx, stateInvalid)
-		return run.result()
+		return done()
 	}
 	if res, unsettled := r.unsettled[row.Store.PublicID]; unsettled {
 		delete(r.unsettled, row.Store.PublicID)
 		res.Line, res.Row = row.Line, row
-		return res
+		return &res, nil
 	}
 	if r.stopped() {
-		run.err = msgNotAttempted.in(r.job.Lang, r.summary.StopReason)
+		run.err = msgNotAttempted.in(r.job.Lang, r.stopReason())
 		run.to(ctx, stateNotAttempted)
-		return run.result()
+		return done()
 	}
-	if done := r.alreadyImported(ctx, run); done {
-		return run.result()
+	if imported := r.alreadyImported(ctx, run); imported {
+		return done()
 	}
 	if r.job.DryRun {
 		r.dryRun(ctx, run)
-		return run.result()
+		return done()
 	}
+	return nil, run
+}
+
+// work sends one row through the platform; it runs on a worker.
+func (r *runner) work(ctx context.Context, run *rowRun) Result {
 	if err := r.importRow(ctx, run); err != nil {
 		run.journalBroken(err)
 		r.stop("the local database could not record the import: " + err.Error())
@@ -212,11 +231,19 @@ func (r *runner) row(ctx context.Context, row *Row) Result {
 	return run.result()
 }
 
-// stop ends the run after the row in flight; the first reason given is the one reported.
+// stop ends the run after the rows in flight; the first reason given is the one reported.
 func (r *runner) stop(reason string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	if r.summary.StopReason == "" {
 		r.summary.StopReason = reason
 	}
+}
+
+func (r *runner) stopReason() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.summary.StopReason
 }
 
 func (r *runner) stopped() bool {
@@ -225,5 +252,5 @@ func (r *runner) stopped() bool {
 		r.stop("interrupted")
 	default:
 	}
-	return r.summary.StopReason != ""
+	return r.stopReason() != ""
 }

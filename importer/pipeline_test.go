@@ -432,3 +432,55 @@ func TestDryRunWritesNothingAndSendsNoMutation(t *testing.T) {
 		t.Error("the dry run changed the database file")
 	}
 }
+
+func TestConcurrentWorkersKeepFileOrderAndTheLimit(t *testing.T) {
+	const rate, burst, rows = 40, 2, 30
+	h := newHarness(t, orgsim.Config{Faults: orgsim.Faults{Latency: 40 * time.Millisecond}}, rate, burst)
+	var csv strings.Builder
+	csv.WriteString(header)
+	for i := range rows {
+		csv.WriteString(row(fmt.Sprintf("store-%02d", i), fmt.Sprintf("店%02d", i)))
+	}
+	csv.WriteString(row("store-07", "重複"))
+	job, report := h.job(csv.String(), false)
+	job.Concurrency = 4
+	h.runJob(job, report)
+
+	for i, r := range report.rows {
+		if r.Line != i+2 {
+			t.Fatalf("report row %d is line %d: the report must stay in file order", i, r.Line)
+		}
+	}
+	if got := report.summary.Count(importer.StatusCreated); got != rows-1 {
+		t.Errorf("%s, want %d created (store-07 is on two lines)", report.summary.Line(), rows-1)
+	}
+	if live := h.liveShops(); len(live) != rows-1 {
+		t.Errorf("%d live shops, want %d", len(live), rows-1)
+	}
+	log := h.sim.Log()
+	for i := range log {
+		n := 0
+		for j := i; j < len(log) && log[j].Time.Sub(log[i].Time) < time.Second; j++ {
+			n++
+		}
+		if n > rate+burst {
+			t.Fatalf("%d requests within one second with 4 workers; the limit is %d + burst %d", n, rate, burst)
+		}
+	}
+	// Each store's own steps stay in order: its createShop before its assign.
+	created := map[string]bool{}
+	assigns := 0
+	for _, e := range log {
+		if stem, isCreate := strings.CutSuffix(e.IdempotencyKey, "-create"); isCreate {
+			created[stem] = true
+		} else if stem, _, isAssign := strings.Cut(e.IdempotencyKey, "-assign"); isAssign {
+			assigns++
+			if !created[stem] {
+				t.Errorf("assign %s reached the platform before its createShop", e.IdempotencyKey)
+			}
+		}
+	}
+	if assigns != rows-1 {
+		t.Errorf("%d assigns in the log, want %d", assigns, rows-1)
+	}
+}

@@ -25,10 +25,7 @@ func (r *runner) problems(row *Row) string {
 // alreadyImported settles a row whose store is in the local database: skipped when it belongs to
 // this organization, invalid when the public_id is taken by another.
 func (r *runner) alreadyImported(ctx context.Context, run *rowRun) bool {
-	lookup := r.job.Lookup
-	if !r.job.DryRun {
-		lookup = r.job.Stores
-	}
+	lookup := r.lookup()
 	if lookup == nil {
 		return false
 	}
@@ -167,12 +164,14 @@ func (r *runner) notePlatform(run *rowRun, err error) {
 // countUnanswered stops the run once the platform has not answered for several rows in a row:
 // past that, each further row would only wait out its retries.
 func (r *runner) countUnanswered(run *rowRun) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	if !run.unanswered {
 		r.unavailableRows = 0
 		return
 	}
 	r.unavailableRows++
-	if r.unavailableRows >= unavailableRowsToStop {
-		r.stop(fmt.Sprintf("the platform did not answer for %d rows in a row; try again later: a rerun skips what was imported", r.unavailableRows))
+	if r.unavailableRows >= unavailableRowsToStop && r.summary.StopReason == "" {
+		r.summary.StopReason = fmt.Sprintf("the platform did not answer for %d rows in a row; try again later: a rerun skips what was imported", r.unavailableRows)
 	}
 }

@@ -11,16 +11,65 @@ import (
 )
 
 // Plan is what a first read of the whole file learns before anything is sent: that the file is
-// readable CSV with the required columns (else nothing is sent at all), and which public_ids
-// appear on more than one line (both lines are invalid, and neither may race the other).
+// readable CSV with the required columns (else nothing is sent at all), how many rows it has and
+// how many are invalid, and which public_ids appear on more than one line (all their lines are
+// invalid, so the same store can never race itself).
 type Plan struct {
-	duplicates map[string][]int // public_id -> the lines it is on, for ids on more than one line
+	Rows       int
+	Invalid    int
 	Warnings   []string         // for example columns the tool does not know, which it ignores
+	duplicates map[string][]int // public_id -> the lines it is on, for ids on more than one line
 }
 
-// Scan reads the whole file once, before anything is sent or written. An error is a file-level
-// problem: the run must not start.
+// Scan reads the whole file, before anything is sent or written. An error is a file-level
+// problem: the run must not start. Memory stays flat with the file's size: duplicates are found
+// with a fixed-size filter, and only the ids it cannot clear are kept, then checked exactly.
 func Scan(path, encoding string) (*Plan, error) {
+	plan := &Plan{duplicates: map[string][]int{}}
+	seen := newIDFilter()
+	suspects := map[string]bool{}
+	problemRows := 0
+	warnings, err := eachRow(path, encoding, func(row *Row) {
+		plan.Rows++
+		if len(row.Problems) > 0 {
+			problemRows++
+		}
+		if id := row.Store.PublicID; id != "" && seen.addSeenBefore(id) {
+			suspects[id] = true
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	plan.Warnings = warnings
+	plan.Invalid = problemRows
+	if len(suspects) == 0 {
+		return plan, nil
+	}
+	// A second read settles the suspects exactly: the filter's false positives drop out.
+	lines := map[string][]int{}
+	clean := map[string]int{}
+	if _, err := eachRow(path, encoding, func(row *Row) {
+		if id := row.Store.PublicID; suspects[id] {
+			lines[id] = append(lines[id], row.Line)
+			if len(row.Problems) == 0 {
+				clean[id]++
+			}
+		}
+	}); err != nil {
+		return nil, err
+	}
+	for id, on := range lines {
+		if len(on) > 1 {
+			plan.duplicates[id] = on
+			plan.Invalid += clean[id] // rows with problems of their own are counted already
+		}
+	}
+	return plan, nil
+}
+
+// eachRow reads path and calls each for every record; it returns the reader's warnings.
+func eachRow(path, encoding string, each func(*Row)) ([]string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("opening %s: %w", path, err)
@@ -30,26 +79,16 @@ func Scan(path, encoding string) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	lines := map[string][]int{}
 	for {
 		row, err := reader.Next()
 		if errors.Is(err, io.EOF) {
-			break
+			return reader.Warnings(), nil
 		}
 		if err != nil {
 			return nil, err
 		}
-		if id := row.Store.PublicID; id != "" {
-			lines[id] = append(lines[id], row.Line)
-		}
+		each(row)
 	}
-	p := &Plan{duplicates: map[string][]int{}, Warnings: reader.Warnings()}
-	for id, on := range lines {
-		if len(on) > 1 {
-			p.duplicates[id] = on
-		}
-	}
-	return p, nil
 }
 
 // duplicateOf says, for a row whose public_id is on several lines, which lines; "" otherwise.

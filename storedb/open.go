@@ -31,6 +31,9 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening the database %s: %w", path, err)
 	}
+	// SQLite has one writer at a time anyway; one connection makes the import's workers queue in
+	// Go instead of spinning in SQLite's busy handler.
+	db.SetMaxOpenConns(1)
 	if err := migrate(ctx, db); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("preparing the database %s: %w", path, err)

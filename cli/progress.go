@@ -1,0 +1,152 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+
+	"github.com/acme/storeimport/importer"
+	"github.com/acme/storeimport/orgclient"
+)
+
+// plainInterval is how often a run whose stderr is not a terminal (a log file, CI) prints a
+// progress line instead of drawing a bar.
+const plainInterval = 10 * time.Second
+
+// progress shows a run on stderr: what it is about to do, how it goes, and how it went.
+type progress struct {
+	w        io.Writer
+	rate     float64
+	stats    *orgclient.Stats // nil when the platform is not used
+	interval time.Duration    // 0 draws a bar (a terminal); else plain lines this often
+	print    *message.Printer
+
+	mu     sync.Mutex
+	start  time.Time
+	total  int
+	counts map[importer.Status]int
+	done   int
+	bar    *progressbar.ProgressBar
+	stop   chan struct{}
+	ticker sync.WaitGroup
+}
+
+func newProgress(w io.Writer, rate float64, stats *orgclient.Stats) *progress {
+	p := &progress{w: w, rate: rate, stats: stats, interval: plainInterval, print: message.NewPrinter(language.English)}
+	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		p.interval = 0
+	}
+	return p
+}
+
+// Begin prints the one line that says what the run will do, before its first mutation.
+func (p *progress) Begin(o importer.Outlook) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.start, p.total, p.counts = time.Now(), o.Rows, map[importer.Status]int{}
+	if o.DryRun {
+		p.print.Fprintf(p.w, "checking %d rows: %d valid, %d already imported, %d invalid\n", o.Rows, o.Create+o.Skip, o.Skip, o.Invalid)
+	} else {
+		eta := time.Duration(float64(o.Requests) / p.rate * float64(time.Second))
+		p.print.Fprintf(p.w, "%d to create, %d already imported, %d invalid; about %d requests, ~%s at %g req/s\n",
+			o.Create, o.Skip, o.Invalid, o.Requests, roughly(eta), p.rate)
+	}
+	if p.interval == 0 {
+		p.bar = progressbar.NewOptions(o.Rows, progressbar.OptionSetWriter(p.w), progressbar.OptionShowCount(),
+			progressbar.OptionShowIts(), progressbar.OptionSetItsString("rows"), progressbar.OptionSetPredictTime(true),
+			progressbar.OptionThrottle(200*time.Millisecond), progressbar.OptionClearOnFinish())
+		return
+	}
+	p.stop = make(chan struct{})
+	p.ticker.Go(p.tick)
+}
+
+// Row counts a finished row.
+func (p *progress) Row(r importer.Result) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.done++
+	p.counts[r.Status]++
+	if p.bar != nil {
+		p.bar.Describe(p.tally())
+		p.bar.Add(1)
+	}
+}
+
+// End prints how the run went: time, pace, and what it cost the platform.
+func (p *progress) End(*importer.Summary) {
+	if p.stop != nil {
+		close(p.stop)
+		p.ticker.Wait()
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.bar != nil {
+		p.bar.Finish()
+	}
+	elapsed := time.Since(p.start)
+	line := p.print.Sprintf("finished in %s: %d rows, %.1f rows/s", elapsed.Round(time.Millisecond), p.done, float64(p.done)/elapsed.Seconds())
+	if p.stats != nil {
+		line += p.print.Sprintf("; %d platform requests, %d retries, %d rate limited (429)",
+			p.stats.Requests.Load(), p.stats.Retries.Load(), p.stats.RateLimited.Load())
+	}
+	fmt.Fprintln(p.w, line)
+}
+
+func (p *progress) tick() {
+	t := time.NewTicker(p.interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-p.stop:
+			return
+		case <-t.C:
+			p.mu.Lock()
+			fmt.Fprintln(p.w, p.plainLine())
+			p.mu.Unlock()
+		}
+	}
+}
+
+// plainLine is the bar's content as text, with no control characters for logs and CI.
+func (p *progress) plainLine() string {
+	elapsed := time.Since(p.start)
+	perSecond := float64(p.done) / elapsed.Seconds()
+	line := p.print.Sprintf("progress: %d/%d rows (%d%%): %s; %.1f rows/s", p.done, p.total, percent(p.done, p.total), p.tally(), perSecond)
+	if perSecond > 0 && p.done < p.total {
+		line += ", about " + roughly(time.Duration(float64(p.total-p.done)/perSecond*float64(time.Second))) + " left"
+	}
+	return line
+}
+
+func (p *progress) tally() string {
+	return p.print.Sprintf("%d created, %d skipped, %d failed",
+		p.counts[importer.StatusCreated]+p.counts[importer.StatusWouldCreate],
+		p.counts[importer.StatusSkipped]+p.counts[importer.StatusWouldSkip],
+		p.counts[importer.StatusFailed]+p.counts[importer.StatusInvalid]+p.counts[importer.StatusNeedsAttention])
+}
+
+func percent(part, whole int) int {
+	if whole == 0 {
+		return 100
+	}
+	return part * 100 / whole
+}
+
+// roughly rounds an estimate to what a person plans with: seconds, then minutes.
+func roughly(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return d.Round(time.Second).String()
+	case d < time.Hour:
+		return fmt.Sprintf("%d min", int(d.Round(time.Minute).Minutes()))
+	}
+	return d.Round(time.Minute).String()
+}

@@ -1,0 +1,72 @@
+package importer
+
+import (
+	"context"
+	"errors"
+	"io"
+	"sync"
+)
+
+// dispatch reads the rows in file order and hands those that need the platform to up to
+// Concurrency workers, while the results are emitted strictly in file order. Each row gets a
+// slot in an ordered queue before its work starts; the queue's bound keeps memory flat however
+// far a slow row holds up the rows behind it.
+func (r *runner) dispatch(ctx context.Context, reader *Reader) error {
+	workers := max(r.job.Concurrency, 1)
+	queue := make(chan chan Result, 4*workers)
+	emitted := make(chan error, 1)
+	go func() { emitted <- r.emitInOrder(queue) }()
+
+	slots := make(chan struct{}, workers)
+	var inFlight sync.WaitGroup
+	readErr := readRows(reader, func(row *Row) {
+		slot := make(chan Result, 1)
+		queue <- slot
+		// A worker is taken before the row is looked at, so that a stop decided by the rows in
+		// flight applies to this one.
+		slots <- struct{}{}
+		res, run := r.classify(ctx, row)
+		if run == nil {
+			<-slots
+			slot <- *res
+			return
+		}
+		inFlight.Go(func() {
+			defer func() { <-slots }()
+			slot <- r.work(ctx, run)
+		})
+	})
+	inFlight.Wait()
+	close(queue)
+	return errors.Join(readErr, <-emitted)
+}
+
+func readRows(reader *Reader, each func(*Row)) error {
+	for {
+		row, err := reader.Next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		each(row)
+	}
+}
+
+// emitInOrder writes each result as soon as it and every row before it are done. After a
+// failed write (stdout closed, disk full) the run is stopped and the rest only drained.
+func (r *runner) emitInOrder(queue <-chan chan Result) error {
+	var first error
+	for slot := range queue {
+		res := <-slot
+		if first != nil {
+			continue
+		}
+		if err := r.emit(res); err != nil {
+			first = err
+			r.stop("writing the report failed: " + err.Error())
+		}
+	}
+	return first
+}
