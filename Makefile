@@ -11,10 +11,12 @@ build:
 	$(GO) build -o $(BIN)/storeimport ./cmd/storeimport
 	$(GO) build -o $(BIN)/orgplatform-sim ./cmd/orgplatform-sim
 
-# test fails when gofmt, go.mod/go.sum or the generated code drift, then runs every test with -race.
+# test fails when gofmt, go.mod/go.sum or the generated code drift, then runs every test with -race,
+# then each fuzz target for a few seconds.
 test: check
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
+	$(MAKE) --no-print-directory fuzz
 
 check:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go') 2>/dev/null); \

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -80,6 +81,9 @@ func runImport(ctx context.Context, opts *importOptions) error {
 		}
 	}
 	plan, err := importer.Scan(job.Path, job.Encoding)
+	if fileErr := (*importer.FileError)(nil); errors.As(err, &fileErr) {
+		return errors.New(fileErr.Render(opts.Input.Lang))
+	}
 	if err != nil {
 		return err
 	}

@@ -8,8 +8,8 @@ type message struct{ en, ja string }
 
 var (
 	msgDuplicate = message{
-		"public_id %q appears more than once in the file (lines %s); keep one row per store",
-		"店舗ID %q がファイル内で重複しています（%s 行目）。1店舗につき1行にしてください",
+		"%s: %q appears more than once in the file (lines %s); keep one row per store",
+		"%s: %q がファイル内で重複しています（%s 行目）。1店舗につき1行にしてください",
 	}
 	msgOtherOrganization = message{
 		"public_id %q is already used by a store of organization %s; choose another public_id",

@@ -82,6 +82,17 @@ func (r *Reader) Header() []string { return slices.Clone(r.header) }
 // Warnings are what the header has that the import ignores, in English for the log.
 func (r *Reader) Warnings() []string { return slices.Clone(r.warnings) }
 
+// ColumnHeader is the header cell, as the file writes it, of the column named name (public_id,
+// ...), so that messages name a column the way the merchant's file does; name when it has none.
+func (r *Reader) ColumnHeader(name string) string {
+	for i, col := range r.at {
+		if col >= 0 && columns[col].Name == name {
+			return strings.TrimSpace(r.header[i])
+		}
+	}
+	return name
+}
+
 // Encoding is the file's encoding, EncodingUTF8 or EncodingSJIS, so that files written for the
 // merchant from this one can use it too.
 func (r *Reader) Encoding() string { return r.encoding }

@@ -17,7 +17,7 @@ func (r *runner) problems(row *Row) string {
 		all = append(all, p.Render(r.job.Lang))
 	}
 	if lines := r.plan.duplicateOf(row.Store.PublicID); lines != "" {
-		all = append(all, msgDuplicate.in(r.job.Lang, row.Store.PublicID, lines))
+		all = append(all, msgDuplicate.in(r.job.Lang, r.plan.idHeader, row.Store.PublicID, lines))
 	}
 	return strings.Join(all, "; ")
 }

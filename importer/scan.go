@@ -19,6 +19,7 @@ type Plan struct {
 	Invalid    int
 	Warnings   []string         // for example columns the tool does not know, which it ignores
 	duplicates map[string][]int // public_id -> the lines it is on, for ids on more than one line
+	idHeader   string           // the public_id column's header as the file writes it
 }
 
 // Scan reads the whole file, before anything is sent or written. An error is a file-level
@@ -29,7 +30,7 @@ func Scan(path, encoding string) (*Plan, error) {
 	seen := newIDFilter()
 	suspects := map[string]bool{}
 	problemRows := 0
-	warnings, err := eachRow(path, encoding, func(row *Row) {
+	reader, err := eachRow(path, encoding, func(row *Row) {
 		plan.Rows++
 		if len(row.Problems) > 0 {
 			problemRows++
@@ -41,7 +42,8 @@ func Scan(path, encoding string) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	plan.Warnings = warnings
+	plan.Warnings = reader.Warnings()
+	plan.idHeader = reader.ColumnHeader("public_id")
 	plan.Invalid = problemRows
 	if len(suspects) == 0 {
 		return plan, nil
@@ -68,8 +70,8 @@ func Scan(path, encoding string) (*Plan, error) {
 	return plan, nil
 }
 
-// eachRow reads path and calls each for every record; it returns the reader's warnings.
-func eachRow(path, encoding string, each func(*Row)) ([]string, error) {
+// eachRow reads path and calls each for every record; it returns the reader, read to the end.
+func eachRow(path, encoding string, each func(*Row)) (*Reader, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("opening %s: %w", path, err)
@@ -82,7 +84,7 @@ func eachRow(path, encoding string, each func(*Row)) ([]string, error) {
 	for {
 		row, err := reader.Next()
 		if errors.Is(err, io.EOF) {
-			return reader.Warnings(), nil
+			return reader, nil
 		}
 		if err != nil {
 			return nil, err
