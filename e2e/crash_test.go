@@ -266,6 +266,9 @@ func TestCrashAtRandomMoments(t *testing.T) {
 			})
 			t.Cleanup(func() { timer.Stop() })
 		}
+		if round%3 == 2 {
+			slow = append(slow, "--concurrency", "4")
+		}
 		r.untilSettled(4, slow...)
 		if r.killed != 1 {
 			t.Errorf("round %d: %d kills, want 1", round, r.killed)
@@ -309,4 +312,23 @@ func TestFlakyPlatformConverges(t *testing.T) {
 	}
 	t.Logf("flaky platform (20%% 503, 10%% commit-then-504 on every mutation): %d rows, %d faults injected, %d replays, %d runs, summary %v: duplicates %d, orphans %d",
 		len(r.names), injected, replayed, len(r.reports), rep.Summary, dup, orph)
+}
+
+// TestCrashWithFourWorkers: with four rows at the platform at once, a kill can leave up to four
+// attempts in different steps; the next run settles them all.
+func TestCrashWithFourWorkers(t *testing.T) {
+	four := []string{"--concurrency", "4"}
+	for _, kill := range []struct {
+		op string
+		n  int
+	}{{orgsim.OpCreateShop, 6}, {orgsim.OpAssignServiceToOrganization, 5}} {
+		r := newRig(t, 16, orgsim.Faults{Latency: 20 * time.Millisecond}, 11)
+		r.killAfter(kill.op, kill.n)
+		rep := r.untilSettled(4, four...)
+		if r.killed != 1 {
+			t.Fatalf("the hook killed %d times, want 1", r.killed)
+		}
+		dup, orph := r.invariants(r.all())
+		t.Logf("4 workers, crash after %s #%d: summary %v, duplicates %d, orphans %d", kill.op, kill.n, rep.Summary, dup, orph)
+	}
 }
