@@ -102,3 +102,17 @@ func TestInterruptFinishesTheRowInFlightAndReports(t *testing.T) {
 	}
 	r.invariants(r.all())
 }
+
+func TestSecondInterruptStopsAtOnce(t *testing.T) {
+	r := newRig(t, 15, orgsim.Faults{}, 10)
+	cmd, _ := r.startImport(t)
+	cmd.Process.Signal(syscall.SIGINT)
+	cmd.Process.Signal(syscall.SIGINT)
+	err := cmd.Wait()
+	if exitErr, ok := err.(*exec.ExitError); !ok || exitErr.ExitCode() != 130 {
+		t.Fatalf("twice interrupted import: %v, want exit 130", err)
+	}
+	// Whatever the second interrupt cut, the journal lets the next run settle it.
+	r.untilSettled(2)
+	r.invariants(r.all())
+}
