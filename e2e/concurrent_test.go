@@ -1,7 +1,9 @@
 package e2e
 
 import (
+	"bufio"
 	"bytes"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -104,15 +106,31 @@ func TestInterruptFinishesTheRowInFlightAndReports(t *testing.T) {
 }
 
 func TestSecondInterruptStopsAtOnce(t *testing.T) {
-	r := newRig(t, 15, orgsim.Faults{}, 10)
-	cmd, _ := r.startImport(t)
+	// Slow answers keep a row in flight long enough for the second interrupt to land mid-row.
+	r := newRig(t, 15, orgsim.Faults{Latency: 300 * time.Millisecond}, 10)
+	cmd := exec.Command(filepath.Join(bins, "storeimport"), "import", "--org", org, "--endpoint", r.endpoint,
+		"--db", r.db, "--format", "json", r.csv)
+	cmd.Env = append(os.Environ(), "ORG_PLATFORM_TOKEN="+token)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill() })
+	lines := bufio.NewScanner(stderr)
+	lines.Scan() // the plan line: the run has begun
 	cmd.Process.Signal(syscall.SIGINT)
+	for lines.Scan() && !strings.Contains(lines.Text(), "interrupt again") {
+	}
 	cmd.Process.Signal(syscall.SIGINT)
-	err := cmd.Wait()
+	go io.Copy(io.Discard, stderr)
+	err = cmd.Wait()
 	if exitErr, ok := err.(*exec.ExitError); !ok || exitErr.ExitCode() != 130 {
 		t.Fatalf("twice interrupted import: %v, want exit 130", err)
 	}
 	// Whatever the second interrupt cut, the journal lets the next run settle it.
-	r.untilSettled(2)
+	r.untilSettled(2, "--concurrency", "8")
 	r.invariants(r.all())
 }
