@@ -1,0 +1,95 @@
+package bench
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// baselineID is the public_id rule, as the README states it.
+var baselineID = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{2,62}$`)
+
+var baselineIndustries = map[string]bool{
+	"restaurant": true, "hair_salon": true, "beauty": true, "clinic": true, "fitness": true, "school": true, "other": true,
+}
+
+// Baseline reads a UTF-8 store file with a plain encoding/csv reader and applies the column rules
+// the way a straightforward program would: trim, required cells, the public_id regexp, name and
+// location lengths in characters, no control character in the name, the industry set, and a phone
+// of 10 or 11 digits with optional hyphens (full-width digits accepted). It is what validate is
+// compared with: no encoding detection, no duplicate detection, no report. It returns the rows
+// read and how many of them break a rule.
+func Baseline(path string) (rows, invalid int, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	r.ReuseRecord = true
+	header, err := r.Read()
+	if err != nil {
+		return 0, 0, fmt.Errorf("reading the header of %s: %w", path, err)
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		col[strings.TrimSpace(h)] = i
+	}
+	id, name, loc, ind, phone := col["public_id"], col["name"], col["location"], col["industry"], col["phone"]
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			return rows, invalid, nil
+		}
+		if err != nil {
+			return rows, invalid, err
+		}
+		rows++
+		if !baselineRowOK(strings.TrimSpace(rec[id]), strings.TrimSpace(rec[name]), strings.TrimSpace(rec[loc]),
+			strings.TrimSpace(rec[ind]), strings.TrimSpace(rec[phone])) {
+			invalid++
+		}
+	}
+}
+
+func baselineRowOK(id, name, loc, industry, phone string) bool {
+	ok := baselineID.MatchString(id)
+	if n := utf8.RuneCountInString(name); n == 0 || n > 100 || strings.ContainsFunc(name, unicode.IsControl) {
+		ok = false
+	}
+	if n := utf8.RuneCountInString(loc); n == 0 || n > 200 {
+		ok = false
+	}
+	if !baselineIndustries[strings.ToLower(industry)] {
+		ok = false
+	}
+	if phone != "" && !baselinePhoneOK(phone) {
+		ok = false
+	}
+	return ok
+}
+
+// baselinePhoneOK accepts digit groups separated by single hyphens, 10 or 11 digits in all.
+func baselinePhoneOK(v string) bool {
+	digits, lastHyphen := 0, true // a leading hyphen is refused
+	for _, r := range v {
+		switch {
+		case r >= '0' && r <= '9', r >= '０' && r <= '９':
+			digits++
+			lastHyphen = false
+		case r == '-' || r == '－' || r == 'ー' || r == '−' || r == '‐':
+			if lastHyphen {
+				return false
+			}
+			lastHyphen = true
+		default:
+			return false
+		}
+	}
+	return !lastHyphen && digits >= 10 && digits <= 11
+}

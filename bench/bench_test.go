@@ -1,0 +1,373 @@
+package bench
+
+// The benchmarks behind `make bench`. Each runs its work once per b.Loop iteration (make bench
+// passes -benchtime 1x), reports its figures with b.ReportMetric, and records them; TestMain then
+// prints one table of everything that ran and, given -results FILE, appends it to FILE.
+// Without -bench, `go test` runs only the quick tests at the end of this file.
+//
+// Every server is an httptest server on 127.0.0.1; every loop is bounded by its file's rows.
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/acme/storeimport/importer"
+	"github.com/acme/storeimport/orgclient"
+	"github.com/acme/storeimport/orgsim"
+	"github.com/acme/storeimport/storedb"
+)
+
+var resultsFile = flag.String("results", "", "append the table of this run to this file (make bench: RESULTS.md)")
+
+var (
+	recordMu sync.Mutex
+	recorded Results
+)
+
+func record(f func(r *Results)) {
+	recordMu.Lock()
+	defer recordMu.Unlock()
+	f(&recorded)
+}
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	code := m.Run()
+	if code != 0 || recorded.Empty() {
+		os.Exit(code)
+	}
+	recorded.When = time.Now()
+	recorded.Machine = Machine()
+	recorded.Commit = Commit()
+	recorded.Command = command()
+	fmt.Print("\n" + recorded.Table())
+	if *resultsFile != "" {
+		if err := recorded.Append(*resultsFile); err != nil {
+			fmt.Fprintln(os.Stderr, "writing the results:", err)
+			os.Exit(1)
+		}
+		fmt.Printf("\nappended to bench/%s\n", *resultsFile)
+	}
+	os.Exit(code)
+}
+
+// command is how this run was started, rebuilt from its flags.
+func command() string {
+	flagValue := func(name string) string {
+		if f := flag.Lookup(name); f != nil {
+			return f.Value.String()
+		}
+		return ""
+	}
+	cmd := fmt.Sprintf("go test -count=%s -run '%s' -bench '%s' -benchtime %s -timeout %s ./bench", flagValue("test.count"),
+		flagValue("test.run"), flagValue("test.bench"), flagValue("test.benchtime"), flagValue("test.timeout"))
+	if *resultsFile != "" {
+		cmd += " -args -results " + *resultsFile
+	}
+	if os.Getenv("MAKELEVEL") != "" {
+		cmd = "make bench, which runs: " + cmd
+	}
+	return cmd
+}
+
+const (
+	benchOrg   = "org_bench"
+	benchToken = "bench-token"
+)
+
+// platform is the simulator over HTTP on loopback, a client of it and a fresh SQLite database.
+type platform struct {
+	sim    *orgsim.Server
+	client *orgclient.Client
+	db     *storedb.DB
+	timing *TimingTransport
+	dir    string
+}
+
+func newPlatform(b *testing.B, limit orgsim.RateLimit, latency time.Duration, rate float64, burst int) *platform {
+	b.Helper()
+	sim := orgsim.New(orgsim.Config{
+		Organizations: []orgsim.Org{{ID: benchOrg, Name: "Bench", ShopLimit: 1_000_000}},
+		Tokens:        []orgsim.Token{{Value: benchToken, Orgs: []string{benchOrg}}},
+		RateLimit:     limit,
+		Faults:        orgsim.Faults{Latency: latency},
+	})
+	srv := httptest.NewServer(sim.Handler())
+	b.Cleanup(srv.Close)
+	// Enough idle connections for every worker, so that no request pays for a new connection.
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.MaxIdleConnsPerHost = 32
+	b.Cleanup(transport.CloseIdleConnections)
+	timing := &TimingTransport{Next: transport}
+	client, err := orgclient.New(orgclient.Config{Endpoint: srv.URL, Token: benchToken, Rate: rate, Burst: burst, Transport: timing})
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir := b.TempDir()
+	db, err := storedb.Open(context.Background(), filepath.Join(dir, "storeimport.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	return &platform{sim: sim, client: client, db: db, timing: timing, dir: dir}
+}
+
+// counts is a reporter that keeps only the summary.
+type counts struct{ summary *importer.Summary }
+
+func (c *counts) Row(importer.Result) error        { return nil }
+func (c *counts) Close(s *importer.Summary) error  { c.summary = s; return nil }
+func (c *counts) n(status importer.Status) int     { return c.summary.Count(status) }
+func (c *counts) line() string                     { return c.summary.Line() }
+func (p *platform) log(from int) []orgsim.LogEntry { return p.sim.Log()[from:] }
+
+var keySeq atomic.Int64
+
+// importFile scans and imports path as the CLI does, and returns the summary and the wall time.
+func (p *platform) importFile(b *testing.B, path string, concurrency int) (*counts, time.Duration) {
+	b.Helper()
+	report := &counts{}
+	job := importer.Job{
+		OrganizationID: benchOrg,
+		Path:           path,
+		Encoding:       "auto",
+		Lang:           "en",
+		Platform:       p.client,
+		Stores:         p.db,
+		Journal:        p.db,
+		Lookup:         p.db,
+		Clock:          importer.SystemClock{},
+		NewKey:         func() string { return fmt.Sprintf("bench-%d", keySeq.Add(1)) },
+		Concurrency:    concurrency,
+		Report:         report,
+		Log:            slog.New(slog.DiscardHandler),
+	}
+	start := time.Now()
+	plan, err := importer.Scan(path, job.Encoding)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := importer.Run(context.Background(), job, plan); err != nil {
+		b.Fatal(err)
+	}
+	return report, time.Since(start)
+}
+
+func writeStores(b *testing.B, dir string, rows int) (path string, invalid int) {
+	b.Helper()
+	path = filepath.Join(dir, fmt.Sprintf("stores-%d.csv", rows))
+	invalid, err := WriteStores(path, rows)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return path, invalid
+}
+
+// Throughput: 1. requests per second at the platform ÷ its limit of 50 req/s, for latencies of
+// 0, 50 and 200 ms and 1, 4 and 8 workers; the 429s and the busiest second, from the simulator's
+// log. 75 rows make about 150 requests a cell: 3 s at the limit, 30 s for one worker at 200 ms.
+func BenchmarkThroughput(b *testing.B) {
+	const (
+		limit = 50
+		burst = 5
+		rows  = 75
+	)
+	path, _ := writeStores(b, b.TempDir(), rows)
+	for _, latency := range []time.Duration{0, 50 * time.Millisecond, 200 * time.Millisecond} {
+		for _, conc := range []int{1, 4, 8} {
+			b.Run(fmt.Sprintf("latency=%v/concurrency=%d", latency, conc), func(b *testing.B) {
+				var cell ThroughputCell
+				for b.Loop() {
+					p := newPlatform(b, orgsim.RateLimit{RPS: limit, Burst: burst}, latency, limit, burst)
+					report, _ := p.importFile(b, path, conc)
+					if report.n(importer.StatusCreated) != rows {
+						b.Fatalf("%s, want %d created", report.line(), rows)
+					}
+					entries := p.log(0)
+					arrivals := make([]time.Time, len(entries))
+					cell = ThroughputCell{Latency: latency, Concurrency: conc, Limit: limit, Burst: burst, Rows: rows,
+						Created: report.n(importer.StatusCreated), Retries: p.client.Stats().Retries.Load()}
+					for i, e := range entries {
+						arrivals[i] = e.Time
+						if e.Status == http.StatusTooManyRequests {
+							cell.Status429++
+						}
+					}
+					cell.Pace = PaceOf(arrivals, burst)
+				}
+				b.ReportMetric(cell.Ratio(), "ratio")
+				b.ReportMetric(cell.Pace.PerSecond, "req/s")
+				b.ReportMetric(float64(cell.Pace.MaxWindow), "max-req/1s")
+				b.ReportMetric(float64(cell.Status429), "429s")
+				record(func(r *Results) { r.Throughput = append(r.Throughput, cell) })
+			})
+		}
+	}
+}
+
+// Validate: 2. the built storeimport validating a generated file with no endpoint, as a child
+// process (wall time, peak RSS from its rusage), against Baseline on the same file in the same
+// run; at 100,000 and 1,000,000 rows, to show that memory stays flat.
+func BenchmarkValidate(b *testing.B) {
+	bin := filepath.Join(b.TempDir(), "storeimport")
+	build := exec.Command("go", "build", "-o", bin, "github.com/acme/storeimport/cmd/storeimport")
+	if out, err := build.CombinedOutput(); err != nil {
+		b.Fatalf("building storeimport: %v\n%s", err, out)
+	}
+	for _, rows := range []int{100_000, 1_000_000} {
+		b.Run(fmt.Sprintf("rows=%d", rows), func(b *testing.B) {
+			dir := b.TempDir()
+			path, invalid := writeStores(b, dir, rows)
+			st, err := os.Stat(path)
+			if err != nil {
+				b.Fatal(err)
+			}
+			run := ValidateRun{Rows: rows, Invalid: invalid, Bytes: st.Size()}
+			for b.Loop() {
+				start := time.Now()
+				read, bad, err := Baseline(path)
+				run.Baseline = time.Since(start)
+				if err != nil || read != rows || bad != invalid {
+					b.Fatalf("baseline: %d rows, %d invalid, %v; want %d rows, %d invalid", read, bad, err, rows, invalid)
+				}
+				run.BaselineBad = bad
+				run.Validate, err = RunChild(dir, bin, "validate", "--org", benchOrg, "--format", "csv", path)
+				if err != nil {
+					b.Fatal(err)
+				}
+				// Exit 1: some rows are invalid, as generated.
+				want := fmt.Sprintf("%s invalid", thousands(invalid))
+				if run.Validate.ExitCode != 1 || !strings.Contains(run.Validate.Stderr, want) {
+					b.Fatalf("validate exited %d, want 1 and %q on stderr:\n%s", run.Validate.ExitCode, want, run.Validate.Stderr)
+				}
+			}
+			b.ReportMetric(float64(rows)/run.Validate.Wall.Seconds(), "rows/s")
+			b.ReportMetric(float64(run.Validate.PeakRSS)/1024, "peak-RSS-MiB")
+			b.ReportMetric(run.Baseline.Seconds(), "baseline-s")
+			b.ReportMetric(run.Ratio(), "ratio-to-baseline")
+			record(func(r *Results) { r.Validate = append(r.Validate, run) })
+		})
+	}
+}
+
+// Overhead: 3. 10,000 rows imported by one worker against the simulator with no latency and no
+// limit; the wall time not spent inside HTTP round trips is the importer's own (reading, the
+// journal, SQLite), per row. Then the same file again: every row skipped, no mutation.
+func BenchmarkOverhead(b *testing.B) {
+	const rows = 10_000
+	path, invalid := writeStores(b, b.TempDir(), rows)
+	var first, rerun OverheadRun
+	for b.Loop() {
+		p := newPlatform(b, orgsim.RateLimit{}, 0, 1e6, 1000)
+		first = p.measure(b, "first import", path, rows, 0)
+		if first.Created != rows-invalid || first.Invalid != invalid {
+			b.Fatalf("first import: %d created, %d invalid; want %d and %d", first.Created, first.Invalid, rows-invalid, invalid)
+		}
+		rerun = p.measure(b, "rerun", path, rows, first.Requests)
+		if rerun.Mutations != 0 || rerun.Skipped != rows-invalid {
+			b.Fatalf("rerun: %d mutations, %d skipped; want 0 and %d", rerun.Mutations, rerun.Skipped, rows-invalid)
+		}
+	}
+	b.ReportMetric(first.OutsideMicrosPerRow(), "µs/row-outside")
+	b.ReportMetric(first.Wall.Seconds(), "first-s")
+	b.ReportMetric(rerun.Wall.Seconds(), "rerun-s")
+	b.ReportMetric(float64(rerun.Mutations), "rerun-mutations")
+	record(func(r *Results) { r.Overhead = append(r.Overhead, first, rerun) })
+}
+
+// measure imports path with one worker; logFrom is where this run's requests start in the log.
+func (p *platform) measure(b *testing.B, name, path string, rows, logFrom int) OverheadRun {
+	spentBefore, _ := p.timing.Spent()
+	report, wall := p.importFile(b, path, 1)
+	spent, _ := p.timing.Spent()
+	run := OverheadRun{Name: name, Rows: rows, Wall: wall, RoundTrips: spent - spentBefore, Concurrency: 1,
+		Created: report.n(importer.StatusCreated), Skipped: report.n(importer.StatusSkipped), Invalid: report.n(importer.StatusInvalid)}
+	for _, e := range p.log(logFrom) {
+		run.Requests++
+		if e.OperationType == "mutation" {
+			run.Mutations++
+		}
+	}
+	return run
+}
+
+// The quick tests, which plain `go test` runs.
+
+func TestGeneratedFileIsJudgedAlikeByValidateAndBaseline(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "stores.csv")
+	invalid, err := WriteStores(path, 5000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if invalid != 9 { // 5 rows with a bad industry, 4 with a bad phone
+		t.Errorf("generator made %d invalid rows, want 9", invalid)
+	}
+	plan, err := importer.Scan(path, "auto")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, bad, err := Baseline(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plan.Rows != 5000 || rows != 5000 || plan.Invalid != invalid || bad != invalid {
+		t.Errorf("validate: %d rows, %d invalid; baseline: %d rows, %d invalid; want 5000 rows, %d invalid",
+			plan.Rows, plan.Invalid, rows, bad, invalid)
+	}
+	again := filepath.Join(t.TempDir(), "again.csv")
+	if _, err := WriteStores(again, 5000); err != nil {
+		t.Fatal(err)
+	}
+	a, _ := os.ReadFile(path)
+	c, _ := os.ReadFile(again)
+	if string(a) != string(c) {
+		t.Error("the generator is not deterministic")
+	}
+}
+
+func TestPaceOf(t *testing.T) {
+	t0 := time.Unix(1000, 0)
+	var arrivals []time.Time
+	for range 5 { // the burst, at once
+		arrivals = append(arrivals, t0)
+	}
+	for i := 1; i <= 100; i++ { // then 50 a second for 2 s
+		arrivals = append(arrivals, t0.Add(time.Duration(i)*20*time.Millisecond))
+	}
+	arrivals[0], arrivals[50] = arrivals[50], arrivals[0] // order does not matter
+	p := PaceOf(arrivals, 5)
+	if p.Requests != 105 || p.Span != 2*time.Second || p.PerSecond != 50 {
+		t.Errorf("pace %+v, want 105 requests over 2s at 50/s", p)
+	}
+	if p.MaxWindow != 54 { // the burst and the 49 arrivals before t0+1s
+		t.Errorf("max window %d, want 54", p.MaxWindow)
+	}
+}
+
+func TestTableHasEverySection(t *testing.T) {
+	r := Results{When: time.Unix(0, 0), Machine: "m", Commit: "c", Command: "go test",
+		Throughput: []ThroughputCell{{Latency: 200 * time.Millisecond, Concurrency: 8, Limit: 50, Burst: 5, Rows: 75,
+			Pace: Pace{Requests: 155, Span: 3 * time.Second, PerSecond: 40, MaxWindow: 45}}},
+		Validate: []ValidateRun{{Rows: 1_000_000, Bytes: 150 << 20, Validate: ChildRun{Wall: 10 * time.Second, PeakRSS: 50 << 10},
+			Baseline: 5 * time.Second}},
+		Overhead: []OverheadRun{{Name: "first import", Rows: 10_000, Wall: 10 * time.Second, RoundTrips: 6 * time.Second, Concurrency: 1}},
+	}
+	table := r.Table()
+	for _, want := range []string{"0.800", "45 of 55", "met (limit only)", "1,000,000", "100,000", "400", "ratio <= 2 met"} {
+		if !strings.Contains(table, want) {
+			t.Errorf("table lacks %q:\n%s", want, table)
+		}
+	}
+}

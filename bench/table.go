@@ -1,0 +1,227 @@
+package bench
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+)
+
+// ThroughputCell is one latency × concurrency run against the rate-limited simulator.
+type ThroughputCell struct {
+	Latency     time.Duration
+	Concurrency int
+	Limit       float64 // the platform's requests per second
+	Burst       int
+	Rows        int
+	Pace        Pace
+	Status429   int   // 429 answers in the simulator's log
+	Retries     int64 // the client's retries
+	Created     int
+}
+
+// Ratio is the rate kept ÷ the platform's limit.
+func (c ThroughputCell) Ratio() float64 { return c.Pace.PerSecond / c.Limit }
+
+// Ceiling is the best ratio concurrency allows at this latency: each worker has at most one
+// request at the platform, so N workers send at most N / latency requests per second.
+func (c ThroughputCell) Ceiling() float64 {
+	if c.Latency <= 0 {
+		return 1
+	}
+	return min(1, float64(c.Concurrency)/c.Latency.Seconds()/c.Limit)
+}
+
+// Covered says that concurrency covers the latency, which is when the goal applies.
+func (c ThroughputCell) Covered() bool { return c.Ceiling() >= 1 }
+
+// AllowedWindow is the most requests a token bucket lets through in one second.
+func (c ThroughputCell) AllowedWindow() int { return int(c.Limit) + c.Burst }
+
+// ValidateRun is validate of one generated file, and the baseline read of the same file.
+type ValidateRun struct {
+	Rows, Invalid int
+	Bytes         int64
+	Validate      ChildRun
+	Baseline      time.Duration
+	BaselineBad   int // rows the baseline found invalid
+}
+
+// Ratio is validate's time ÷ the baseline's.
+func (v ValidateRun) Ratio() float64 { return v.Validate.Wall.Seconds() / v.Baseline.Seconds() }
+
+// OverheadRun is an import of a file against the simulator with no latency and no limit.
+type OverheadRun struct {
+	Name        string
+	Rows        int
+	Wall        time.Duration
+	RoundTrips  time.Duration // inside HTTP round trips
+	Requests    int           // in the simulator's log
+	Mutations   int
+	Created     int
+	Skipped     int
+	Invalid     int
+	Concurrency int
+}
+
+// OutsideMicrosPerRow is the wall time not spent in round trips, per row of the file.
+func (o OverheadRun) OutsideMicrosPerRow() float64 {
+	return float64((o.Wall - o.RoundTrips).Microseconds()) / float64(o.Rows)
+}
+
+// Results is one `make bench` run.
+type Results struct {
+	When       time.Time
+	Machine    string
+	Commit     string
+	Command    string
+	Throughput []ThroughputCell
+	Validate   []ValidateRun
+	Overhead   []OverheadRun
+}
+
+// Empty says that no benchmark recorded anything.
+func (r *Results) Empty() bool {
+	return len(r.Throughput) == 0 && len(r.Validate) == 0 && len(r.Overhead) == 0
+}
+
+// Table renders the run as plain text.
+func (r *Results) Table() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "storeimport bench, %s\n", r.When.UTC().Format("2006-01-02 15:04 MST"))
+	fmt.Fprintf(&b, "machine: %s\n", r.Machine)
+	fmt.Fprintf(&b, "commit:  %s\n", r.Commit)
+	fmt.Fprintf(&b, "command: %s\n", r.Command)
+	if len(r.Throughput) > 0 {
+		c := r.Throughput[0]
+		fmt.Fprintf(&b, "\n1. Throughput at the platform's limit: simulator %g req/s burst %d, client --rate %g --burst %d\n",
+			c.Limit, c.Burst, c.Limit, c.Burst)
+		fmt.Fprintf(&b, "   ratio = (requests - burst) / (last arrival - first) / limit, from the simulator's log;\n")
+		fmt.Fprintf(&b, "   ceiling = min(1, concurrency / latency / limit); goal ratio >= 0.95 where the ceiling is 1\n")
+		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "latency\tconc\trows\trequests\tseconds\treq/s\tratio\tceiling\tmax in 1 s\t429s\tretries\tgoal\t")
+		for _, c := range r.Throughput {
+			fmt.Fprintf(tw, "%v\t%d\t%d\t%d\t%.1f\t%.1f\t%.3f\t%.2f\t%d of %d\t%d\t%d\t%s\t\n",
+				c.Latency, c.Concurrency, c.Rows, c.Pace.Requests, c.Pace.Span.Seconds(), c.Pace.PerSecond,
+				c.Ratio(), c.Ceiling(), c.Pace.MaxWindow, c.AllowedWindow(), c.Status429, c.Retries, throughputGoal(c))
+		}
+		tw.Flush()
+	}
+	if len(r.Validate) > 0 {
+		fmt.Fprintf(&b, "\n2. validate --format csv of a generated UTF-8 file, no endpoint: the built binary, stdout to /dev/null;\n")
+		fmt.Fprintf(&b, "   baseline = plain encoding/csv read of the same file with the same column rules, in the bench process\n")
+		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "rows\tfile\tinvalid\tvalidate s\trows/s\tpeak RSS\tbaseline s\tratio\t")
+		for _, v := range r.Validate {
+			fmt.Fprintf(tw, "%s\t%.1f MiB\t%s\t%.2f\t%s\t%.1f MiB\t%.2f\t%.2f\t\n",
+				thousands(v.Rows), float64(v.Bytes)/(1<<20), thousands(v.Invalid), v.Validate.Wall.Seconds(),
+				thousands(int(float64(v.Rows)/v.Validate.Wall.Seconds())), float64(v.Validate.PeakRSS)/1024,
+				v.Baseline.Seconds(), v.Ratio())
+		}
+		tw.Flush()
+		fmt.Fprintf(&b, "   goals: %s\n", validateGoals(r.Validate))
+	}
+	if len(r.Overhead) > 0 {
+		o := r.Overhead[0]
+		fmt.Fprintf(&b, "\n3. Local overhead: import of %s rows, concurrency %d, simulator with no latency and no limit (client rate 1e6);\n",
+			thousands(o.Rows), o.Concurrency)
+		fmt.Fprintf(&b, "   outside = wall time - time inside HTTP round trips, per row of the file\n")
+		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "run\twall s\tround trips s\toutside s\tµs/row outside\trequests\tmutations\tcreated\tskipped\tinvalid\t")
+		for _, o := range r.Overhead {
+			fmt.Fprintf(tw, "%s\t%.2f\t%.2f\t%.2f\t%.0f\t%s\t%s\t%s\t%s\t%s\t\n",
+				o.Name, o.Wall.Seconds(), o.RoundTrips.Seconds(), (o.Wall - o.RoundTrips).Seconds(), o.OutsideMicrosPerRow(),
+				thousands(o.Requests), thousands(o.Mutations), thousands(o.Created), thousands(o.Skipped), thousands(o.Invalid))
+		}
+		tw.Flush()
+	}
+	return b.String()
+}
+
+func throughputGoal(c ThroughputCell) string {
+	var missed []string
+	if c.Covered() && c.Ratio() < 0.95 {
+		missed = append(missed, "ratio")
+	}
+	if c.Pace.MaxWindow > c.AllowedWindow() {
+		missed = append(missed, "window")
+	}
+	if c.Status429 > 0 {
+		missed = append(missed, "429s")
+	}
+	switch {
+	case len(missed) > 0:
+		return "MISSED " + strings.Join(missed, ",")
+	case c.Covered():
+		return "met"
+	default:
+		return "met (limit only)"
+	}
+}
+
+func validateGoals(runs []ValidateRun) string {
+	mark := func(ok bool) string {
+		if ok {
+			return "met"
+		}
+		return "MISSED"
+	}
+	ratioOK, rssOK := true, true
+	lo, hi := runs[0], runs[0]
+	for _, v := range runs {
+		ratioOK = ratioOK && v.Ratio() <= 2
+		rssOK = rssOK && v.Validate.PeakRSS >= 0 && v.Validate.PeakRSS < 64*1024
+		if v.Rows < lo.Rows {
+			lo = v
+		}
+		if v.Rows > hi.Rows {
+			hi = v
+		}
+	}
+	s := fmt.Sprintf("ratio <= 2 %s; peak RSS < 64 MiB %s", mark(ratioOK), mark(rssOK))
+	if hi.Rows > lo.Rows && lo.Validate.PeakRSS > 0 {
+		growth := float64(hi.Validate.PeakRSS) / float64(lo.Validate.PeakRSS)
+		// Flat: ten times the rows may cost at most a quarter more memory.
+		s += fmt.Sprintf("; flat from %s to %s rows (RSS x%.2f) %s", thousands(lo.Rows), thousands(hi.Rows), growth, mark(growth <= 1.25))
+	}
+	return s
+}
+
+// thousands writes n with comma separators.
+func thousands(n int) string {
+	if n < 0 {
+		return "-" + thousands(-n)
+	}
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// resultsIntro starts a results file that does not exist yet.
+const resultsIntro = `# make bench results
+
+Each ` + "`make bench`" + ` appends its table here, newest last, so regressions show. See bench/bench_test.go for
+what each figure measures.
+`
+
+// Append adds the run's table to the results file, creating the file when it is missing.
+func (r *Results) Append(path string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	if err != nil {
+		return err
+	}
+	if st, err := f.Stat(); err == nil && st.Size() == 0 {
+		if _, err := f.WriteString(resultsIntro); err != nil {
+			f.Close()
+			return err
+		}
+	}
+	_, err = fmt.Fprintf(f, "\n## %s, %s\n\n```text\n%s```\n", r.When.UTC().Format("2006-01-02 15:04 MST"), r.Machine, r.Table())
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
