@@ -11,6 +11,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -318,13 +319,22 @@ func TestGeneratedFileIsJudgedAlikeByValidateAndBaseline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	report, err := importer.NewReporter(io.Discard, "csv", "org", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	summary, err := importer.Run(context.Background(), importer.Job{OrganizationID: "org", Path: path, DryRun: true,
+		Clock: importer.SystemClock{}, Report: report, Log: slog.New(slog.DiscardHandler)}, plan)
+	if err != nil {
+		t.Fatal(err)
+	}
 	rows, bad, err := Baseline(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if plan.Rows != 5000 || rows != 5000 || plan.Invalid != invalid || bad != invalid {
+	if summary.Rows != 5000 || rows != 5000 || summary.Count(importer.StatusInvalid) != invalid || bad != invalid {
 		t.Errorf("validate: %d rows, %d invalid; baseline: %d rows, %d invalid; want 5000 rows, %d invalid",
-			plan.Rows, plan.Invalid, rows, bad, invalid)
+			summary.Rows, summary.Count(importer.StatusInvalid), rows, bad, invalid)
 	}
 	again := filepath.Join(t.TempDir(), "again.csv")
 	if _, err := WriteStores(again, 5000); err != nil {

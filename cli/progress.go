@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -51,9 +52,12 @@ func (p *progress) Begin(o importer.Outlook) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.start, p.total, p.counts = time.Now(), o.Rows, map[importer.Status]int{}
-	if o.DryRun {
+	switch {
+	case !o.Counted:
+		p.print.Fprintf(p.w, "checking %d rows\n", o.Rows)
+	case o.DryRun:
 		p.print.Fprintf(p.w, "checking %d rows: %d valid, %d already imported, %d invalid\n", o.Rows, o.Create+o.Skip, o.Skip, o.Invalid)
-	} else {
+	default:
 		eta := time.Duration(float64(o.Requests) / p.rate * float64(time.Second))
 		p.print.Fprintf(p.w, "%d to create, %d already imported, %d invalid; about %d requests, ~%s at %g req/s\n",
 			o.Create, o.Skip, o.Invalid, o.Requests, roughly(eta), p.rate)
@@ -81,7 +85,7 @@ func (p *progress) Row(r importer.Result) {
 }
 
 // End prints how the run went: time, pace, and what it cost the platform.
-func (p *progress) End(*importer.Summary) {
+func (p *progress) End(s *importer.Summary) {
 	if p.stop != nil {
 		close(p.stop)
 		p.ticker.Wait()
@@ -92,7 +96,7 @@ func (p *progress) End(*importer.Summary) {
 		p.bar.Finish()
 	}
 	elapsed := time.Since(p.start)
-	line := p.print.Sprintf("finished in %s: %d rows, %.1f rows/s", elapsed.Round(time.Millisecond), p.done, float64(p.done)/elapsed.Seconds())
+	line := p.print.Sprintf("finished in %s: %d rows (%s), %.1f rows/s", elapsed.Round(time.Millisecond), p.done, p.statuses(s), float64(p.done)/elapsed.Seconds())
 	if p.stats != nil {
 		line += p.print.Sprintf("; %d platform requests, %d retries, %d rate limited (429)",
 			p.stats.Requests.Load(), p.stats.Retries.Load(), p.stats.RateLimited.Load())
@@ -131,6 +135,17 @@ func (p *progress) tally() string {
 		p.counts[importer.StatusCreated]+p.counts[importer.StatusWouldCreate],
 		p.counts[importer.StatusSkipped]+p.counts[importer.StatusWouldSkip],
 		p.counts[importer.StatusFailed]+p.counts[importer.StatusInvalid]+p.counts[importer.StatusNeedsAttention])
+}
+
+// statuses counts the rows by final status, as the report's summary does.
+func (p *progress) statuses(s *importer.Summary) string {
+	var parts []string
+	for _, status := range importer.Statuses {
+		if n := s.Count(status); n > 0 {
+			parts = append(parts, p.print.Sprintf("%d %s", n, status))
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 func percent(part, whole int) int {

@@ -36,7 +36,7 @@ func TestProgressIsPlainLinesWhenNotATerminal(t *testing.T) {
 		t.Fatal("a buffer was taken for a terminal")
 	}
 	p.interval = 5 * time.Millisecond
-	p.Begin(importer.Outlook{Rows: 2000, Create: 1842, Skip: 155, Invalid: 3, Requests: 3684})
+	p.Begin(importer.Outlook{Rows: 2000, Counted: true, Create: 1842, Skip: 155, Invalid: 3, Requests: 3684})
 	for i := range 40 {
 		status := importer.StatusCreated
 		if i%10 == 0 {
@@ -47,7 +47,7 @@ func TestProgressIsPlainLinesWhenNotATerminal(t *testing.T) {
 	}
 	stats.Requests.Add(72)
 	stats.Retries.Add(2)
-	p.End(&importer.Summary{})
+	p.End(&importer.Summary{Counts: map[importer.Status]int{importer.StatusCreated: 36, importer.StatusSkipped: 4}})
 
 	got := out.String()
 	for _, want := range []string{
@@ -55,6 +55,7 @@ func TestProgressIsPlainLinesWhenNotATerminal(t *testing.T) {
 		"progress: ",
 		"/2,000 rows (",
 		" created, ",
+		"(36 created, 4 skipped), ",
 		"; 72 platform requests, 2 retries, 0 rate limited (429)\n",
 	} {
 		if !strings.Contains(got, want) {

@@ -44,6 +44,9 @@ var columnByKey = func() map[string]int {
 	return m
 }()
 
+// publicIDColumn is the index of the column that identifies a store.
+var publicIDColumn = columnByKey[headerKey("public_id")]
+
 // columnNames are the English headers in column order.
 var columnNames = func() []string {
 	names := make([]string, len(columns))

@@ -19,7 +19,7 @@ func (r *runner) dispatch(ctx context.Context, reader *Reader) error {
 
 	slots := make(chan struct{}, workers)
 	var inFlight sync.WaitGroup
-	readErr := readRows(reader, func(row *Row) {
+	readErr := readRows(reader, func(row *Row) error {
 		slot := make(chan Result, 1)
 		queue <- slot
 		// A worker is taken before the row is looked at, so that a stop decided by the rows in
@@ -29,19 +29,21 @@ func (r *runner) dispatch(ctx context.Context, reader *Reader) error {
 		if run == nil {
 			<-slots
 			slot <- *res
-			return
+			return nil
 		}
 		inFlight.Go(func() {
 			defer func() { <-slots }()
 			slot <- r.work(ctx, run)
 		})
+		return nil
 	})
 	inFlight.Wait()
 	close(queue)
 	return errors.Join(readErr, <-emitted)
 }
 
-func readRows(reader *Reader, each func(*Row)) error {
+// readRows calls each for every row until the end of the file or the first error.
+func readRows(reader *Reader, each func(*Row) error) error {
 	for {
 		row, err := reader.Next()
 		if errors.Is(err, io.EOF) {
@@ -50,7 +52,9 @@ func readRows(reader *Reader, each func(*Row)) error {
 		if err != nil {
 			return err
 		}
-		each(row)
+		if err := each(row); err != nil {
+			return err
+		}
 	}
 }
 

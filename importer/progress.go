@@ -2,7 +2,7 @@ package importer
 
 import (
 	"context"
-	"errors"
+	"os"
 )
 
 // Progress follows a run for the person watching it (on stderr); the report itself goes to the
@@ -19,8 +19,9 @@ type Progress interface {
 // Outlook is what a run expects to do, known before its first mutation.
 type Outlook struct {
 	Rows     int
-	Create   int // valid rows not in the local database
-	Skip     int // valid rows already imported
+	Counted  bool // whether the counts below are known: a dry run with no database does not count ahead
+	Create   int  // valid rows not in the local database
+	Skip     int  // valid rows already imported
 	Invalid  int
 	Requests int // platform requests the creates imply, at the least
 	DryRun   bool
@@ -29,30 +30,40 @@ type Outlook struct {
 // requestsPerCreate are createShop and assignServiceToOrganization.
 const requestsPerCreate = 2
 
-// outlook counts what the run will do. With a database to ask, that takes one more read of the
-// file and a lookup per valid row; without one, every valid row counts as a create.
+// outlook counts what the run will do, with one more read of the file that checks every row and
+// asks the database about the valid ones. A dry run with no database to ask skips it: it sends
+// nothing, so there is nothing to forecast, and the file is read once less.
 func (r *runner) outlook(ctx context.Context) (Outlook, error) {
-	o := Outlook{Rows: r.plan.Rows, Invalid: r.plan.Invalid, DryRun: r.job.DryRun}
+	o := Outlook{Rows: r.plan.Rows, DryRun: r.job.DryRun}
 	lookup := r.lookup()
-	if lookup != nil {
-		var lookupErr error
-		_, err := eachRow(r.job.Path, r.job.Encoding, func(row *Row) {
-			if lookupErr != nil || len(row.Problems) > 0 || r.plan.duplicateOf(row.Store.PublicID) != "" {
-				return
-			}
-			store, err := lookup.LookupStore(ctx, row.Store.PublicID)
-			if err != nil {
-				lookupErr = err
-			}
-			if store != nil && store.OrganizationID == r.job.OrganizationID {
-				o.Skip++
-			}
-		})
-		if err := errors.Join(err, lookupErr); err != nil {
-			return o, err
-		}
+	if lookup == nil {
+		return o, nil
 	}
-	o.Create = max(o.Rows-o.Invalid-o.Skip, 0)
+	f, err := os.Open(r.job.Path)
+	if err != nil {
+		return o, err
+	}
+	defer f.Close()
+	reader, err := NewReader(f, ReadOptions{Encoding: r.job.Encoding})
+	if err != nil {
+		return o, err
+	}
+	err = readRows(reader, func(row *Row) error {
+		if len(row.Problems) > 0 || r.plan.duplicateOf(row.Store.PublicID) != "" {
+			o.Invalid++
+			return nil
+		}
+		store, err := lookup.LookupStore(ctx, row.Store.PublicID)
+		if store != nil && store.OrganizationID == r.job.OrganizationID {
+			o.Skip++
+		}
+		return err
+	})
+	if err != nil {
+		return o, err
+	}
+	o.Counted = true
+	o.Create = o.Rows - o.Invalid - o.Skip
 	if !r.job.DryRun {
 		o.Requests = o.Create * requestsPerCreate
 	}

@@ -26,6 +26,9 @@ var errRecordTooLong = errors.New("record too long")
 // ReadOptions are the choices a Reader needs from the user.
 type ReadOptions struct {
 	Encoding string // EncodingAuto (also when empty), EncodingUTF8 or EncodingSJIS
+	// IDsOnly skips the rules: rows carry their structural problems and their values, trimmed
+	// but not checked or normalized. Scan uses it for its quick pass over the whole file.
+	IDsOnly bool
 }
 
 // Row is one record of the file: a store to import, or the problems that keep it from being one.
@@ -44,7 +47,9 @@ type Reader struct {
 	header   []string // as written, without the empty cells at its end
 	at       []int    // per header cell: the index of its column, or -1 when the cell is ignored
 	warnings []string
-	err      error // io.EOF or the *FileError that ended reading
+	idsOnly  bool
+	pending  []*Row // read ahead and decoded, not yet returned
+	err      error  // io.EOF or the *FileError that ended reading, once pending is drained
 }
 
 // NewReader detects the encoding, reads the header and checks that it has the required columns.
@@ -57,7 +62,7 @@ func NewReader(r io.Reader, opts ReadOptions) (*Reader, error) {
 	feed := &lineFeeder{src: src}
 	cr := csv.NewReader(feed)
 	cr.FieldsPerRecord = -1 // a ragged record is a problem of its row, not the end of the file
-	rd := &Reader{csv: cr, feed: feed, encoding: encoding}
+	rd := &Reader{csv: cr, feed: feed, encoding: encoding, idsOnly: opts.IDsOnly}
 	cells, line, err := rd.read()
 	switch {
 	case errors.Is(err, io.EOF):
@@ -101,21 +106,76 @@ func (r *Reader) Encoding() string { return r.encoding }
 // record is a Row with problems; an error other than io.EOF is a *FileError, after which the
 // rest of the file cannot be read reliably.
 func (r *Reader) Next() (*Row, error) {
-	if r.err != nil {
-		return nil, r.err
+	if len(r.pending) == 0 {
+		if r.err != nil {
+			return nil, r.err
+		}
+		if err := r.fill(); err != nil {
+			return nil, err
+		}
+		if len(r.pending) == 0 {
+			return nil, r.err
+		}
 	}
+	row := r.pending[0]
+	r.pending[0] = nil
+	r.pending = r.pending[1:]
+	return row, nil
+}
+
+// decodeBatch is how many records are handed to gocsv at once: it matches the header to Store's
+// fields once per call, which per record would cost more than reading the record.
+const decodeBatch = 256
+
+// fill reads up to decodeBatch records ahead and decodes them together. A file-level error ends
+// the batch; it is returned once the rows before it have been.
+func (r *Reader) fill() error {
+	var values [][]string
+	for len(r.pending) < decodeBatch {
+		row, vals, err := r.nextRecord()
+		if err != nil {
+			r.err = err
+			break
+		}
+		r.pending = append(r.pending, row)
+		values = append(values, vals)
+	}
+	if len(values) == 0 {
+		return nil
+	}
+	if r.idsOnly {
+		// Only the id is wanted, as it is written: no need to have gocsv decode the rest.
+		for i, row := range r.pending {
+			row.Store.PublicID = values[i][publicIDColumn]
+		}
+		return nil
+	}
+	stores, err := decodeStores(values)
+	if err != nil {
+		return err
+	}
+	for i, row := range r.pending {
+		row.Store = stores[i]
+	}
+	return nil
+}
+
+// nextRecord reads one record into a Row (without its Store yet) and the values of its columns.
+func (r *Reader) nextRecord() (*Row, []string, error) {
 	cells, line, err := r.read()
 	if err != nil {
-		if r.err = r.fatal(err); r.err != nil {
-			return nil, r.err
+		if ferr := r.fatal(err); ferr != nil {
+			return nil, nil, ferr
 		}
 		// The parser stopped at a quote on this record's last line and goes on with the next line,
 		// so only this record is lost; its cells are recovered with a forgiving parse.
 		var pe *csv.ParseError
 		errors.As(err, &pe)
-		return r.newRow(pe.StartLine, r.feed.lenientCells(), []Problem{{Code: CodeStrayQuote}})
+		row, values := r.newRow(pe.StartLine, r.feed.lenientCells(), []Problem{{Code: CodeStrayQuote}})
+		return row, values, nil
 	}
-	return r.newRow(line, cells, nil)
+	row, values := r.newRow(line, cells, nil)
+	return row, values, nil
 }
 
 // read returns the next record that has a non-empty cell, and the line it starts on.
@@ -197,9 +257,10 @@ func (r *Reader) setHeader(cells []string, line int) error {
 	return nil
 }
 
-// newRow checks and decodes one record. A record whose cells do not line up with the header
-// (structural problems) gets only those problems: checking misplaced values would only mislead.
-func (r *Reader) newRow(line int, cells []string, structural []Problem) (*Row, error) {
+// newRow checks one record and returns it with the values of its columns, for decoding. A record
+// whose cells do not line up with the header (structural problems) gets only those problems:
+// checking misplaced values would only mislead. With IDsOnly the values are not checked at all.
+func (r *Reader) newRow(line int, cells []string, structural []Problem) (*Row, []string) {
 	if structural == nil {
 		structural = r.cellCount(cells)
 	}
@@ -219,7 +280,7 @@ func (r *Reader) newRow(line int, cells []string, structural []Problem) (*Row, e
 			continue
 		}
 		v := cellValue(cell)
-		if len(structural) == 0 {
+		if len(structural) == 0 && !r.idsOnly {
 			var problems []Problem
 			v, problems = columns[r.at[i]].check(v)
 			for _, p := range problems {
@@ -229,12 +290,7 @@ func (r *Reader) newRow(line int, cells []string, structural []Problem) (*Row, e
 		}
 		values[r.at[i]] = v
 	}
-	var err error
-	row.Store, err = decodeStore(values)
-	if err != nil {
-		return nil, fmt.Errorf("line %d: %w", line, err)
-	}
-	return row, nil
+	return row, values
 }
 
 // cellCount is the problem of a record whose cells do not match the header one for one. Empty
@@ -263,20 +319,20 @@ func (r *Reader) cellProblem(cell string) (Problem, bool) {
 	return Problem{}, false
 }
 
-// record hands gocsv one record's values under Store's own column names, in column order: gocsv
-// maps them to Store's fields by the csv tags, while the Reader keeps the streaming, the line
+// record hands gocsv a batch of records' values under Store's own column names, in column order:
+// gocsv maps them to Store's fields by the csv tags, while the Reader keeps the streaming, the line
 // numbers and the raw cells, which gocsv's whole-file readers do not give. With exactly the tags
 // as header, gocsv's header options (unmatched or doubled names) cannot reject a record.
 type record [][]string
 
 func (d record) GetCSVRows() ([][]string, error) { return d, nil }
 
-func decodeStore(values []string) (Store, error) {
-	var stores []Store
-	if err := gocsv.UnmarshalDecoder(record{columnNames, values}, &stores); err != nil {
-		return Store{}, fmt.Errorf("decoding the row: %w", err)
+func decodeStores(values [][]string) ([]Store, error) {
+	stores := make([]Store, 0, len(values))
+	if err := gocsv.UnmarshalDecoder(append(record{columnNames}, values...), &stores); err != nil {
+		return nil, fmt.Errorf("decoding the rows: %w", err)
 	}
-	return stores[0], nil
+	return stores, nil
 }
 
 // cellValue is the value a cell holds: trimmed, line breaks as "\n", and without the ' that

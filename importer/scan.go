@@ -1,9 +1,7 @@
 package importer
 
 import (
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"slices"
 	"strconv"
@@ -11,30 +9,26 @@ import (
 )
 
 // Plan is what a first read of the whole file learns before anything is sent: that the file is
-// readable CSV with the required columns (else nothing is sent at all), how many rows it has and
-// how many are invalid, and which public_ids appear on more than one line (all their lines are
-// invalid, so the same store can never race itself).
+// readable CSV with the required columns (else nothing is sent at all), how many rows it has, and
+// which public_ids appear on more than one line (all their lines are invalid, so the same store
+// can never race itself).
 type Plan struct {
 	Rows       int
-	Invalid    int
 	Warnings   []string         // for example columns the tool does not know, which it ignores
 	duplicates map[string][]int // public_id -> the lines it is on, for ids on more than one line
 	idHeader   string           // the public_id column's header as the file writes it
 }
 
 // Scan reads the whole file, before anything is sent or written. An error is a file-level
-// problem: the run must not start. Memory stays flat with the file's size: duplicates are found
-// with a fixed-size filter, and only the ids it cannot clear are kept, then checked exactly.
+// problem: the run must not start. It only parses: the rules are checked as the rows are
+// reported. Memory stays flat with the file's size: duplicates are found with a fixed-size
+// filter, and only the ids it cannot clear are kept, then checked exactly.
 func Scan(path, encoding string) (*Plan, error) {
 	plan := &Plan{duplicates: map[string][]int{}}
 	seen := newIDFilter()
 	suspects := map[string]bool{}
-	problemRows := 0
 	reader, err := eachRow(path, encoding, func(row *Row) {
 		plan.Rows++
-		if len(row.Problems) > 0 {
-			problemRows++
-		}
 		if id := row.Store.PublicID; id != "" && seen.addSeenBefore(id) {
 			suspects[id] = true
 		}
@@ -44,19 +38,14 @@ func Scan(path, encoding string) (*Plan, error) {
 	}
 	plan.Warnings = reader.Warnings()
 	plan.idHeader = reader.ColumnHeader("public_id")
-	plan.Invalid = problemRows
 	if len(suspects) == 0 {
 		return plan, nil
 	}
 	// A second read settles the suspects exactly: the filter's false positives drop out.
 	lines := map[string][]int{}
-	clean := map[string]int{}
 	if _, err := eachRow(path, encoding, func(row *Row) {
 		if id := row.Store.PublicID; suspects[id] {
 			lines[id] = append(lines[id], row.Line)
-			if len(row.Problems) == 0 {
-				clean[id]++
-			}
 		}
 	}); err != nil {
 		return nil, err
@@ -64,33 +53,28 @@ func Scan(path, encoding string) (*Plan, error) {
 	for id, on := range lines {
 		if len(on) > 1 {
 			plan.duplicates[id] = on
-			plan.Invalid += clean[id] // rows with problems of their own are counted already
 		}
 	}
 	return plan, nil
 }
 
-// eachRow reads path and calls each for every record; it returns the reader, read to the end.
+// eachRow parses path and calls each for every record, with its values unchecked; it returns the
+// reader, read to the end.
 func eachRow(path, encoding string, each func(*Row)) (*Reader, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("opening %s: %w", path, err)
 	}
 	defer f.Close()
-	reader, err := NewReader(f, ReadOptions{Encoding: encoding})
+	reader, err := NewReader(f, ReadOptions{Encoding: encoding, IDsOnly: true})
 	if err != nil {
 		return nil, err
 	}
-	for {
-		row, err := reader.Next()
-		if errors.Is(err, io.EOF) {
-			return reader, nil
-		}
-		if err != nil {
-			return nil, err
-		}
+	err = readRows(reader, func(row *Row) error {
 		each(row)
-	}
+		return nil
+	})
+	return reader, err
 }
 
 // duplicateOf says, for a row whose public_id is on several lines, which lines; "" otherwise.
