@@ -33,9 +33,10 @@ type Config struct {
 	Transport http.RoundTripper // default http.DefaultTransport
 }
 
-// rateMargin keeps the client a little under the configured rate: requests reach the platform
-// with a few milliseconds of jitter, and a platform bucket of the very same rate would otherwise
-// now and then see two of them closer together than the client sent them, and answer 429.
+// rateMargin keeps the client a little under the configured rate, and it leaves the last token
+// of the burst unused: requests reach the platform with milliseconds of jitter (a new connection's
+// handshake delays the first ones most), and a platform bucket of the very same rate and burst
+// would otherwise now and then see them closer together than the client sent them, and answer 429.
 const rateMargin = 0.97
 
 // Client calls the platform. It is safe for concurrent use; all callers share one rate limit.
@@ -56,7 +57,7 @@ func New(cfg Config) (*Client, error) {
 	cfg = withDefaults(cfg)
 	stats := &Stats{}
 	limits := &limited{
-		limiter: rate.NewLimiter(rate.Limit(cfg.Rate*rateMargin), cfg.Burst),
+		limiter: rate.NewLimiter(rate.Limit(cfg.Rate*rateMargin), max(cfg.Burst-1, 1)),
 		next:    &timed{timeout: cfg.Timeout, next: &bearer{token: cfg.Token, next: cfg.Transport}},
 	}
 	transport := &retrying{
