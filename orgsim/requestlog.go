@@ -63,3 +63,21 @@ func (l *requestLog) all() []LogEntry {
 	defer l.mu.Unlock()
 	return slices.Clone(l.entries)
 }
+
+// BusiestSecond is the most requests the log holds within any one second: what a rate limit of
+// R requests per second with a burst of B must keep at or under R+B.
+func BusiestSecond(log []LogEntry) int {
+	times := make([]time.Time, len(log))
+	for i, e := range log {
+		times[i] = e.Time
+	}
+	slices.SortFunc(times, func(a, b time.Time) int { return a.Compare(b) })
+	busiest, j := 0, 0
+	for i := range times {
+		for j < len(times) && times[j].Sub(times[i]) < time.Second {
+			j++
+		}
+		busiest = max(busiest, j-i)
+	}
+	return busiest
+}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestRequestLog(t *testing.T) {
@@ -74,4 +75,17 @@ func mustCreateWith(t *testing.T, url string, req request) string {
 	var payload struct{ Shop gqlShop }
 	r.field(t, "createShop", &payload)
 	return payload.Shop.ID
+}
+
+func TestBusiestSecond(t *testing.T) {
+	at := func(ms int) LogEntry {
+		return LogEntry{Time: time.Unix(0, 0).Add(time.Duration(ms) * time.Millisecond)}
+	}
+	log := []LogEntry{at(0), at(100), at(999), at(1000), at(1500), at(1600), at(1700), at(2600)}
+	if got := BusiestSecond(log); got != 5 { // 1000..1999: 1000, 1500, 1600, 1700 and 999
+		t.Errorf("BusiestSecond = %d, want 5", got)
+	}
+	if got := BusiestSecond(nil); got != 0 {
+		t.Errorf("BusiestSecond(nil) = %d", got)
+	}
 }
