@@ -131,10 +131,11 @@ func (p *progress) plainLine() string {
 }
 
 func (p *progress) tally() string {
-	return p.print.Sprintf("%d created, %d skipped, %d failed",
+	return p.print.Sprintf("%d created, %d skipped, %d invalid, %d failed",
 		p.counts[importer.StatusCreated]+p.counts[importer.StatusWouldCreate],
 		p.counts[importer.StatusSkipped]+p.counts[importer.StatusWouldSkip],
-		p.counts[importer.StatusFailed]+p.counts[importer.StatusInvalid]+p.counts[importer.StatusNeedsAttention])
+		p.counts[importer.StatusInvalid],
+		p.counts[importer.StatusFailed]+p.counts[importer.StatusNeedsAttention])
 }
 
 // statuses counts the rows by final status, as the report's summary does.
