@@ -59,7 +59,7 @@ func injectRuleErrors(ctx context.Context, next graphql.Resolver) (any, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc.Object == "Query" || fc.Object == "Mutation" {
 		if code, ok := requestFrom(ctx).injected[fc.Field.Alias]; ok {
-			return nil, errorf(code, "%s failed: injected fault", fc.Field.Name)
+			return nil, errorf(code, "%s refused by a fault rule of the simulator", fc.Field.Name)
 		}
 	}
 	return next(ctx)
