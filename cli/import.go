@@ -110,7 +110,9 @@ func runImport(ctx context.Context, opts *importOptions) error {
 				return err
 			}
 			defer lock.Release()
-			job.Stop = either(opts.Stop, lock.Lost())
+			runOver := make(chan struct{})
+			defer close(runOver)
+			job.Stop = either(opts.Stop, lock.Lost(), runOver)
 		}
 	}
 	summary, err := importer.Run(ctx, job, plan)
@@ -131,15 +133,18 @@ func openDB(ctx context.Context, path string, readOnly bool) (*storedb.DB, error
 	return db, nil
 }
 
-// either is closed as soon as a or b is: a run stops on an interrupt or on losing its lock.
-func either(a, b <-chan struct{}) <-chan struct{} {
+// either is closed as soon as a or b is: a run stops on an interrupt or on losing its lock. It
+// also lets go of a and b once the run is over (done is closed).
+func either(a, b, done <-chan struct{}) <-chan struct{} {
 	both := make(chan struct{})
 	go func() {
 		select {
 		case <-a:
+			close(both)
 		case <-b:
+			close(both)
+		case <-done:
 		}
-		close(both)
 	}()
 	return both
 }

@@ -13,6 +13,7 @@ import (
 
 type reconcileOptions struct {
 	Streams   Streams
+	Stop      <-chan struct{}
 	DB        string
 	Org       string
 	Fix       bool
@@ -24,8 +25,8 @@ type reconcileOptions struct {
 
 var reconcileFormats = []string{"table", "json"}
 
-func newReconcileCommand(streams Streams) *cobra.Command {
-	opts := &reconcileOptions{Streams: streams}
+func newReconcileCommand(streams Streams, stop <-chan struct{}) *cobra.Command {
+	opts := &reconcileOptions{Streams: streams, Stop: stop}
 	cmd := &cobra.Command{
 		Use:   "reconcile --org ID --endpoint URL [--fix] [flags]",
 		Short: "Compare the platform's shops, the local stores and the import journal; --fix repairs what is provably ours",
@@ -63,6 +64,17 @@ on, and refreshes caches. Exit 0 when consistent (after fixing), 3 when somethin
 }
 
 func runReconcile(ctx context.Context, opts *reconcileOptions) error {
+	// Every repair reconcile makes is safe to cut short and to do again, so an interrupt simply
+	// cancels what is under way; the next reconcile picks up from the platform's state.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-opts.Stop:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
 	log := newLogger(opts.Streams.Err, opts.LogFormat, opts.Verbose)
 	client, err := opts.Platform.client(log)
 	if err != nil {

@@ -56,9 +56,9 @@ the local database. Dry-run first (validate), then import; a rerun skips what is
 	})
 	root.AddCommand(
 		newTemplateCommand(streams),
-		newValidateCommand(streams),
+		newValidateCommand(streams, stop),
 		newImportCommand(streams, stop),
-		newReconcileCommand(streams),
+		newReconcileCommand(streams, stop),
 	)
 	return root
 }

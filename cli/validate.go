@@ -4,8 +4,8 @@ import "github.com/spf13/cobra"
 
 // newValidateCommand is the dry run: the import's checks with no mutation and no database write.
 // Without --endpoint it reads only the file.
-func newValidateCommand(streams Streams) *cobra.Command {
-	opts := &importOptions{Streams: streams, DryRun: true}
+func newValidateCommand(streams Streams, stop <-chan struct{}) *cobra.Command {
+	opts := &importOptions{Streams: streams, Stop: stop, DryRun: true}
 	cmd := &cobra.Command{
 		Use:   "validate --org ID [--endpoint URL] [flags] FILE",
 		Short: "Dry run: report what import would do with FILE, sending no mutation and writing nothing",

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/acme/storeimport/bench"
 	"github.com/acme/storeimport/orgsim"
 )
 
@@ -133,4 +134,28 @@ func TestSecondInterruptStopsAtOnce(t *testing.T) {
 	// Whatever the second interrupt cut, the journal lets the next run settle it.
 	r.untilSettled(2, "--concurrency", "8")
 	r.invariants(r.all())
+}
+
+func TestInterruptedValidateReportsTheRestNotAttempted(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "big.csv")
+	if _, err := bench.WriteStores(path, 600000); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(filepath.Join(bins, "storeimport"), "validate", "--org", org, "--format", "csv", path)
+	cmd.Dir = dir
+	var stdout bytes.Buffer
+	cmd.Stdout = &stdout
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	cmd.Process.Signal(syscall.SIGINT)
+	err := cmd.Wait()
+	if exitErr, ok := err.(*exec.ExitError); !ok || exitErr.ExitCode() != 1 {
+		t.Fatalf("interrupted validate: %v, want exit 1", err)
+	}
+	if !strings.Contains(stdout.String(), ",not_attempted,") {
+		t.Error("an interrupted validate must report the rows it did not check as not_attempted")
+	}
 }

@@ -55,6 +55,15 @@ func Run(ctx context.Context, job Job, plan *Plan) (*Summary, error) {
 		DryRun:         job.DryRun,
 		Counts:         map[Status]int{},
 	}}
+	if job.ErrorsCSVPath != "" {
+		// Created first, so that a path it cannot be written to is refused before anything is sent.
+		errorsFile, err := createErrorsFile(job.ErrorsCSVPath, plan.header, plan.encoding)
+		if err != nil {
+			return nil, err
+		}
+		defer errorsFile.abandon()
+		r.errors = errorsFile
+	}
 	if err := r.prepare(ctx); err != nil {
 		return nil, err
 	}
@@ -66,10 +75,8 @@ func Run(ctx context.Context, job Job, plan *Plan) (*Summary, error) {
 			return nil, fmt.Errorf("settling earlier runs from the journal: %w", err)
 		}
 	}
-	if err := r.rows(ctx); err != nil {
-		return r.summary, err
-	}
-	return r.summary, nil
+	err := r.rows(ctx)
+	return r.summary, errors.Join(err, r.finish(ctx, err == nil))
 }
 
 type runner struct {
@@ -79,7 +86,7 @@ type runner struct {
 	errors  *errorsFile
 	runID   int64
 
-	// mu guards what the workers share: the stop reason and the counters below.
+	// mu guards what the workers share: the summary's stop reason and unavailableRows.
 	mu sync.Mutex
 
 	// unsettled holds what recovery could not settle, by public_id, until its row comes up.
@@ -90,7 +97,8 @@ type runner struct {
 	shopLimit, liveShops int
 
 	wouldCreate     int
-	unavailableRows int
+	unavailableRows int // guarded by mu
+	progressing     bool
 }
 
 // prepare checks the organization with the platform, when there is one to ask, and records it.
@@ -136,45 +144,36 @@ func (r *runner) rows(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if r.job.ErrorsCSVPath != "" {
-		r.errors, err = createErrorsFile(r.job.ErrorsCSVPath, reader.Header(), reader.Encoding())
-		if err != nil {
-			return err
-		}
-		defer r.errors.abandon()
-	}
 	if r.job.Progress != nil {
 		outlook, err := r.outlook(ctx)
 		if err != nil {
 			return err
 		}
 		r.job.Progress.Begin(outlook)
+		r.progressing = true
 	}
-	if err := r.dispatch(ctx, reader); err != nil {
-		return err
-	}
-	return r.finish(ctx)
+	return r.dispatch(ctx, reader)
 }
 
-// finish closes the run: what recovery left unsettled for rows not in this file is reported too.
-func (r *runner) finish(ctx context.Context) error {
+// finish closes the run, whether or not it got through every row: the report is always closed
+// with a summary, which also counts what recovery left unsettled for rows not in this file. Only
+// a run that got through its rows is marked finished and puts its errors CSV in place.
+func (r *runner) finish(ctx context.Context, throughRows bool) error {
 	for _, res := range r.unsettled {
 		r.summary.Earlier = append(r.summary.Earlier, res)
 	}
-	if r.runID != 0 {
-		if err := r.job.Journal.FinishRun(ctx, r.runID, r.job.Clock.Now()); err != nil {
-			return err
-		}
+	var errs []error
+	if throughRows && r.runID != 0 {
+		errs = append(errs, r.job.Journal.FinishRun(ctx, r.runID, r.job.Clock.Now()))
 	}
-	if r.errors != nil {
-		if err := r.errors.commit(); err != nil {
-			return err
-		}
+	if throughRows && r.errors != nil {
+		errs = append(errs, r.errors.commit())
 	}
-	if r.job.Progress != nil {
+	if r.progressing {
 		r.job.Progress.End(r.summary)
 	}
-	return r.job.Report.Close(r.summary)
+	errs = append(errs, r.job.Report.Close(r.summary))
+	return errors.Join(errs...)
 }
 
 func (r *runner) emit(res Result) error {

@@ -40,7 +40,9 @@ type Entry struct {
 	State          string
 	ShopID         string
 	Error          string
-	UpdatedAt      time.Time
+	// BeganAt is when the attempt was journaled, just before its createShop was first sent: the
+	// platform keeps the answer to the attempt's key for 24 hours from about then.
+	BeganAt time.Time
 }
 
 // Idempotency keys. createShop always sends the attempt's own key, in every run, so that a

@@ -24,8 +24,8 @@ var (
 		"プラットフォームが店舗の作成を拒否しました: %s",
 	}
 	msgCreateUnknown = message{
-		"the platform did not confirm createShop (%s), so a shop may exist without a local store; run `storeimport reconcile` before importing this row again",
-		"プラットフォームから createShop の結果が返りませんでした（%s）。店舗だけが作成されている可能性があります。再取り込みの前に `storeimport reconcile` を実行してください",
+		"the platform did not confirm createShop (%s), so a shop may exist without a local store; the next import asks again with the same idempotency key, or `storeimport reconcile --fix` settles it",
+		"プラットフォームから createShop の結果が返りませんでした（%s）。店舗だけが作成されている可能性があります。次回の取り込みで同じ冪等キーにより確認するか、`storeimport reconcile --fix` で解消してください",
 	}
 	msgCompensated = message{
 		"%s; the shop %s was deleted again, so nothing is left behind: fix the cause and import the row again",
@@ -54,6 +54,10 @@ var (
 	msgShopVanished = message{
 		"shop %s was deleted on the platform before the import finished",
 		"取り込みが終わる前に店舗 %s がプラットフォーム上で削除されました",
+	}
+	msgEarlierCompensation = message{
+		"an earlier run could not delete this row's shop",
+		"以前の実行でこの行の店舗を削除できませんでした",
 	}
 	msgNotAttempted = message{
 		"not attempted: %s",

@@ -171,7 +171,7 @@ func (job ReconcileJob) orphan(ctx context.Context, shop *orgclient.Shop, e Entr
 		return f
 	}
 	f.Action = "deleted it"
-	if slices.Contains(unsettledStates, run.state) && run.state != stateCreating {
+	if slices.Contains(unsettledStates, run.state) {
 		run.err = "deleted by reconcile: no local store was linked to it"
 		if run.state != stateCompensating {
 			if err := run.to(ctx, stateCompensating); err != nil {
@@ -204,7 +204,7 @@ func (job ReconcileJob) inDoubt(ctx context.Context) ([]Finding, error) {
 		switch {
 		case !job.Fix:
 			f.NeedsPerson = true
-		case job.Clock.Now().Sub(e.UpdatedAt) > keyLifetime:
+		case job.Clock.Now().Sub(e.BeganAt) > keyLifetime:
 			f.NeedsPerson, f.Action = true, "not replayed: the platform no longer keeps the answer after a day"
 		default:
 			f.Action, f.NeedsPerson = job.replayCreate(ctx, e)

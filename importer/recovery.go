@@ -46,9 +46,9 @@ func (r *runner) resume(ctx context.Context, run *rowRun) error {
 	switch run.state {
 	case stateCreating, stateNeedsAttention:
 		if run.entry.ShopID != "" {
-			return r.compensate(ctx, run, run.err)
+			return r.compensate(ctx, run, msgEarlierCompensation.in(r.job.Lang))
 		}
-		if r.job.Clock.Now().Sub(run.entry.UpdatedAt) > keyLifetime {
+		if r.job.Clock.Now().Sub(run.entry.BeganAt) > keyLifetime {
 			run.err = msgInDoubtTooLong.in(r.job.Lang)
 			if run.state == stateCreating {
 				return run.to(ctx, stateNeedsAttention)
@@ -59,7 +59,7 @@ func (r *runner) resume(ctx context.Context, run *rowRun) error {
 	case stateCreated, stateAssigned:
 		return r.resumeShop(ctx, run)
 	case stateCompensating:
-		return r.compensate(ctx, run, run.err)
+		return r.compensate(ctx, run, msgEarlierCompensation.in(r.job.Lang))
 	}
 	return nil
 }

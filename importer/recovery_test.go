@@ -132,3 +132,47 @@ func TestUnsettledRowNotInTheFileIsReported(t *testing.T) {
 		t.Error("an earlier row that needs attention must count, so the exit code says so")
 	}
 }
+
+func TestReplayStillInDoubtStaysNeedsAttention(t *testing.T) {
+	h := newHarness(t, orgsim.Config{Faults: orgsim.Faults{Rules: []orgsim.Rule{
+		{Op: orgsim.OpCreateShop, Pattern: "^DOWN", Action: orgsim.Action503},
+	}}}, 1000, 10)
+	h.saveOrg()
+	h.leftBehind("down-01", "DOWN店", "needs_attention", "stem-5", "")
+
+	report := h.run(header + row("down-01", "DOWN店"))
+
+	r := report.status("down-01")
+	if r.Status != importer.StatusNeedsAttention || r.ShopID != "" {
+		t.Errorf("row: %+v, want still needs_attention", r)
+	}
+	if open, _ := h.db.Unsettled(context.Background(), testOrg); len(open) != 1 || open[0].State != "needs_attention" {
+		t.Errorf("journal: %+v, want the attempt still open", open)
+	}
+}
+
+func TestKeyOlderThanADayIsNotReplayed(t *testing.T) {
+	h := newHarness(t, orgsim.Config{}, 1000, 10)
+	h.saveOrg()
+	ctx := context.Background()
+	run, _ := h.db.StartRun(ctx, testOrg, "old.csv", time.Now())
+	e := &importer.Entry{RunID: run, OrganizationID: testOrg, Line: 2, Key: "stem-6", State: "creating",
+		Store: importer.Store{PublicID: "old-01", Name: "古い店", Location: "東京都渋谷区1-1", Industry: "restaurant", Phone: "03-1234-5678"}}
+	// The key was first sent 30 hours ago; a later run recorded the row as in doubt an hour ago.
+	if err := h.db.Begin(ctx, e, time.Now().Add(-30*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	e.State = "needs_attention"
+	if err := h.db.Record(ctx, e, time.Now().Add(-time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+
+	report := h.run(header + row("old-01", "古い店"))
+
+	if r := report.status("old-01"); r.Status != importer.StatusNeedsAttention {
+		t.Errorf("row: %+v, want needs_attention", r)
+	}
+	if n := h.mutations()[orgsim.OpCreateShop]; n != 0 {
+		t.Errorf("%d createShop sent with a key the platform no longer keeps", n)
+	}
+}

@@ -45,14 +45,18 @@ func (s *Summary) Count(status Status) int {
 func (s *Summary) Line() string {
 	var parts []string
 	for _, status := range Statuses {
-		if n := s.Counts[status]; n > 0 {
+		if n := s.Count(status); n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", n, status))
 		}
 	}
 	if len(parts) == 0 {
 		parts = append(parts, "nothing to do")
 	}
-	return fmt.Sprintf("%d rows: %s", s.Rows, strings.Join(parts, ", "))
+	line := fmt.Sprintf("%d rows: %s", s.Rows+len(s.Earlier), strings.Join(parts, ", "))
+	if len(s.Earlier) > 0 {
+		line += fmt.Sprintf(" (%d of them from earlier runs)", len(s.Earlier))
+	}
+	return line
 }
 
 // Reporter writes the per-row report as rows finish, so a long run's report never has to be held
@@ -230,15 +234,15 @@ func newCSVReport(w io.Writer) *csvReport {
 }
 
 func (c *csvReport) Row(r Result) error {
-	return c.w.Write([]string{
+	c.w.Write([]string{
 		fmt.Sprint(r.Line), EscapeFormula(r.PublicID), string(r.Status), EscapeFormula(r.ShopID), EscapeFormula(r.Error),
 	})
+	return c.w.Error() // a failed write of the buffer so far, so that a closed stdout stops the run
 }
 
-func (c *csvReport) Close(s *Summary) error {
-	for _, r := range s.Earlier {
-		c.Row(r)
-	}
+// Close ends the report. The rows of earlier runs are not in it: the format has one record per
+// row of this file; the other formats and the logs name them.
+func (c *csvReport) Close(*Summary) error {
 	c.w.Flush()
 	return c.w.Error()
 }

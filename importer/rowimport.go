@@ -97,6 +97,9 @@ func (r *runner) create(ctx context.Context, run *rowRun) error {
 	switch {
 	case err != nil && orgclient.OutcomeUnknown(err):
 		run.err = msgCreateUnknown.in(lang, err)
+		if run.state == stateNeedsAttention { // a replay by a later run, still in doubt: it stays so
+			return nil
+		}
 		return run.to(ctx, stateNeedsAttention)
 	case err != nil:
 		run.err = msgCreateRefused.in(lang, err)

@@ -34,12 +34,14 @@ var Statuses = []Status{
 //
 //	pending ──► invalid | skipped | would_create | would_skip | not_attempted
 //	pending ──► creating ──► created ──► assigned ──► done
-//	              │  ▲          │            │
-//	              │  │          └────────────┴──► compensating ──► compensated
-//	              │  │                                  │
-//	              │  └─(replay)── needs_attention ◄─────┘   (deleteShop failed: retried next run)
-//	              ├──► failed            (the platform refused: nothing was made)
-//	              └──► needs_attention   (no answer: a shop may exist; the next run replays the key)
+//	              │             ▲  │            │
+//	              │             │  └────────────┴──► compensating ──► compensated
+//	              │             │                          │    ▲
+//	              │   (replay)  │                          ▼    │ (retried by the next run)
+//	              ├──► needs_attention ◄───────────────────┘────┘
+//	              │     (no answer: a shop may exist; the next run replays the key, or, with a
+//	              │      shop id, deletes it again; a replay refused ends failed)
+//	              └──► failed            (the platform refused: nothing was made)
 type rowState string
 
 const (
@@ -170,7 +172,13 @@ func (r *rowRun) leave(reason string) {
 	r.state = stateNeedsAttention
 }
 
-// journalBroken leaves a row whose journal write failed.
+// journalBroken leaves a row whose journal write failed. When not even the intent was recorded,
+// nothing was sent for the row and it was simply not attempted.
 func (r *rowRun) journalBroken(err error) {
+	if r.entry.ID == 0 {
+		r.err = fmt.Sprintf("could not record the row in the local database (%v), so nothing was sent for it", err)
+		r.state = stateNotAttempted
+		return
+	}
 	r.leave(fmt.Sprintf("could not record the row in the local database (%v); the next run will settle it from its last recorded step", err))
 }

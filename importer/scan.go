@@ -17,6 +17,8 @@ type Plan struct {
 	Warnings   []string         // for example columns the tool does not know, which it ignores
 	duplicates map[string][]int // public_id -> the lines it is on, for ids on more than one line
 	idHeader   string           // the public_id column's header as the file writes it
+	header     []string         // the file's header as written, for the errors CSV
+	encoding   string           // the file's encoding, for the errors CSV
 }
 
 // Scan reads the whole file, before anything is sent or written. An error is a file-level
@@ -38,6 +40,7 @@ func Scan(path, encoding string) (*Plan, error) {
 	}
 	plan.Warnings = reader.Warnings()
 	plan.idHeader = reader.ColumnHeader("public_id")
+	plan.header, plan.encoding = reader.Header(), reader.Encoding()
 	if len(suspects) == 0 {
 		return plan, nil
 	}

@@ -33,10 +33,10 @@ type Config struct {
 	Transport http.RoundTripper // default http.DefaultTransport
 }
 
-// rateMargin keeps the client a little under the configured rate, and it leaves the last token
-// of the burst unused: requests reach the platform with milliseconds of jitter (a new connection's
-// handshake delays the first ones most), and a platform bucket of the very same rate and burst
-// would otherwise now and then see them closer together than the client sent them, and answer 429.
+// rateMargin keeps the client a little under the configured rate, and New leaves the last token
+// of a burst above 1 unused: requests reach the platform with milliseconds of jitter (a new
+// connection's handshake delays the first ones most), and a platform bucket of the very same rate
+// and burst would otherwise now and then see them closer together than the client sent them.
 const rateMargin = 0.97
 
 // Client calls the platform. It is safe for concurrent use; all callers share one rate limit.

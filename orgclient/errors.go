@@ -34,7 +34,7 @@ var codeKinds = map[string]error{
 // Error is a failed platform call: which operation, what kind of failure, and the platform's own
 // words where it gave any. It never holds the token or a request body.
 type Error struct {
-	Op      string // GraphQL operation, e.g. "CreateShop"
+	Op      string // the platform's field, e.g. "createShop"
 	Kind    error  // one of the Err* values
 	Message string // the platform's message, if any
 	Status  int    // HTTP status of the last attempt, 0 when none arrived
@@ -55,6 +55,7 @@ func (e *Error) Unwrap() error { return e.Kind }
 
 // OutcomeUnknown reports whether err leaves open whether a mutation took effect on the platform:
 // the contract says such failures prove nothing, so the caller must treat the change as possible.
+// An answer that breaks the contract (a 422 for a replayed key, say) proves nothing either.
 func OutcomeUnknown(err error) bool {
-	return errors.Is(err, ErrUnavailable) || errors.Is(err, ErrInternal)
+	return errors.Is(err, ErrUnavailable) || errors.Is(err, ErrInternal) || errors.Is(err, ErrProtocol)
 }

@@ -15,8 +15,9 @@ import (
 	"time"
 )
 
-// errEarlierAttemptUnanswered ends a mutation whose earlier attempt may have been committed but
-// whose last attempt was refused unprocessed (429): the outcome is still unknown.
+// errEarlierAttemptUnanswered ends a call whose earlier attempt may have been committed but whose
+// last attempt was refused (a 429, a 401 after a token rotation, a 422...): a refusal of the last
+// attempt says nothing of the earlier one, so the outcome is still unknown.
 var errEarlierAttemptUnanswered = errors.New("an earlier attempt got no answer, so the change may have been made")
 
 // retrying resends a request that failed in a way the contract calls safe to retry: 429 (after its
@@ -58,7 +59,7 @@ func (r *retrying) RoundTrip(req *http.Request) (*http.Response, error) {
 			r.stats.RateLimited.Add(1)
 		}
 		if !retry || req.Context().Err() != nil {
-			if unanswered && resp != nil && resp.StatusCode == http.StatusTooManyRequests {
+			if unanswered && resp != nil && resp.StatusCode != http.StatusOK {
 				resp.Body.Close()
 				return nil, errEarlierAttemptUnanswered
 			}

@@ -49,7 +49,7 @@ func (d *DB) Begin(ctx context.Context, e *importer.Entry, now time.Time) error 
 	if err != nil {
 		return fmt.Errorf("journaling row %s: %w", e.Store.PublicID, err)
 	}
-	e.UpdatedAt = now
+	e.BeganAt = now
 	return nil
 }
 
@@ -73,7 +73,6 @@ func record(ctx context.Context, tx *sql.Tx, e *importer.Entry, now time.Time) e
 	if n, _ := res.RowsAffected(); n != 1 {
 		return fmt.Errorf("journal entry %d is missing", e.ID)
 	}
-	e.UpdatedAt = now
 	return nil
 }
 
@@ -132,7 +131,7 @@ func (d *DB) entries(ctx context.Context, where string, args ...any) ([]importer
 	}
 	rows, err := d.sql.QueryContext(ctx, `
 		SELECT id, run_id, platform_org_id, line, public_id, name, location, industry, phone,
-			idempotency_key, state, COALESCE(shop_id, ''), error, updated_at
+			idempotency_key, state, COALESCE(shop_id, ''), error, created_at
 		FROM import_rows WHERE `+where+` ORDER BY id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("reading the import journal: %w", err)
@@ -141,13 +140,13 @@ func (d *DB) entries(ctx context.Context, where string, args ...any) ([]importer
 	var entries []importer.Entry
 	for rows.Next() {
 		var e importer.Entry
-		var updated string
+		var began string
 		err := rows.Scan(&e.ID, &e.RunID, &e.OrganizationID, &e.Line, &e.Store.PublicID, &e.Store.Name, &e.Store.Location,
-			&e.Store.Industry, &e.Store.Phone, &e.Key, &e.State, &e.ShopID, &e.Error, &updated)
+			&e.Store.Industry, &e.Store.Phone, &e.Key, &e.State, &e.ShopID, &e.Error, &began)
 		if err != nil {
 			return nil, fmt.Errorf("reading the import journal: %w", err)
 		}
-		e.UpdatedAt, _ = time.Parse(time.RFC3339Nano, updated)
+		e.BeganAt, _ = time.Parse(time.RFC3339Nano, began)
 		entries = append(entries, e)
 	}
 	return entries, rows.Err()

@@ -1,5 +1,6 @@
-// Package storedb is the reservation service's local store table in SQLite: organizations, stores
-// and the caches of what the platform said about them.
+// Package storedb is the reservation service's local database in SQLite: organizations, stores and
+// the caches of what the platform said about them, the import journal, and the per-organization
+// lock that keeps two runs apart.
 package storedb
 
 import (
