@@ -245,11 +245,10 @@ func TestCrashAtRandomMoments(t *testing.T) {
 		r := newRig(t, 10, faults, int64(round))
 		var slow []string
 		if round%2 == 0 {
+			// The hook counts successful commits: 10 creates, 8 assigns (two are refused) and
+			// 2 deletions happen in the first run.
 			op := ops[rng.IntN(len(ops))]
-			n := 1 + rng.IntN(10)
-			if op == orgsim.OpDeleteShop {
-				n = 1 + rng.IntN(2)
-			}
+			n := 1 + rng.IntN(map[string]int{orgsim.OpCreateShop: 10, orgsim.OpAssignServiceToOrganization: 8, orgsim.OpDeleteShop: 2}[op])
 			r.killAfter(op, n)
 		} else {
 			// A kill at a moment no hook chooses: mid-request, mid-SQLite-write, anywhere. At
