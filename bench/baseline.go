@@ -20,9 +20,10 @@ var baselineIndustries = map[string]bool{
 
 // Baseline reads a UTF-8 store file with a plain encoding/csv reader and applies the column rules
 // the way a straightforward program would: trim, required cells, the public_id regexp, name and
-// location lengths in characters, no control character in the name, the industry set, and a phone
-// of 10 or 11 digits with optional hyphens (full-width digits accepted). It is what validate is
-// compared with: no encoding detection, no duplicate detection, no report. It returns the rows
+// location lengths in characters, no control character in the name, the industry set, a phone
+// of 10 or 11 digits with optional hyphens (full-width digits accepted), and a public_id on more
+// than one line makes every such line invalid (a map of the ids seen, as a plain program keeps).
+// It is what validate is compared with: no encoding detection, no report. It returns the rows
 // read and how many of them break a rule.
 func Baseline(path string) (rows, invalid int, err error) {
 	f, err := os.Open(path)
@@ -41,6 +42,7 @@ func Baseline(path string) (rows, invalid int, err error) {
 		col[strings.TrimSpace(h)] = i
 	}
 	id, name, loc, ind, phone := col["public_id"], col["name"], col["location"], col["industry"], col["phone"]
+	seen := map[string]bool{} // public_id -> whether its first line counted as valid so far
 	for {
 		rec, err := r.Read()
 		if err == io.EOF {
@@ -50,8 +52,18 @@ func Baseline(path string) (rows, invalid int, err error) {
 			return rows, invalid, err
 		}
 		rows++
-		if !baselineRowOK(strings.TrimSpace(rec[id]), strings.TrimSpace(rec[name]), strings.TrimSpace(rec[loc]),
-			strings.TrimSpace(rec[ind]), strings.TrimSpace(rec[phone])) {
+		publicID := strings.TrimSpace(rec[id])
+		ok := baselineRowOK(publicID, strings.TrimSpace(rec[name]), strings.TrimSpace(rec[loc]),
+			strings.TrimSpace(rec[ind]), strings.TrimSpace(rec[phone]))
+		first, again := seen[publicID]
+		switch {
+		case !again:
+			seen[publicID] = ok // a first line that was valid turns invalid if the id comes again
+		case first:
+			seen[publicID] = false
+			invalid++ // the first line
+		}
+		if !ok || again {
 			invalid++
 		}
 	}

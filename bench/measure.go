@@ -127,12 +127,17 @@ func RunChild(dir, bin string, args ...string) (ChildRun, error) {
 		}
 	}
 	start := time.Now()
-	err = cmd.Run()
-	run := ChildRun{Wall: time.Since(start), Stderr: stderr.buf.String(), Truncated: stderr.dropped}
+	if err := cmd.Start(); err != nil {
+		return ChildRun{}, fmt.Errorf("running %s: %w", bin, err)
+	}
+	exited := make(chan struct{})
+	peak := watchPeakRSS(cmd.Process.Pid, bin, exited)
+	err = cmd.Wait()
+	close(exited)
+	run := ChildRun{Wall: time.Since(start), Stderr: stderr.buf.String(), Truncated: stderr.dropped, PeakRSS: <-peak}
 	if cmd.ProcessState == nil {
 		return run, fmt.Errorf("running %s: %w", bin, err)
 	}
-	run.PeakRSS = peakRSSKiB(cmd.ProcessState)
 	run.ExitCode = cmd.ProcessState.ExitCode()
 	return run, nil
 }

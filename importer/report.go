@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 )
 
@@ -235,7 +236,7 @@ func newCSVReport(w io.Writer) *csvReport {
 
 func (c *csvReport) Row(r Result) error {
 	c.w.Write([]string{
-		fmt.Sprint(r.Line), EscapeFormula(r.PublicID), string(r.Status), EscapeFormula(r.ShopID), EscapeFormula(r.Error),
+		strconv.Itoa(r.Line), EscapeFormula(r.PublicID), string(r.Status), EscapeFormula(r.ShopID), EscapeFormula(r.Error),
 	})
 	return c.w.Error() // a failed write of the buffer so far, so that a closed stdout stops the run
 }
