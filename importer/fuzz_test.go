@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"io"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -162,7 +163,7 @@ func checkErrorsCSV(t *testing.T, r *Reader, rows []*Row) {
 	if err != nil {
 		t.Fatalf("the errors CSV does not read back: %v\n%q", err, buf.Bytes())
 	}
-	if r2.Encoding() != r.Encoding() && !isASCII(buf.Bytes()) {
+	if r2.Encoding() != r.Encoding() && !isASCII(buf.String()) {
 		t.Errorf("errors CSV in %s, the file in %s", r2.Encoding(), r.Encoding())
 	}
 	if len(back) != len(rows) {
@@ -186,6 +187,13 @@ func checkErrorsCSV(t *testing.T, r *Reader, rows []*Row) {
 		}
 	}
 }
+
+// The rules for public_id and phone as the README states them; the validator's loops must judge
+// every value as these do.
+var (
+	idPattern    = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{2,62}$`)
+	phonePattern = regexp.MustCompile(`^[0-9]+(-[0-9]+)*$`)
+)
 
 // FuzzValidate puts any values in a well-formed row and checks the validator: a row that passes
 // is a store the platform takes, a normalized row passes again unchanged, and each problem names
@@ -218,6 +226,7 @@ func FuzzValidate(f *testing.F) {
 			}
 		}
 		checkErrorsCSV(t, r, rows)
+		checkAsPatterns(t, row, cellValue(id), cellValue(phone))
 		if len(row.Problems) > 0 {
 			return
 		}
@@ -230,6 +239,30 @@ func FuzzValidate(f *testing.F) {
 	})
 }
 
+// checkAsPatterns: the id and the phone are refused exactly when the patterns refuse them.
+func checkAsPatterns(t *testing.T, row *Row, id, phone string) {
+	t.Helper()
+	has := func(code Code) bool {
+		return slices.ContainsFunc(row.Problems, func(p Problem) bool { return p.Code == code })
+	}
+	unusable := func(column string) bool { // a damaged cell is not checked against its rule
+		return slices.ContainsFunc(row.Problems, func(p Problem) bool {
+			return p.Column == column && (p.Code == CodeNUL || p.Code == CodeCellTooLarge)
+		})
+	}
+	if id != "" && !unusable("public_id") && has(CodeBadID) == idPattern.MatchString(id) {
+		t.Errorf("public_id %q: refused %v, but the pattern says %v", id, has(CodeBadID), idPattern.MatchString(id))
+	}
+	if phone == "" || unusable("phone") {
+		return
+	}
+	n := strings.Map(asciiPhoneRune, phone)
+	digits := len(n) - strings.Count(n, "-")
+	if want := phonePattern.MatchString(n) && digits >= 10 && digits <= 11; has(CodeBadPhone) == want {
+		t.Errorf("phone %q: refused %v, but the pattern says it is good: %v", phone, has(CodeBadPhone), want)
+	}
+}
+
 func csvOf(t *testing.T, records ...[]string) []byte {
 	t.Helper()
 	var buf bytes.Buffer
@@ -238,8 +271,4 @@ func csvOf(t *testing.T, records ...[]string) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
-}
-
-func isASCII(b []byte) bool {
-	return !slices.ContainsFunc(b, func(c byte) bool { return c >= utf8.RuneSelf })
 }

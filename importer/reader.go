@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"runtime"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -39,17 +40,21 @@ type Row struct {
 	Problems []Problem
 }
 
-// Reader reads the stores of a CSV file one record at a time, holding no more than one record.
+// Reader reads the stores of a CSV file one record at a time, holding no more than a few batches
+// of records: the one being returned and the next ones, checked in the background meanwhile.
 type Reader struct {
 	csv      *csv.Reader
 	feed     *lineFeeder
 	encoding string
 	header   []string // as written, without the empty cells at its end
+	names    []string // the header's cells trimmed: the columns as problems name them
 	at       []int    // per header cell: the index of its column, or -1 when the cell is ignored
+	idCell   int      // the header cell of the public_id column
 	warnings []string
 	idsOnly  bool
-	pending  []*Row // read ahead and decoded, not yet returned
-	err      error  // io.EOF or the *FileError that ended reading, once pending is drained
+	pending  []*Row         // checked and decoded, not yet returned
+	checking []<-chan batch // the batches after pending, in file order, being checked
+	err      error          // io.EOF or the *FileError that ended parsing
 }
 
 // NewReader detects the encoding, reads the header and checks that it has the required columns.
@@ -92,7 +97,7 @@ func (r *Reader) Warnings() []string { return slices.Clone(r.warnings) }
 func (r *Reader) ColumnHeader(name string) string {
 	for i, col := range r.at {
 		if col >= 0 && columns[col].Name == name {
-			return strings.TrimSpace(r.header[i])
+			return r.names[i]
 		}
 	}
 	return name
@@ -106,15 +111,18 @@ func (r *Reader) Encoding() string { return r.encoding }
 // record is a Row with problems; an error other than io.EOF is a *FileError, after which the
 // rest of the file cannot be read reliably.
 func (r *Reader) Next() (*Row, error) {
-	if len(r.pending) == 0 {
-		if r.err != nil {
+	for len(r.pending) == 0 {
+		for len(r.checking) < batchesAhead && r.err == nil {
+			r.checkNext()
+		}
+		if len(r.checking) == 0 {
 			return nil, r.err
 		}
-		if err := r.fill(); err != nil {
-			return nil, err
-		}
-		if len(r.pending) == 0 {
-			return nil, r.err
+		next := <-r.checking[0]
+		r.checking = r.checking[1:]
+		r.pending = next.rows
+		if next.err != nil {
+			return nil, next.err
 		}
 	}
 	row := r.pending[0]
@@ -123,59 +131,92 @@ func (r *Reader) Next() (*Row, error) {
 	return row, nil
 }
 
-// decodeBatch is how many records are handed to gocsv at once: it matches the header to Store's
-// fields once per call, which per record would cost more than reading the record.
+// batchesAhead is how many batches are checked at once, one per core, within a bound on the rows
+// read ahead.
+var batchesAhead = min(max(runtime.GOMAXPROCS(0), 2), 4)
+
+// decodeBatch is how many records are checked and handed to gocsv at once: gocsv matches the
+// header to Store's fields once per call, which per record would cost more than reading the record.
 const decodeBatch = 256
 
-// fill reads up to decodeBatch records ahead and decodes them together. A file-level error ends
-// the batch; it is returned once the rows before it have been.
-func (r *Reader) fill() error {
-	var values [][]string
-	for len(r.pending) < decodeBatch {
-		row, vals, err := r.nextRecord()
+// batch is a run of rows, checked and decoded.
+type batch struct {
+	rows []*Row
+	err  error
+}
+
+// checkNext parses up to decodeBatch records and checks them in the background, while the caller
+// goes on with the rows before them: parsing must be sequential, but checking is most of a row's
+// cost, and so validating a large file uses every core. A file-level error ends parsing; it is
+// returned once the rows before it have been. The background work is one batch and ends by
+// itself, even when the caller stops reading.
+func (r *Reader) checkNext() {
+	var records []parsed
+	for len(records) < decodeBatch {
+		rec, err := r.nextRecord()
 		if err != nil {
 			r.err = err
 			break
 		}
-		r.pending = append(r.pending, row)
-		values = append(values, vals)
+		records = append(records, rec)
 	}
-	if len(values) == 0 {
-		return nil
+	if len(records) == 0 {
+		return
+	}
+	done := make(chan batch, 1)
+	r.checking = append(r.checking, done)
+	go func() {
+		rows, err := r.checkBatch(records)
+		done <- batch{rows, err}
+	}()
+}
+
+// parsed is a record as the parser read it, not yet checked.
+type parsed struct {
+	line       int
+	cells      []string
+	structural []Problem // a stray quote, found while parsing
+}
+
+// checkBatch makes each record a Row, checked and decoded. It only reads what NewReader set, so
+// it can run while the next records are parsed.
+func (r *Reader) checkBatch(records []parsed) ([]*Row, error) {
+	rows := make([]*Row, len(records))
+	values := make([][]string, len(records))
+	for i, rec := range records {
+		rows[i], values[i] = r.newRow(rec.line, rec.cells, rec.structural)
 	}
 	if r.idsOnly {
 		// Only the id is wanted, as it is written: no need to have gocsv decode the rest.
-		for i, row := range r.pending {
+		for i, row := range rows {
 			row.Store.PublicID = values[i][publicIDColumn]
 		}
-		return nil
+		return rows, nil
 	}
 	stores, err := decodeStores(values)
 	if err != nil {
-		return err
+		return rows, err
 	}
-	for i, row := range r.pending {
+	for i, row := range rows {
 		row.Store = stores[i]
 	}
-	return nil
+	return rows, nil
 }
 
-// nextRecord reads one record into a Row (without its Store yet) and the values of its columns.
-func (r *Reader) nextRecord() (*Row, []string, error) {
+// nextRecord parses one record.
+func (r *Reader) nextRecord() (parsed, error) {
 	cells, line, err := r.read()
 	if err != nil {
 		if ferr := r.fatal(err); ferr != nil {
-			return nil, nil, ferr
+			return parsed{}, ferr
 		}
 		// The parser stopped at a quote on this record's last line and goes on with the next line,
 		// so only this record is lost; its cells are recovered with a forgiving parse.
 		var pe *csv.ParseError
 		errors.As(err, &pe)
-		row, values := r.newRow(pe.StartLine, r.feed.lenientCells(), []Problem{{Code: CodeStrayQuote}})
-		return row, values, nil
+		return parsed{pe.StartLine, r.feed.lenientCells(), []Problem{{Code: CodeStrayQuote}}}, nil
 	}
-	row, values := r.newRow(line, cells, nil)
-	return row, values, nil
+	return parsed{line: line, cells: cells}, nil
 }
 
 // read returns the next record that has a non-empty cell, and the line it starts on.
@@ -224,10 +265,11 @@ func (r *Reader) setHeader(cells []string, line int) error {
 		cells = cells[:len(cells)-1] // Excel's trailing commas
 	}
 	r.header = cells
+	r.names = make([]string, len(cells))
 	r.at = make([]int, len(cells))
 	seen := map[int]int{} // column index -> header cell
 	for i, cell := range cells {
-		r.at[i] = -1
+		r.at[i], r.names[i] = -1, strings.TrimSpace(cell)
 		key := headerKey(cell)
 		col, known := columnByKey[key]
 		switch {
@@ -254,22 +296,32 @@ func (r *Reader) setHeader(cells []string, line int) error {
 	if len(missing) > 0 {
 		return &FileError{Code: FileMissingColumns, Line: line, Names: missing}
 	}
+	r.idCell = seen[publicIDColumn]
 	return nil
 }
 
 // newRow checks one record and returns it with the values of its columns, for decoding. A record
 // whose cells do not line up with the header (structural problems) gets only those problems:
-// checking misplaced values would only mislead. With IDsOnly the values are not checked at all.
+// checking misplaced values would only mislead. With IDsOnly only the public_id is read, and not
+// checked.
 func (r *Reader) newRow(line int, cells []string, structural []Problem) (*Row, []string) {
 	if structural == nil {
 		structural = r.cellCount(cells)
 	}
 	row := &Row{Line: line, Raw: cells, Problems: structural}
 	values := make([]string, len(columns))
+	if r.idsOnly {
+		if i := r.idCell; i < len(cells) {
+			if _, bad := r.cellProblem(cells[i]); !bad {
+				values[publicIDColumn] = cellValue(cells[i])
+			}
+		}
+		return row, values
+	}
 	for i, cell := range cells {
 		column := ""
 		if i < len(r.header) {
-			column = strings.TrimSpace(r.header[i])
+			column = r.names[i]
 		}
 		if p, bad := r.cellProblem(cell); bad {
 			p.Column = column
@@ -280,7 +332,7 @@ func (r *Reader) newRow(line int, cells []string, structural []Problem) (*Row, [
 			continue
 		}
 		v := cellValue(cell)
-		if len(structural) == 0 && !r.idsOnly {
+		if len(structural) == 0 {
 			var problems []Problem
 			v, problems = columns[r.at[i]].check(v)
 			for _, p := range problems {
@@ -340,6 +392,9 @@ func decodeStores(values [][]string) ([]Store, error) {
 // cell that starts with a tab reads as it was written, not as a lone '.
 func cellValue(cell string) string {
 	v := strings.TrimSpace(unescapeFormula(oneLineBreak(cell)))
+	if v == "" || v[0] != '\'' {
+		return v // the common case: nothing more to undo
+	}
 	return strings.TrimSpace(unescapeFormula(v))
 }
 
@@ -347,6 +402,9 @@ func cellValue(cell string) string {
 // cell so already; a lone CR, as old Mac files have, would be lost by the CRLF writer of an
 // errors CSV and then read back as something else.
 func oneLineBreak(s string) string {
+	if strings.IndexByte(s, '\r') < 0 {
+		return s
+	}
 	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
 }
 

@@ -3,6 +3,7 @@ package importer
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"reflect"
@@ -450,5 +451,45 @@ func TestDecodeIgnoresGocsvOptions(t *testing.T) {
 	rows, _ := mustReadAll(t, "public_id,,memo,name,location,industry,memo\na-1,,x,渋谷店,東京,other,y\n")
 	if len(rows) != 1 || rows[0].Store != (Store{"a-1", "渋谷店", "東京", "other", ""}) {
 		t.Errorf("got %+v", rows)
+	}
+}
+
+// Batches are checked at the same time; the rows still come back in file order, each with its own
+// line, values and problems, and a file error comes after every row before it.
+func TestReaderKeepsFileOrderAcrossBatches(t *testing.T) {
+	n := (batchesAhead+2)*decodeBatch + 17
+	var in strings.Builder
+	in.WriteString(header)
+	for i := 1; i <= n; i++ {
+		switch {
+		case i == decodeBatch+3:
+			fmt.Fprintf(&in, "s-%d,5\" shop,東京,restaurant,\n", i)
+		case i%7 == 0:
+			fmt.Fprintf(&in, "s-%d,店%d,東京,sushi,\n", i, i)
+		default:
+			fmt.Fprintf(&in, "s-%d,店%d,東京,restaurant,03-1234-%04d\n", i, i, i)
+		}
+	}
+	in.WriteString("late,\"渋谷店,東京,restaurant,\n")
+	rows, _, err := readAll(t, in.String(), ReadOptions{})
+	fileError(t, err, FileUnclosedQuote, n+2)
+	if len(rows) != n {
+		t.Fatalf("%d rows before the file error, want %d", len(rows), n)
+	}
+	for i, row := range rows {
+		id := i + 1
+		var want []Code
+		switch {
+		case id == decodeBatch+3:
+			want = []Code{CodeStrayQuote}
+		case id%7 == 0:
+			want = []Code{CodeNotAllowed}
+		}
+		if row.Line != id+1 || row.Store.PublicID != fmt.Sprintf("s-%d", id) || !slices.Equal(codes(row), want) {
+			t.Fatalf("row %d: line %d, %+v, %v; want line %d, s-%d, %v", id, row.Line, row.Store, codes(row), id+1, id, want)
+		}
+		if want == nil && row.Store.Phone != fmt.Sprintf("03-1234-%04d", id) {
+			t.Fatalf("row %d has the values of another: %+v", id, row.Store)
+		}
 	}
 }

@@ -2,7 +2,6 @@ package importer
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -146,13 +145,26 @@ func (c Column) check(v string) (string, []Problem) {
 	return c.rule(c, v)
 }
 
-var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{2,62}$`)
-
+// checkID accepts what the README states as the pattern ^[a-z0-9][a-z0-9-]{2,62}$, tested
+// against that regexp; as a loop over the bytes it costs a fraction of the match, which counts
+// when a million ids are validated.
 func checkID(_ Column, v string) (string, []Problem) {
-	if !idPattern.MatchString(v) {
+	if !isPublicID(v) {
 		return v, []Problem{{Code: CodeBadID, Value: v}}
 	}
 	return v, nil
+}
+
+func isPublicID(v string) bool {
+	if len(v) < 3 || len(v) > 63 || v[0] == '-' {
+		return false
+	}
+	for i := range len(v) {
+		if c := v[i]; (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '-' {
+			return false
+		}
+	}
+	return true
 }
 
 func checkText(c Column, v string) (string, []Problem) {
@@ -173,25 +185,51 @@ func checkLine(c Column, v string) (string, []Problem) {
 
 // checkOneOf accepts a choice however a spreadsheet capitalized or widened it.
 func checkOneOf(c Column, v string) (string, []Problem) {
-	if k := strings.ToLower(width.Fold.String(v)); slices.Contains(c.OneOf, k) {
+	k := v
+	if !isASCII(v) {
+		k = width.Fold.String(v)
+	}
+	if k = strings.ToLower(k); slices.Contains(c.OneOf, k) {
 		return k, nil
 	}
 	return v, []Problem{{Code: CodeNotAllowed, Value: v, Allowed: c.OneOf}}
 }
 
-var phonePattern = regexp.MustCompile(`^[0-9]+(-[0-9]+)*$`)
+func isASCII(s string) bool {
+	for i := range len(s) {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
 
 // checkPhone accepts what a Japanese IME types for a phone number, full-width digits and the
-// long vowel mark or minus sign for a hyphen among them, and stores it in ASCII.
+// long vowel mark or minus sign for a hyphen among them, and stores it in ASCII: groups of digits
+// joined by single hyphens, 10 or 11 digits in all.
 func checkPhone(_ Column, v string) (string, []Problem) {
-	n := strings.Map(asciiPhoneRune, v)
-	if !phonePattern.MatchString(n) {
+	digits, afterDigit, ascii := 0, false, true
+	for _, r := range v {
+		ascii = ascii && r < utf8.RuneSelf
+		switch asciiPhoneRune(r) {
+		case '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+			digits, afterDigit = digits+1, true
+		case '-':
+			if !afterDigit {
+				return v, []Problem{{Code: CodeBadPhone, Value: v}}
+			}
+			afterDigit = false
+		default:
+			return v, []Problem{{Code: CodeBadPhone, Value: v}}
+		}
+	}
+	if !afterDigit || digits < 10 || digits > 11 {
 		return v, []Problem{{Code: CodeBadPhone, Value: v}}
 	}
-	if digits := len(n) - strings.Count(n, "-"); digits < 10 || digits > 11 {
-		return v, []Problem{{Code: CodeBadPhone, Value: v}}
+	if ascii {
+		return v, nil
 	}
-	return n, nil
+	return strings.Map(asciiPhoneRune, v), nil
 }
 
 func asciiPhoneRune(r rune) rune {
