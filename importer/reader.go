@@ -334,7 +334,7 @@ func (r *Reader) newRow(line int, cells []string, structural []Problem) (*Row, [
 		v := cellValue(cell)
 		if len(structural) == 0 {
 			var problems []Problem
-			v, problems = columns[r.at[i]].check(v)
+			v, problems = (&columns[r.at[i]]).check(v)
 			for _, p := range problems {
 				p.Column = column
 				row.Problems = append(row.Problems, p)

@@ -124,7 +124,7 @@ func quoteValue(v string) string {
 
 // rule checks one trimmed, non-empty value of column c and returns it normalized, with what is
 // wrong with it. Rules are named by Store's rule tag.
-type rule func(c Column, v string) (string, []Problem)
+type rule func(c *Column, v string) (string, []Problem)
 
 var rules = map[string]rule{
 	"id":    checkID,
@@ -135,7 +135,7 @@ var rules = map[string]rule{
 }
 
 // check validates one cell of column c, already trimmed.
-func (c Column) check(v string) (string, []Problem) {
+func (c *Column) check(v string) (string, []Problem) {
 	if v == "" {
 		if c.Required {
 			return v, []Problem{{Code: CodeRequired}}
@@ -148,7 +148,7 @@ func (c Column) check(v string) (string, []Problem) {
 // checkID accepts what the README states as the pattern ^[a-z0-9][a-z0-9-]{2,62}$, tested
 // against that regexp; as a loop over the bytes it costs a fraction of the match, which counts
 // when a million ids are validated.
-func checkID(_ Column, v string) (string, []Problem) {
+func checkID(_ *Column, v string) (string, []Problem) {
 	if !isPublicID(v) {
 		return v, []Problem{{Code: CodeBadID, Value: v}}
 	}
@@ -167,7 +167,7 @@ func isPublicID(v string) bool {
 	return true
 }
 
-func checkText(c Column, v string) (string, []Problem) {
+func checkText(c *Column, v string) (string, []Problem) {
 	if n := utf8.RuneCountInString(v); n > c.Max {
 		return v, []Problem{{Code: CodeTooLong, Value: v, Limit: c.Max, Count: n}}
 	}
@@ -175,7 +175,7 @@ func checkText(c Column, v string) (string, []Problem) {
 }
 
 // checkLine is checkText for values shown on one line, such as a store's name on a booking page.
-func checkLine(c Column, v string) (string, []Problem) {
+func checkLine(c *Column, v string) (string, []Problem) {
 	v, problems := checkText(c, v)
 	if strings.ContainsFunc(v, unicode.IsControl) {
 		problems = append(problems, Problem{Code: CodeControl, Value: v})
@@ -184,7 +184,7 @@ func checkLine(c Column, v string) (string, []Problem) {
 }
 
 // checkOneOf accepts a choice however a spreadsheet capitalized or widened it.
-func checkOneOf(c Column, v string) (string, []Problem) {
+func checkOneOf(c *Column, v string) (string, []Problem) {
 	k := v
 	if !isASCII(v) {
 		k = width.Fold.String(v)
@@ -207,7 +207,7 @@ func isASCII(s string) bool {
 // checkPhone accepts what a Japanese IME types for a phone number, full-width digits and the
 // long vowel mark or minus sign for a hyphen among them, and stores it in ASCII: groups of digits
 // joined by single hyphens, 10 or 11 digits in all.
-func checkPhone(_ Column, v string) (string, []Problem) {
+func checkPhone(_ *Column, v string) (string, []Problem) {
 	digits, afterDigit, ascii := 0, false, true
 	for _, r := range v {
 		ascii = ascii && r < utf8.RuneSelf

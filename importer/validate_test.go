@@ -9,13 +9,13 @@ import (
 	"golang.org/x/text/encoding/japanese"
 )
 
-func column(t *testing.T, name string) Column {
+func column(t *testing.T, name string) *Column {
 	t.Helper()
 	i, ok := columnByKey[name]
 	if !ok {
 		t.Fatalf("no column %q", name)
 	}
-	return columns[i]
+	return &columns[i]
 }
 
 func TestColumnCheck(t *testing.T) {
