@@ -144,6 +144,7 @@ func (r *runner) rows(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	defer reader.Close()
 	if r.job.Progress != nil {
 		outlook, err := r.outlook(ctx)
 		if err != nil {

@@ -48,6 +48,7 @@ func (r *runner) outlook(ctx context.Context) (Outlook, error) {
 	if err != nil {
 		return o, err
 	}
+	defer reader.Close()
 	err = readRows(reader, func(row *Row) error {
 		if len(row.Problems) > 0 || r.plan.duplicateOf(row.Store.PublicID) != "" {
 			o.Invalid++

@@ -40,8 +40,10 @@ type Row struct {
 	Problems []Problem
 }
 
-// Reader reads the stores of a CSV file one record at a time, holding no more than a few batches
-// of records: the one being returned and the next ones, checked in the background meanwhile.
+// Reader reads the stores of a CSV file one record at a time. Behind Next, one goroutine parses
+// the file and more check batches of its records, so that reading a large file uses every core;
+// no more than a few batches are held at once. Close stops them when the rows are not read to
+// the end.
 type Reader struct {
 	csv      *csv.Reader
 	feed     *lineFeeder
@@ -52,9 +54,10 @@ type Reader struct {
 	idCell   int      // the header cell of the public_id column
 	warnings []string
 	idsOnly  bool
-	pending  []*Row         // checked and decoded, not yet returned
-	checking []<-chan batch // the batches after pending, in file order, being checked
-	err      error          // io.EOF or the *FileError that ended parsing
+	pending  []*Row                // checked and decoded, not yet returned
+	ahead    <-chan (<-chan batch) // the batches after pending, in file order; nil until Next
+	stop     chan struct{}         // closed by Close
+	err      error                 // io.EOF or the *FileError that ended reading
 }
 
 // NewReader detects the encoding, reads the header and checks that it has the required columns.
@@ -111,18 +114,18 @@ func (r *Reader) Encoding() string { return r.encoding }
 // record is a Row with problems; an error other than io.EOF is a *FileError, after which the
 // rest of the file cannot be read reliably.
 func (r *Reader) Next() (*Row, error) {
+	if r.ahead == nil && r.err == nil {
+		r.start()
+	}
 	for len(r.pending) == 0 {
-		for len(r.checking) < batchesAhead && r.err == nil {
-			r.checkNext()
-		}
-		if len(r.checking) == 0 {
+		if r.err != nil {
 			return nil, r.err
 		}
-		next := <-r.checking[0]
-		r.checking = r.checking[1:]
+		next := <-<-r.ahead // the producer ends with a batch that has an error
 		r.pending = next.rows
 		if next.err != nil {
-			return nil, next.err
+			r.err = next.err
+			r.halt() // after a batch that failed to decode, the producer may still be parsing
 		}
 	}
 	row := r.pending[0]
@@ -131,44 +134,94 @@ func (r *Reader) Next() (*Row, error) {
 	return row, nil
 }
 
-// batchesAhead is how many batches are checked at once, one per core, within a bound on the rows
-// read ahead.
+// Close stops reading ahead, for a caller that does not read on until Next returns an error.
+func (r *Reader) Close() {
+	r.halt()
+	if r.err == nil {
+		r.err = errReaderClosed
+	}
+}
+
+func (r *Reader) halt() {
+	if r.stop == nil {
+		return
+	}
+	select {
+	case <-r.stop:
+	default:
+		close(r.stop)
+	}
+}
+
+var errReaderClosed = errors.New("the reader is closed")
+
+// batchesAhead is how many batches may be checked at once, one per core, within a bound on the
+// rows read ahead.
 var batchesAhead = min(max(runtime.GOMAXPROCS(0), 2), 4)
 
 // decodeBatch is how many records are checked and handed to gocsv at once: gocsv matches the
 // header to Store's fields once per call, which per record would cost more than reading the record.
 const decodeBatch = 256
 
-// batch is a run of rows, checked and decoded.
+// batch is a run of rows, checked and decoded; or, with err, the end of reading: io.EOF, a
+// *FileError, or a failure to decode.
 type batch struct {
 	rows []*Row
 	err  error
 }
 
-// checkNext parses up to decodeBatch records and checks them in the background, while the caller
-// goes on with the rows before them: parsing must be sequential, but checking is most of a row's
-// cost, and so validating a large file uses every core. A file-level error ends parsing; it is
-// returned once the rows before it have been. The background work is one batch and ends by
-// itself, even when the caller stops reading.
-func (r *Reader) checkNext() {
-	var records []parsed
+func (r *Reader) start() {
+	ahead := make(chan (<-chan batch), batchesAhead)
+	r.ahead, r.stop = ahead, make(chan struct{})
+	go r.produce(ahead)
+}
+
+// produce parses the file a batch at a time and starts checking each batch on its own goroutine,
+// queueing the batches in file order: parsing is sequential, but checking is most of a row's cost.
+// A file-level error ends parsing; it is queued after the rows before it.
+func (r *Reader) produce(ahead chan<- (<-chan batch)) {
+	for {
+		records, err := r.parseBatch()
+		if len(records) > 0 {
+			done := make(chan batch, 1)
+			go func() {
+				rows, err := r.checkBatch(records)
+				done <- batch{rows, err}
+			}()
+			if !r.queue(ahead, done) {
+				return
+			}
+		}
+		if err != nil {
+			end := make(chan batch, 1)
+			end <- batch{err: err}
+			r.queue(ahead, end)
+			return
+		}
+	}
+}
+
+// queue waits for room ahead, unless the reader is closed meanwhile.
+func (r *Reader) queue(ahead chan<- (<-chan batch), b <-chan batch) bool {
+	select {
+	case ahead <- b:
+		return true
+	case <-r.stop:
+		return false
+	}
+}
+
+// parseBatch parses up to decodeBatch records; err ends the file.
+func (r *Reader) parseBatch() ([]parsed, error) {
+	records := make([]parsed, 0, decodeBatch)
 	for len(records) < decodeBatch {
 		rec, err := r.nextRecord()
 		if err != nil {
-			r.err = err
-			break
+			return records, err
 		}
 		records = append(records, rec)
 	}
-	if len(records) == 0 {
-		return
-	}
-	done := make(chan batch, 1)
-	r.checking = append(r.checking, done)
-	go func() {
-		rows, err := r.checkBatch(records)
-		done <- batch{rows, err}
-	}()
+	return records, nil
 }
 
 // parsed is a record as the parser read it, not yet checked.
@@ -179,7 +232,7 @@ type parsed struct {
 }
 
 // checkBatch makes each record a Row, checked and decoded. It only reads what NewReader set, so
-// it can run while the next records are parsed.
+// batches can be checked at the same time, and while the next records are parsed.
 func (r *Reader) checkBatch(records []parsed) ([]*Row, error) {
 	rows := make([]*Row, len(records))
 	values := make([][]string, len(records))
@@ -195,7 +248,7 @@ func (r *Reader) checkBatch(records []parsed) ([]*Row, error) {
 	}
 	stores, err := decodeStores(values)
 	if err != nil {
-		return rows, err
+		return nil, err
 	}
 	for i, row := range rows {
 		row.Store = stores[i]

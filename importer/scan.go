@@ -73,6 +73,7 @@ func eachRow(path, encoding string, each func(*Row)) (*Reader, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer reader.Close()
 	err = readRows(reader, func(row *Row) error {
 		each(row)
 		return nil
