@@ -18,13 +18,15 @@ var baselineIndustries = map[string]bool{
 	"restaurant": true, "hair_salon": true, "beauty": true, "clinic": true, "fitness": true, "school": true, "other": true,
 }
 
-// Baseline reads a UTF-8 store file with a plain encoding/csv reader and applies the column rules
-// the way a straightforward program would: trim, required cells, the public_id regexp, name and
-// location lengths in characters, no control character in the name, the industry set, a phone
-// of 10 or 11 digits with optional hyphens (full-width digits accepted), and a public_id on more
-// than one line makes every such line invalid (a map of the ids seen, as a plain program keeps).
-// It is what validate is compared with: no encoding detection, no report. It returns the rows
-// read and how many of them break a rule.
+// Baseline reads a UTF-8 store file with a plain encoding/csv reader and applies the checks
+// validate makes, the way a straightforward program would: a record of blank cells is skipped; a
+// record must have as many cells as the header, each valid UTF-8 without a NUL byte and at most
+// 64 KiB; then the column rules: trim, required cells, the public_id regexp, name and location
+// lengths in characters, no control character in the name, the industry set, a phone of 10 or 11
+// digits with optional hyphens (full-width digits accepted), and a public_id on more than one
+// line makes every such line invalid (a map of the ids seen, as a plain program keeps). It is what
+// validate is compared with: no encoding detection, no report. It returns the rows read and how
+// many of them break a rule.
 func Baseline(path string) (rows, invalid int, err error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -51,7 +53,14 @@ func Baseline(path string) (rows, invalid int, err error) {
 		if err != nil {
 			return rows, invalid, err
 		}
+		if baselineBlank(rec) {
+			continue
+		}
 		rows++
+		if !baselineCellsOK(rec, len(header)) {
+			invalid++
+			continue
+		}
 		publicID := strings.TrimSpace(rec[id])
 		ok := baselineRowOK(publicID, strings.TrimSpace(rec[name]), strings.TrimSpace(rec[loc]),
 			strings.TrimSpace(rec[ind]), strings.TrimSpace(rec[phone]))
@@ -67,6 +76,27 @@ func Baseline(path string) (rows, invalid int, err error) {
 			invalid++
 		}
 	}
+}
+
+func baselineBlank(rec []string) bool {
+	for _, cell := range rec {
+		if strings.TrimSpace(cell) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+func baselineCellsOK(rec []string, cells int) bool {
+	if len(rec) != cells {
+		return false
+	}
+	for _, cell := range rec {
+		if len(cell) > 64<<10 || strings.IndexByte(cell, 0) >= 0 || !utf8.ValidString(cell) {
+			return false
+		}
+	}
+	return true
 }
 
 func baselineRowOK(id, name, loc, industry, phone string) bool {
