@@ -110,7 +110,7 @@ func (r *Results) Table() string {
 	}
 	if len(r.Validate) > 0 {
 		fmt.Fprintf(&b, "\n2. validate --format csv of a generated UTF-8 file, no endpoint: the built binary, stdout to /dev/null;\n")
-		fmt.Fprintf(&b, "   baseline = plain encoding/csv read of the same file with the same column rules, in the bench process\n")
+		fmt.Fprintf(&b, "   baseline = plain encoding/csv read of the same file with the same cell checks and column rules, in the bench process\n")
 		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
 		fmt.Fprintln(tw, "rows\tfile\tinvalid\tvalidate s\trows/s\tpeak RSS\tbaseline s\tratio\t")
 		for _, v := range r.Validate {
