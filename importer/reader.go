@@ -27,8 +27,9 @@ var errRecordTooLong = errors.New("record too long")
 // ReadOptions are the choices a Reader needs from the user.
 type ReadOptions struct {
 	Encoding string // EncodingAuto (also when empty), EncodingUTF8 or EncodingSJIS
-	// IDsOnly skips the rules: rows carry their structural problems and their values, trimmed
-	// but not checked or normalized. Scan uses it for its quick pass over the whole file.
+	// IDsOnly reads only what Scan's quick pass over the whole file needs: each row's line, its
+	// structural problems and its public_id, trimmed but not checked. The other cells are neither
+	// checked nor decoded.
 	IDsOnly bool
 }
 
@@ -57,6 +58,7 @@ type Reader struct {
 	pending  []*Row                // checked and decoded, not yet returned
 	ahead    <-chan (<-chan batch) // the batches after pending, in file order; nil until Next
 	stop     chan struct{}         // closed by Close
+	exited   chan struct{}         // closed when the producer no longer reads the source
 	err      error                 // io.EOF or the *FileError that ended reading
 }
 
@@ -111,8 +113,10 @@ func (r *Reader) ColumnHeader(name string) string {
 func (r *Reader) Encoding() string { return r.encoding }
 
 // Next returns the next record that has a non-empty cell, or io.EOF after the last. A malformed
-// record is a Row with problems; an error other than io.EOF is a *FileError, after which the
-// rest of the file cannot be read reliably.
+// record is a Row with problems. An error other than io.EOF ends reading, and Next returns it
+// again on every later call: a *FileError when the file is at fault, after which the rest of it
+// cannot be read reliably. A Reader is used from one goroutine: Next and Close are not safe to
+// call at the same time.
 func (r *Reader) Next() (*Row, error) {
 	if r.ahead == nil && r.err == nil {
 		r.start()
@@ -134,29 +138,39 @@ func (r *Reader) Next() (*Row, error) {
 	return row, nil
 }
 
-// Close stops reading ahead, for a caller that does not read on until Next returns an error.
+// Close stops reading ahead, for a caller that does not read on until Next returns an error. It
+// returns once the source is no longer read, after the record being parsed; from then on Next
+// returns an error.
 func (r *Reader) Close() {
 	r.halt()
+	if r.exited != nil {
+		<-r.exited
+	}
+	r.pending = nil
 	if r.err == nil {
 		r.err = errReaderClosed
 	}
 }
 
 func (r *Reader) halt() {
-	if r.stop == nil {
-		return
+	if r.stop != nil && !r.stopped() {
+		close(r.stop)
 	}
+}
+
+func (r *Reader) stopped() bool {
 	select {
 	case <-r.stop:
+		return true
 	default:
-		close(r.stop)
+		return false
 	}
 }
 
 var errReaderClosed = errors.New("the reader is closed")
 
-// batchesAhead is how many batches may be checked at once, one per core, within a bound on the
-// rows read ahead.
+// batchesAhead is how many checked or checking batches may wait for Next, about one per core,
+// within a bound on the rows read ahead; the producer holds one more while it waits for room.
 var batchesAhead = min(max(runtime.GOMAXPROCS(0), 2), 4)
 
 // decodeBatch is how many records are checked and handed to gocsv at once: gocsv matches the
@@ -172,7 +186,7 @@ type batch struct {
 
 func (r *Reader) start() {
 	ahead := make(chan (<-chan batch), batchesAhead)
-	r.ahead, r.stop = ahead, make(chan struct{})
+	r.ahead, r.stop, r.exited = ahead, make(chan struct{}), make(chan struct{})
 	go r.produce(ahead)
 }
 
@@ -180,6 +194,7 @@ func (r *Reader) start() {
 // queueing the batches in file order: parsing is sequential, but checking is most of a row's cost.
 // A file-level error ends parsing; it is queued after the rows before it.
 func (r *Reader) produce(ahead chan<- (<-chan batch)) {
+	defer close(r.exited)
 	for {
 		records, err := r.parseBatch()
 		if len(records) > 0 {
@@ -203,6 +218,9 @@ func (r *Reader) produce(ahead chan<- (<-chan batch)) {
 
 // queue waits for room ahead, unless the reader is closed meanwhile.
 func (r *Reader) queue(ahead chan<- (<-chan batch), b <-chan batch) bool {
+	if r.stopped() {
+		return false // a select with room ahead too would pick either
+	}
 	select {
 	case ahead <- b:
 		return true
@@ -211,10 +229,13 @@ func (r *Reader) queue(ahead chan<- (<-chan batch), b <-chan batch) bool {
 	}
 }
 
-// parseBatch parses up to decodeBatch records; err ends the file.
+// parseBatch parses up to decodeBatch records; err ends the file, or the reader was closed.
 func (r *Reader) parseBatch() ([]parsed, error) {
 	records := make([]parsed, 0, decodeBatch)
 	for len(records) < decodeBatch {
+		if r.stopped() {
+			return nil, errReaderClosed
+		}
 		rec, err := r.nextRecord()
 		if err != nil {
 			return records, err

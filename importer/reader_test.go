@@ -517,3 +517,62 @@ func TestReaderKeepsFileOrderAcrossBatches(t *testing.T) {
 		}
 	}
 }
+
+// gatedReader serves rows like countingReader, but from row free on only as the gate lets it, and
+// no more than 1,000 past it.
+type gatedReader struct {
+	free   int
+	gate   chan struct{}
+	served atomic.Int64
+	buf    []byte
+}
+
+func (g *gatedReader) Read(p []byte) (int, error) {
+	if len(g.buf) == 0 {
+		if g.served.Load() >= int64(g.free) {
+			<-g.gate
+		}
+		if g.served.Load() >= int64(g.free)+1000 {
+			return 0, io.EOF
+		}
+		g.served.Add(1)
+		g.buf = []byte(countedRow)
+	}
+	n := copy(p, g.buf)
+	g.buf = g.buf[n:]
+	return n, nil
+}
+
+// A caller that stops early closes the Reader: once Close returns, the source is not read again,
+// even when the reader was in the middle of a batch.
+func TestReaderCloseStopsReadingTheSource(t *testing.T) {
+	// The gate holds the producer in the middle of a batch: past the rows encoding detection reads
+	// first, before the batches it may read ahead are full.
+	src := &gatedReader{free: sampleBytes/len(countedRow) + decodeBatch/2, gate: make(chan struct{})}
+	r, err := NewReader(io.MultiReader(strings.NewReader(header), src), ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 10 {
+		if _, err := r.Next(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	closed := make(chan struct{})
+	go func() {
+		r.Close()
+		close(closed)
+	}()
+	for wait := 0; !r.stopped() && wait < 500; wait++ {
+		time.Sleep(10 * time.Millisecond) // until Close has asked the producer to stop
+	}
+	close(src.gate) // the producer, waiting in the middle of its second batch, may read on
+	<-closed
+	// The record being parsed when Close was called may finish; its line and the next are read.
+	if served := src.served.Load(); served > int64(src.free)+2 {
+		t.Errorf("%d rows read from the source, %d after Close", served, served-int64(src.free))
+	}
+	if row, err := r.Next(); err == nil {
+		t.Errorf("Next after Close returned line %d", row.Line)
+	}
+}
