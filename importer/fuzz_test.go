@@ -164,6 +164,12 @@ func checkErrorsCSV(t *testing.T, r *Reader, rows []*Row) {
 		t.Fatalf("the errors CSV does not read back: %v\n%q", err, buf.Bytes())
 	}
 	if r2.Encoding() != r.Encoding() && !isASCII(buf.String()) {
+		if lossySJIS(r, rows) && utf8.Valid(buf.Bytes()) {
+			// The bytes that told Shift_JIS apart were not Shift_JIS either and were written as
+			// '?'; what is left happens to be valid UTF-8 too, so it reads as UTF-8. Real text
+			// in Shift_JIS is not valid UTF-8, so this takes a file made to be ambiguous.
+			return
+		}
 		t.Errorf("errors CSV in %s, the file in %s", r2.Encoding(), r.Encoding())
 	}
 	if len(back) != len(rows) {
@@ -261,6 +267,18 @@ func checkAsPatterns(t *testing.T, row *Row, id, phone string) {
 	if want := phonePattern.MatchString(n) && digits >= 10 && digits <= 11; has(CodeBadPhone) == want {
 		t.Errorf("phone %q: refused %v, but the pattern says it is good: %v", phone, has(CodeBadPhone), want)
 	}
+}
+
+// lossySJIS says whether a Shift_JIS file had bytes the decoder could not read, which an errors
+// CSV writes as '?'.
+func lossySJIS(r *Reader, rows []*Row) bool {
+	if r.Encoding() != EncodingSJIS {
+		return false
+	}
+	bad := func(cells []string) bool {
+		return slices.ContainsFunc(cells, func(c string) bool { return strings.ContainsRune(c, utf8.RuneError) })
+	}
+	return bad(r.Header()) || slices.ContainsFunc(rows, func(row *Row) bool { return bad(row.Raw) })
 }
 
 func csvOf(t *testing.T, records ...[]string) []byte {
