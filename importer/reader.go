@@ -42,7 +42,7 @@ type Row struct {
 }
 
 // Reader reads the stores of a CSV file one record at a time. Behind Next, one goroutine parses
-// the file and more check batches of its records, so that reading a large file uses every core;
+// the file and others check batches of its records, so that reading a large file uses every core;
 // no more than a few batches are held at once. Close stops them when the rows are not read to
 // the end.
 type Reader struct {

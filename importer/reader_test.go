@@ -389,19 +389,26 @@ func TestReaderStopsAfterFileError(t *testing.T) {
 const countedRow = "shibuya-01,渋谷店,東京都渋谷区道玄坂1-2-3,restaurant,03-1234-5678\n"
 
 // countingReader generates a file of n valid rows and counts what was read from it, which the
-// test reads while the Reader reads ahead.
+// test reads while the Reader reads ahead. With a gate, rows from gateAt on are served only once
+// the gate is closed.
 type countingReader struct {
-	rows int
-	buf  []byte
-	read atomic.Int64
+	rows   int
+	gateAt int
+	gate   chan struct{}
+	buf    []byte
+	read   atomic.Int64 // bytes
+	served atomic.Int64 // rows
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	if len(c.buf) == 0 {
-		if c.rows == 0 {
+		if c.gate != nil && c.served.Load() >= int64(c.gateAt) {
+			<-c.gate
+		}
+		if c.served.Load() == int64(c.rows) {
 			return 0, io.EOF
 		}
-		c.rows--
+		c.served.Add(1)
 		c.buf = []byte(countedRow)
 	}
 	n := copy(p, c.buf)
@@ -518,37 +525,13 @@ func TestReaderKeepsFileOrderAcrossBatches(t *testing.T) {
 	}
 }
 
-// gatedReader serves rows like countingReader, but from row free on only as the gate lets it, and
-// no more than 1,000 past it.
-type gatedReader struct {
-	free   int
-	gate   chan struct{}
-	served atomic.Int64
-	buf    []byte
-}
-
-func (g *gatedReader) Read(p []byte) (int, error) {
-	if len(g.buf) == 0 {
-		if g.served.Load() >= int64(g.free) {
-			<-g.gate
-		}
-		if g.served.Load() >= int64(g.free)+1000 {
-			return 0, io.EOF
-		}
-		g.served.Add(1)
-		g.buf = []byte(countedRow)
-	}
-	n := copy(p, g.buf)
-	g.buf = g.buf[n:]
-	return n, nil
-}
-
 // A caller that stops early closes the Reader: once Close returns, the source is not read again,
 // even when the reader was in the middle of a batch.
 func TestReaderCloseStopsReadingTheSource(t *testing.T) {
 	// The gate holds the producer in the middle of a batch: past the rows encoding detection reads
 	// first, before the batches it may read ahead are full.
-	src := &gatedReader{free: sampleBytes/len(countedRow) + decodeBatch/2, gate: make(chan struct{})}
+	gateAt := sampleBytes/len(countedRow) + decodeBatch/2
+	src := &countingReader{rows: gateAt + 1000, gateAt: gateAt, gate: make(chan struct{})}
 	r, err := NewReader(io.MultiReader(strings.NewReader(header), src), ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -569,8 +552,8 @@ func TestReaderCloseStopsReadingTheSource(t *testing.T) {
 	close(src.gate) // the producer, waiting in the middle of its second batch, may read on
 	<-closed
 	// The record being parsed when Close was called may finish; its line and the next are read.
-	if served := src.served.Load(); served > int64(src.free)+2 {
-		t.Errorf("%d rows read from the source, %d after Close", served, served-int64(src.free))
+	if served := src.served.Load(); served > int64(gateAt)+2 {
+		t.Errorf("%d rows read from the source, %d after Close", served, served-int64(gateAt))
 	}
 	if row, err := r.Next(); err == nil {
 		t.Errorf("Next after Close returned line %d", row.Line)
