@@ -51,7 +51,7 @@ type Reader struct {
 	encoding string
 	header   []string // as written, without the empty cells at its end
 	names    []string // the header's cells trimmed: the columns as problems name them
-	at       []int    // per header cell: the index of its column, or -1 when the cell is ignored
+	at       []int    // per header cell: the index of its column, or ignoredCell or errorCell
 	idCell   int      // the header cell of the public_id column
 	warnings []string
 	idsOnly  bool
@@ -107,6 +107,14 @@ func (r *Reader) ColumnHeader(name string) string {
 	}
 	return name
 }
+
+// Header cells that are not a column of the store: an unknown column, whose cells are kept in
+// an errors CSV, or an earlier errors CSV's error column, whose cells are replaced there. The
+// latter are not read at all: a damaged old message must not hold back a row fixed since.
+const (
+	ignoredCell = -1
+	errorCell   = -2
+)
 
 // Encoding is the file's encoding, EncodingUTF8 or EncodingSJIS, so that files written for the
 // merchant from this one can use it too.
@@ -343,7 +351,7 @@ func (r *Reader) setHeader(cells []string, line int) error {
 	r.at = make([]int, len(cells))
 	seen := map[int]int{} // column index -> header cell
 	for i, cell := range cells {
-		r.at[i], r.names[i] = -1, strings.TrimSpace(cell)
+		r.at[i], r.names[i] = ignoredCell, strings.TrimSpace(cell)
 		key := headerKey(cell)
 		col, known := columnByKey[key]
 		switch {
@@ -354,7 +362,7 @@ func (r *Reader) setHeader(cells []string, line int) error {
 			}
 			seen[col], r.at[i] = i, col
 		case key == ErrorColumn:
-			// The column the tool adds to an errors CSV: a fixed file is imported as it is.
+			r.at[i] = errorCell // the column the tool adds to an errors CSV: a fixed file is imported as it is
 		case key == "":
 			r.warnings = append(r.warnings, fmt.Sprintf("column %d has no header; its cells are ignored", i+1))
 		default:
@@ -395,6 +403,9 @@ func (r *Reader) newRow(line int, cells []string, structural []Problem) (*Row, [
 	for i, cell := range cells {
 		column := ""
 		if i < len(r.header) {
+			if r.at[i] == errorCell {
+				continue
+			}
 			column = r.names[i]
 		}
 		if p, bad := r.cellProblem(cell); bad {
