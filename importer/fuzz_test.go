@@ -188,10 +188,24 @@ func checkErrorsCSV(t *testing.T, r *Reader, rows []*Row) {
 		if mended {
 			continue
 		}
+		// A long record is written cell for cell, so that deleting the cell its stray comma made
+		// lines everything up again; until then its first cell past the header sits under the
+		// error column, which is not read. It comes back still too long.
+		if tooLong(rows[i]) {
+			if !tooLong(back[i]) {
+				t.Errorf("row %d: too long, back from the errors CSV as %v", i, back[i].Problems)
+			}
+			continue
+		}
 		if back[i].Store != rows[i].Store || !slices.Equal(codes(back[i]), codes(rows[i])) {
 			t.Errorf("row %d: %+v %v, back from the errors CSV %+v %v", i, rows[i].Store, rows[i].Problems, back[i].Store, back[i].Problems)
 		}
 	}
+}
+
+// tooLong: the row has more cells than the header.
+func tooLong(row *Row) bool {
+	return slices.ContainsFunc(row.Problems, func(p Problem) bool { return p.Code == CodeCellCount && p.Count > p.Limit })
 }
 
 // The rules for public_id and phone as the README states them; the validator's loops must judge
