@@ -53,11 +53,15 @@ func (p Problem) String() string {
 }
 
 // Render says what is wrong and what is expected, in lang ("ja" or else English), prefixed with
-// the column.
+// the column. A column name with a line break or another control character, which only an
+// unknown column can have, is quoted, so that a problem stays on one line of the report.
 func (p Problem) Render(lang string) string {
 	msg := p.message(lang == LangJA)
-	if p.Column == "" {
+	switch {
+	case p.Column == "":
 		return msg
+	case strings.ContainsFunc(p.Column, unicode.IsControl):
+		return strconv.Quote(p.Column) + ": " + msg
 	}
 	return p.Column + ": " + msg
 }

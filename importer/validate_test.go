@@ -101,6 +101,10 @@ func TestProblemRender(t *testing.T) {
 	if got := p.String(); got != p.Render(LangEN) {
 		t.Errorf("String() = %q, want the English rendering", got)
 	}
+	odd := Problem{Column: "memo\r\nnote", Code: CodeNUL}
+	if got, want := odd.Render(LangEN), `"memo\r\nnote": contains a NUL byte`; !strings.HasPrefix(got, want) {
+		t.Errorf("a column name with a line break: got %q, want it quoted on one line", got)
+	}
 }
 
 // Every code has its own sentence in each language, not the fallback of the bare code.
