@@ -13,8 +13,8 @@ import (
 	"unicode/utf8"
 )
 
-// The fuzz targets' seed corpus is in testdata/fuzz/<target>; `make fuzz` runs each for a few
-// seconds. Whatever the input, reading and validating must not panic, and what they say must
+// The fuzz targets' seed corpus is in testdata/fuzz/<target>; go test runs the seeds, and
+// `make fuzz` looks for new inputs (FUZZTIME each). Whatever the input, reading and validating must not panic, and what they say must
 // hold together.
 
 // FuzzReader reads any bytes as a store CSV.
