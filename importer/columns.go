@@ -67,9 +67,10 @@ func ExpectedHeader() string {
 }
 
 // headerKey folds a header cell so that what a spreadsheet or a Japanese IME makes of a header
-// still names the column: surrounding spaces (full-width too), case and full-width letters.
+// still names the column: surrounding spaces (full-width too), case and full-width letters. The '
+// an errors CSV puts before a cell that starts like a formula is dropped too, as from any cell.
 func headerKey(s string) string {
-	return strings.ToLower(width.Fold.String(strings.TrimSpace(s)))
+	return strings.ToLower(width.Fold.String(cellValue(s)))
 }
 
 func mustColumns() []Column {

@@ -95,7 +95,7 @@ func checkRow(t *testing.T, r *Reader, row *Row) {
 	}
 	header := r.Header()
 	for _, p := range row.Problems {
-		if p.Column != "" && !slices.ContainsFunc(header, func(h string) bool { return strings.TrimSpace(h) == p.Column }) {
+		if p.Column != "" && !slices.ContainsFunc(header, func(h string) bool { return cellValue(h) == p.Column }) {
 			t.Errorf("line %d: problem of column %q, which the header %q does not have", row.Line, p.Column, header)
 		}
 		checkRendered(t, p)

@@ -351,14 +351,14 @@ func (r *Reader) setHeader(cells []string, line int) error {
 	r.at = make([]int, len(cells))
 	seen := map[int]int{} // column index -> header cell
 	for i, cell := range cells {
-		r.at[i], r.names[i] = ignoredCell, strings.TrimSpace(cell)
+		r.at[i], r.names[i] = ignoredCell, cellValue(cell)
 		key := headerKey(cell)
 		col, known := columnByKey[key]
 		switch {
 		case known:
 			if j, twice := seen[col]; twice {
 				return &FileError{Code: FileDuplicateColumn, Line: line, Column: i + 1,
-					Names: []string{strings.TrimSpace(cells[j]), strings.TrimSpace(cell)}}
+					Names: []string{r.names[j], r.names[i]}}
 			}
 			seen[col], r.at[i] = i, col
 		case key == ErrorColumn:
@@ -366,7 +366,7 @@ func (r *Reader) setHeader(cells []string, line int) error {
 		case key == "":
 			r.warnings = append(r.warnings, fmt.Sprintf("column %d has no header; its cells are ignored", i+1))
 		default:
-			r.warnings = append(r.warnings, fmt.Sprintf("unknown column %q is ignored; the columns are %s", strings.TrimSpace(cell), ExpectedHeader()))
+			r.warnings = append(r.warnings, fmt.Sprintf("unknown column %q is ignored; the columns are %s", r.names[i], ExpectedHeader()))
 		}
 	}
 	var missing []string

@@ -125,6 +125,7 @@ func TestReadHeader(t *testing.T) {
 		{"no optional column", "public_id,name,location,industry", "shibuya-01,渋谷店,東京都渋谷区,restaurant"},
 		{"trailing commas", "public_id,name,location,industry,phone,,,", row + ",,,"},
 		{"error column", "public_id,name,location,industry,phone,error", row + ",old message"},
+		{"escaped as an errors CSV writes a cell that starts with a tab", "public_id,name,location,'\tindustry,phone", row},
 		{"error column, damaged", "public_id,name,location,industry,phone,error", row + ",old\x00message"},
 	}
 	for _, tt := range tests {
