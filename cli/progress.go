@@ -58,9 +58,13 @@ func (p *progress) Begin(o importer.Outlook) {
 	case o.DryRun:
 		p.print.Fprintf(p.w, "checking %d rows: %d valid, %d already imported, %d invalid\n", o.Rows, o.Create+o.Skip, o.Skip, o.Invalid)
 	default:
+		unfinished := ""
+		if o.Unfinished > 0 {
+			unfinished = p.print.Sprintf(", %d left unfinished by an earlier run (settled first)", o.Unfinished)
+		}
 		eta := time.Duration(float64(o.Requests) / p.rate * float64(time.Second))
-		p.print.Fprintf(p.w, "%d to create, %d already imported, %d invalid; about %d requests, ~%s at %g req/s\n",
-			o.Create, o.Skip, o.Invalid, o.Requests, roughly(eta), p.rate)
+		p.print.Fprintf(p.w, "%d to create, %d already imported, %d invalid%s; about %d requests, ~%s at %g req/s\n",
+			o.Create, o.Skip, o.Invalid, unfinished, o.Requests, roughly(eta), p.rate)
 	}
 	if p.interval == 0 {
 		p.bar = progressbar.NewOptions(o.Rows, progressbar.OptionSetWriter(p.w), progressbar.OptionShowCount(),

@@ -66,3 +66,14 @@ func TestProgressIsPlainLinesWhenNotATerminal(t *testing.T) {
 		t.Errorf("plain progress holds control characters: %q", got)
 	}
 }
+
+func TestOutlookNamesWhatAnEarlierRunLeftUnfinished(t *testing.T) {
+	out := &syncBuffer{mu: make(chan struct{}, 1)}
+	p := newProgress(out, 5, &orgclient.Stats{})
+	p.Begin(importer.Outlook{Rows: 10, Counted: true, Create: 6, Skip: 1, Invalid: 1, Unfinished: 2, Requests: 14})
+	p.End(&importer.Summary{Counts: map[importer.Status]int{}})
+	want := "6 to create, 1 already imported, 1 invalid, 2 left unfinished by an earlier run (settled first); about 14 requests, ~3s at 5 req/s\n"
+	if got := out.String(); !strings.HasPrefix(got, want) {
+		t.Errorf("got %q, want it to start with %q", got, want)
+	}
+}

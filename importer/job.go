@@ -67,13 +67,22 @@ func Run(ctx context.Context, job Job, plan *Plan) (*Summary, error) {
 	if err := r.prepare(ctx); err != nil {
 		return nil, err
 	}
+	var unfinished []Entry
 	if !job.DryRun {
 		if err := r.startRun(ctx); err != nil {
 			return nil, err
 		}
-		if err := r.settle(ctx); err != nil {
-			return nil, fmt.Errorf("settling earlier runs from the journal: %w", err)
+		var err error
+		if unfinished, err = job.Journal.Unsettled(ctx, job.OrganizationID); err != nil {
+			return nil, fmt.Errorf("reading what earlier runs left unfinished from the journal: %w", err)
 		}
+	}
+	// The outlook comes before settling, which may already send mutations.
+	if err := r.begin(ctx, unfinished); err != nil {
+		return r.summary, errors.Join(err, r.finish(ctx, false))
+	}
+	if err := r.settle(ctx, unfinished); err != nil {
+		return nil, fmt.Errorf("settling earlier runs from the journal: %w", err)
 	}
 	err := r.rows(ctx)
 	return r.summary, errors.Join(err, r.finish(ctx, err == nil))
@@ -145,15 +154,22 @@ func (r *runner) rows(ctx context.Context) error {
 		return err
 	}
 	defer reader.Close()
-	if r.job.Progress != nil {
-		outlook, err := r.outlook(ctx)
-		if err != nil {
-			return err
-		}
-		r.job.Progress.Begin(outlook)
-		r.progressing = true
-	}
 	return r.dispatch(ctx, reader)
+}
+
+// begin tells the progress what the run is about to do, unfinished being what earlier runs left
+// to settle first.
+func (r *runner) begin(ctx context.Context, unfinished []Entry) error {
+	if r.job.Progress == nil {
+		return nil
+	}
+	outlook, err := r.outlook(ctx, unfinished)
+	if err != nil {
+		return err
+	}
+	r.job.Progress.Begin(outlook)
+	r.progressing = true
+	return nil
 }
 
 // finish closes the run, whether or not it got through every row: the report is always closed

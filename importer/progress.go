@@ -18,23 +18,32 @@ type Progress interface {
 
 // Outlook is what a run expects to do, known before its first mutation.
 type Outlook struct {
-	Rows     int
-	Counted  bool // whether the counts below are known: a dry run with no database does not count ahead
-	Create   int  // valid rows not in the local database
-	Skip     int  // valid rows already imported
-	Invalid  int
-	Requests int // platform requests the creates imply, at the least
-	DryRun   bool
+	Rows       int
+	Counted    bool // whether the counts below are known: a dry run with no database does not count ahead
+	Create     int  // valid rows not in the local database, nor left unfinished
+	Skip       int  // valid rows already imported
+	Invalid    int  // invalid rows, and rows whose public_id another organization has
+	Unfinished int  // attempts earlier runs left unfinished, settled before the rows; in the file or not
+	Requests   int  // platform requests the creates and the settling imply, at the least
+	DryRun     bool
 }
 
-// requestsPerCreate are createShop and assignServiceToOrganization.
-const requestsPerCreate = 2
+// requestsPerCreate are createShop and assignServiceToOrganization; settling an attempt takes
+// at least one request (a replay, a query or a delete).
+const (
+	requestsPerCreate = 2
+	requestsPerSettle = 1
+)
 
 // outlook counts what the run will do, with one more read of the file that checks every row and
 // asks the database about the valid ones. A dry run with no database to ask skips it: it sends
 // nothing, so there is nothing to forecast, and the file is read once less.
-func (r *runner) outlook(ctx context.Context) (Outlook, error) {
-	o := Outlook{Rows: r.plan.Rows, DryRun: r.job.DryRun}
+func (r *runner) outlook(ctx context.Context, unfinished []Entry) (Outlook, error) {
+	o := Outlook{Rows: r.plan.Rows, DryRun: r.job.DryRun, Unfinished: len(unfinished)}
+	settling := make(map[string]bool, len(unfinished))
+	for _, e := range unfinished {
+		settling[e.Store.PublicID] = true
+	}
 	lookup := r.lookup()
 	if lookup == nil {
 		return o, nil
@@ -54,9 +63,17 @@ func (r *runner) outlook(ctx context.Context) (Outlook, error) {
 			o.Invalid++
 			return nil
 		}
+		if settling[row.Store.PublicID] {
+			return nil
+		}
 		store, err := lookup.LookupStore(ctx, row.Store.PublicID)
-		if store != nil && store.OrganizationID == r.job.OrganizationID {
+		switch {
+		case store == nil:
+			o.Create++
+		case store.OrganizationID == r.job.OrganizationID:
 			o.Skip++
+		default:
+			o.Invalid++ // as alreadyImported will find it
 		}
 		return err
 	})
@@ -64,9 +81,8 @@ func (r *runner) outlook(ctx context.Context) (Outlook, error) {
 		return o, err
 	}
 	o.Counted = true
-	o.Create = o.Rows - o.Invalid - o.Skip
 	if !r.job.DryRun {
-		o.Requests = o.Create * requestsPerCreate
+		o.Requests = o.Create*requestsPerCreate + o.Unfinished*requestsPerSettle
 	}
 	return o, nil
 }

@@ -22,11 +22,7 @@ const keyLifetime = 23 * time.Hour
 //
 // What still cannot be settled stays needs_attention with the shop id and the reason, and is
 // reported: at its row when the file has it, and among the earlier runs' rows otherwise.
-func (r *runner) settle(ctx context.Context) error {
-	entries, err := r.job.Journal.Unsettled(ctx, r.job.OrganizationID)
-	if err != nil {
-		return err
-	}
+func (r *runner) settle(ctx context.Context, entries []Entry) error {
 	for _, e := range entries {
 		run := resumeRowRun(e, r.job.Journal, r.job.Clock)
 		if err := r.resume(rowContext(ctx, run), run); err != nil {

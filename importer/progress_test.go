@@ -1,0 +1,61 @@
+package importer_test
+
+import (
+	"testing"
+
+	"github.com/acme/storeimport/importer"
+	"github.com/acme/storeimport/orgsim"
+)
+
+// beginning records what the run said it would do, and the mutations the platform had seen then.
+type beginning struct {
+	h         *harness
+	outlook   *importer.Outlook
+	mutations int
+}
+
+func (b *beginning) Begin(o importer.Outlook) {
+	b.outlook = &o
+	for _, n := range b.h.mutations() {
+		b.mutations += n
+	}
+}
+func (b *beginning) Row(importer.Result)   {}
+func (b *beginning) End(*importer.Summary) {}
+
+// The outlook is told before the first mutation, settling included, and counts rows as the run
+// will report them: an id another organization has is invalid, an unfinished attempt is neither
+// to create nor already imported.
+func TestOutlookBeforeAnyMutation(t *testing.T) {
+	h := newHarness(t, orgsim.Config{}, 1000, 10)
+	h.saveOrg()
+	if _, err := h.db.SQL().Exec(`
+		INSERT INTO organizations (platform_org_id, name, created_at, updated_at) VALUES ('org_other', 'Other', 'now', 'now');
+		INSERT INTO stores (organization_id, public_id, platform_shop_id, name, location, industry, created_at, updated_at)
+		SELECT id, 'taken-01', 'shop_other', '他社店', '大阪', 'clinic', 'now', 'now' FROM organizations WHERE platform_org_id = 'org_other'`); err != nil {
+		t.Fatal(err)
+	}
+	h.leftBehind("shibuya-01", "渋谷店", "creating", "stem-7", "") // died before sending createShop
+	before := 0
+	for _, n := range h.mutations() {
+		before += n
+	}
+	job, report := h.job(header+row("shibuya-01", "渋谷店")+row("taken-01", "他社店")+row("new-01", "新店")+row("Bad ID", "店"), false)
+	progress := &beginning{h: h}
+	job.Progress = progress
+
+	h.runJob(job, report)
+
+	want := importer.Outlook{Rows: 4, Counted: true, Create: 1, Invalid: 2, Unfinished: 1, Requests: 3}
+	if progress.outlook == nil || *progress.outlook != want {
+		t.Errorf("outlook %+v, want %+v", progress.outlook, want)
+	}
+	if progress.mutations != before {
+		t.Errorf("the platform had seen %d mutations at the outlook, %d before the run", progress.mutations, before)
+	}
+	for id, status := range map[string]importer.Status{"shibuya-01": importer.StatusSkipped, "taken-01": importer.StatusInvalid, "new-01": importer.StatusCreated} {
+		if r := report.status(id); r.Status != status {
+			t.Errorf("%s: %+v, want %s", id, r, status)
+		}
+	}
+}
