@@ -37,10 +37,8 @@ func newImportCommand(streams Streams, stop <-chan struct{}) *cobra.Command {
 			if opts.Platform.Endpoint == "" && !opts.DryRun {
 				return usageError(cmd, "--endpoint is required (or set ORG_PLATFORM_ENDPOINT); to check the file without the platform, use validate")
 			}
-			if opts.Platform.Endpoint != "" {
-				if err := opts.Platform.check(cmd); err != nil {
-					return err
-				}
+			if err := opts.Platform.check(cmd); err != nil {
+				return err
 			}
 			return runImport(cmd.Context(), opts)
 		},

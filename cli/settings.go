@@ -35,6 +35,8 @@ func (p *platformSettings) addFlags(cmd *cobra.Command) {
 	f.BoolVar(&p.Insecure, "insecure", false, "allow a plain http:// endpoint that is not loopback")
 }
 
+// check refuses settings out of range even when there is no endpoint to use them with, since a
+// user who wrote them meant something the run would not do.
 func (p *platformSettings) check(cmd *cobra.Command) error {
 	switch {
 	case p.Rate <= 0:
@@ -43,6 +45,8 @@ func (p *platformSettings) check(cmd *cobra.Command) error {
 		return usageError(cmd, "--burst must be at least 1, got %d", p.Burst)
 	case p.Concurrency < 1 || p.Concurrency > 16:
 		return usageError(cmd, "--concurrency must be from 1 to 16, got %d", p.Concurrency)
+	case p.Endpoint == "":
+		return nil
 	}
 	if _, err := orgclient.ParseEndpoint(p.Endpoint, p.Insecure); err != nil {
 		return usageError(cmd, "%v", err)

@@ -15,10 +15,8 @@ func newValidateCommand(streams Streams, stop <-chan struct{}) *cobra.Command {
 			if err := opts.Input.check(cmd, args); err != nil {
 				return err
 			}
-			if opts.Platform.Endpoint != "" {
-				if err := opts.Platform.check(cmd); err != nil {
-					return err
-				}
+			if err := opts.Platform.check(cmd); err != nil {
+				return err
 			}
 			return runImport(cmd.Context(), opts)
 		},
