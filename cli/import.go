@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"log/slog"
 
 	"github.com/spf13/cobra"
 
@@ -92,7 +93,11 @@ func runImport(ctx context.Context, opts *importOptions) error {
 	if client != nil {
 		stats = client.Stats()
 	}
-	job.Progress = newProgress(opts.Streams.Err, opts.Platform.Rate, stats)
+	var jsonLog *slog.Logger
+	if opts.Input.LogFormat == "json" {
+		jsonLog = log
+	}
+	job.Progress = newProgress(opts.Streams.Err, opts.Platform.Rate, stats, jsonLog)
 	if client != nil {
 		job.Platform = client
 		// Without an endpoint a dry run is a check of the file alone: no database either.

@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strings"
 	"sync"
@@ -28,6 +29,7 @@ type progress struct {
 	stats    *orgclient.Stats // nil when the platform is not used
 	interval time.Duration    // 0 draws a bar (a terminal); else plain lines this often
 	print    *message.Printer
+	jsonLog  *slog.Logger // when the logs are JSON: the lines go through it, as records
 
 	mu     sync.Mutex
 	start  time.Time
@@ -39,12 +41,23 @@ type progress struct {
 	ticker sync.WaitGroup
 }
 
-func newProgress(w io.Writer, rate float64, stats *orgclient.Stats) *progress {
-	p := &progress{w: w, rate: rate, stats: stats, interval: plainInterval, print: message.NewPrinter(language.English)}
-	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+// newProgress shows the run on w. With jsonLog, the logs are JSON, so that stderr is read by a
+// program: each line is a log record instead, and there is no bar, even on a terminal.
+func newProgress(w io.Writer, rate float64, stats *orgclient.Stats, jsonLog *slog.Logger) *progress {
+	p := &progress{w: w, rate: rate, stats: stats, interval: plainInterval, print: message.NewPrinter(language.English), jsonLog: jsonLog}
+	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) && jsonLog == nil {
 		p.interval = 0
 	}
 	return p
+}
+
+// line writes one line of the run's progress, event saying which kind, to a JSON log as a record.
+func (p *progress) line(event, text string) {
+	if p.jsonLog != nil {
+		p.jsonLog.Info(text, "progress", event)
+		return
+	}
+	fmt.Fprintln(p.w, text)
 }
 
 // Begin prints the one line that says what the run will do, before its first mutation.
@@ -54,17 +67,17 @@ func (p *progress) Begin(o importer.Outlook) {
 	p.start, p.total, p.counts = time.Now(), o.Rows, map[importer.Status]int{}
 	switch {
 	case !o.Counted:
-		p.print.Fprintf(p.w, "checking %d rows\n", o.Rows)
+		p.line("outlook", p.print.Sprintf("checking %d rows", o.Rows))
 	case o.DryRun:
-		p.print.Fprintf(p.w, "checking %d rows: %d valid, %d already imported, %d invalid\n", o.Rows, o.Create+o.Skip, o.Skip, o.Invalid)
+		p.line("outlook", p.print.Sprintf("checking %d rows: %d valid, %d already imported, %d invalid", o.Rows, o.Create+o.Skip, o.Skip, o.Invalid))
 	default:
 		unfinished := ""
 		if o.Unfinished > 0 {
 			unfinished = p.print.Sprintf(", %d left unfinished by an earlier run (settled first)", o.Unfinished)
 		}
 		eta := time.Duration(float64(o.Requests) / p.rate * float64(time.Second))
-		p.print.Fprintf(p.w, "%d to create, %d already imported, %d invalid%s; about %d requests, ~%s at %g req/s\n",
-			o.Create, o.Skip, o.Invalid, unfinished, o.Requests, roughly(eta), p.rate)
+		p.line("outlook", p.print.Sprintf("%d to create, %d already imported, %d invalid%s; about %d requests, ~%s at %g req/s",
+			o.Create, o.Skip, o.Invalid, unfinished, o.Requests, roughly(eta), p.rate))
 	}
 	if p.interval == 0 {
 		p.bar = progressbar.NewOptions(o.Rows, progressbar.OptionSetWriter(p.w), progressbar.OptionShowCount(),
@@ -105,7 +118,7 @@ func (p *progress) End(s *importer.Summary) {
 		line += p.print.Sprintf("; %d platform requests, %d retries, %d rate limited (429)",
 			p.stats.Requests.Load(), p.stats.Retries.Load(), p.stats.RateLimited.Load())
 	}
-	fmt.Fprintln(p.w, line)
+	p.line("finished", line)
 }
 
 func (p *progress) tick() {
@@ -117,7 +130,7 @@ func (p *progress) tick() {
 			return
 		case <-t.C:
 			p.mu.Lock()
-			fmt.Fprintln(p.w, p.plainLine())
+			p.line("progress", p.plainLine())
 			p.mu.Unlock()
 		}
 	}

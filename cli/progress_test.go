@@ -31,7 +31,7 @@ func (b *syncBuffer) String() string {
 func TestProgressIsPlainLinesWhenNotATerminal(t *testing.T) {
 	out := &syncBuffer{mu: make(chan struct{}, 1)}
 	stats := &orgclient.Stats{}
-	p := newProgress(out, 5, stats)
+	p := newProgress(out, 5, stats, nil)
 	if p.interval == 0 {
 		t.Fatal("a buffer was taken for a terminal")
 	}
@@ -69,7 +69,7 @@ func TestProgressIsPlainLinesWhenNotATerminal(t *testing.T) {
 
 func TestOutlookNamesWhatAnEarlierRunLeftUnfinished(t *testing.T) {
 	out := &syncBuffer{mu: make(chan struct{}, 1)}
-	p := newProgress(out, 5, &orgclient.Stats{})
+	p := newProgress(out, 5, &orgclient.Stats{}, nil)
 	p.Begin(importer.Outlook{Rows: 10, Counted: true, Create: 6, Skip: 1, Invalid: 1, Unfinished: 2, Requests: 14})
 	p.End(&importer.Summary{Counts: map[importer.Status]int{}})
 	want := "6 to create, 1 already imported, 1 invalid, 2 left unfinished by an earlier run (settled first); about 14 requests, ~3s at 5 req/s\n"
