@@ -18,13 +18,16 @@ type Progress interface {
 
 // Outlook is what a run expects to do, known before its first mutation.
 type Outlook struct {
-	Rows       int
-	Counted    bool // whether the counts below are known: a dry run with no database does not count ahead
-	Create     int  // valid rows not in the local database, nor left unfinished
-	Skip       int  // valid rows already imported
-	Invalid    int  // invalid rows, and rows whose public_id another organization has
-	Unfinished int  // attempts earlier runs left unfinished, settled before the rows; in the file or not
-	Requests   int  // platform requests the creates and the settling imply, at the least
+	Rows    int
+	Counted bool // whether the counts below are known: a dry run with no database does not count ahead
+	Create  int  // valid rows not in the local database, nor left unfinished
+	Skip    int  // valid rows already imported
+	Invalid int  // invalid rows, and rows whose public_id another organization has
+	// Unfinished are the attempts earlier runs left unfinished, in the file or not, settled before
+	// the rows. Their rows are in none of the counts above: settling decides whether such a row is
+	// then imported, created afresh (its earlier shop deleted) or left needing attention.
+	Unfinished int
+	Requests   int // platform requests the creates and the settling imply, at the least
 	DryRun     bool
 }
 
@@ -43,6 +46,9 @@ func (r *runner) outlook(ctx context.Context, unfinished []Entry) (Outlook, erro
 	settling := make(map[string]bool, len(unfinished))
 	for _, e := range unfinished {
 		settling[e.Store.PublicID] = true
+		if !r.pastReplay(e) {
+			o.Requests += requestsPerSettle
+		}
 	}
 	lookup := r.lookup()
 	if lookup == nil {
@@ -82,7 +88,7 @@ func (r *runner) outlook(ctx context.Context, unfinished []Entry) (Outlook, erro
 	}
 	o.Counted = true
 	if !r.job.DryRun {
-		o.Requests = o.Create*requestsPerCreate + o.Unfinished*requestsPerSettle
+		o.Requests += o.Create * requestsPerCreate
 	}
 	return o, nil
 }

@@ -22,7 +22,7 @@ const keyLifetime = 23 * time.Hour
 //
 // What still cannot be settled stays needs_attention with the shop id and the reason, and is
 // reported: at its row when the file has it, and among the earlier runs' rows otherwise.
-func (r *runner) settle(ctx context.Context, entries []Entry) error {
+func (r *runner) settle(ctx context.Context, entries []Entry) {
 	for _, e := range entries {
 		run := resumeRowRun(e, r.job.Journal, r.job.Clock)
 		if err := r.resume(rowContext(ctx, run), run); err != nil {
@@ -35,7 +35,12 @@ func (r *runner) settle(ctx context.Context, entries []Entry) error {
 			r.unsettled[res.PublicID] = res
 		}
 	}
-	return nil
+}
+
+// pastReplay: the attempt made no shop that the journal knows of, and its key is older than the
+// platform keeps answers, so settling it sends nothing and it stays needs_attention.
+func (r *runner) pastReplay(e Entry) bool {
+	return e.ShopID == "" && r.job.Clock.Now().Sub(e.BeganAt) > keyLifetime
 }
 
 func (r *runner) resume(ctx context.Context, run *rowRun) error {
@@ -44,7 +49,7 @@ func (r *runner) resume(ctx context.Context, run *rowRun) error {
 		if run.entry.ShopID != "" {
 			return r.compensate(ctx, run, msgEarlierCompensation.in(r.job.Lang))
 		}
-		if r.job.Clock.Now().Sub(run.entry.BeganAt) > keyLifetime {
+		if r.pastReplay(run.entry) {
 			run.err = msgInDoubtTooLong.in(r.job.Lang)
 			if run.state == stateCreating {
 				return run.to(ctx, stateNeedsAttention)

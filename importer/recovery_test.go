@@ -151,21 +151,27 @@ func TestReplayStillInDoubtStaysNeedsAttention(t *testing.T) {
 	}
 }
 
-func TestKeyOlderThanADayIsNotReplayed(t *testing.T) {
-	h := newHarness(t, orgsim.Config{}, 1000, 10)
-	h.saveOrg()
+// inDoubtSince30Hours journals a createShop first sent 30 hours ago, which a later run recorded
+// as in doubt an hour ago: its key is older than the platform keeps answers.
+func (h *harness) inDoubtSince30Hours(publicID, name, key string) {
+	h.t.Helper()
 	ctx := context.Background()
 	run, _ := h.db.StartRun(ctx, testOrg, "old.csv", time.Now())
-	e := &importer.Entry{RunID: run, OrganizationID: testOrg, Line: 2, Key: "stem-6", State: "creating",
-		Store: importer.Store{PublicID: "old-01", Name: "古い店", Location: "東京都渋谷区1-1", Industry: "restaurant", Phone: "03-1234-5678"}}
-	// The key was first sent 30 hours ago; a later run recorded the row as in doubt an hour ago.
+	e := &importer.Entry{RunID: run, OrganizationID: testOrg, Line: 2, Key: key, State: "creating",
+		Store: importer.Store{PublicID: publicID, Name: name, Location: "東京都渋谷区1-1", Industry: "restaurant", Phone: "03-1234-5678"}}
 	if err := h.db.Begin(ctx, e, time.Now().Add(-30*time.Hour)); err != nil {
-		t.Fatal(err)
+		h.t.Fatal(err)
 	}
 	e.State = "needs_attention"
 	if err := h.db.Record(ctx, e, time.Now().Add(-time.Hour)); err != nil {
-		t.Fatal(err)
+		h.t.Fatal(err)
 	}
+}
+
+func TestKeyOlderThanADayIsNotReplayed(t *testing.T) {
+	h := newHarness(t, orgsim.Config{}, 1000, 10)
+	h.saveOrg()
+	h.inDoubtSince30Hours("old-01", "古い店", "stem-6")
 
 	report := h.run(header + row("old-01", "古い店"))
 
