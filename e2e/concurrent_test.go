@@ -18,10 +18,11 @@ import (
 
 // startImport starts a slow import (10 requests per second) and waits until the platform has
 // seen its first createShop, so the run holds the organization's lock and is mid-way.
-func (r *rig) startImport(t *testing.T) (*exec.Cmd, *bytes.Buffer) {
+func (r *rig) startImport(t *testing.T, extra ...string) (*exec.Cmd, *bytes.Buffer) {
 	t.Helper()
-	cmd := exec.Command(filepath.Join(bins, "storeimport"), "import", "--org", org, "--endpoint", r.endpoint,
-		"--rate", "10", "--burst", "1", "--db", r.db, "--format", "json", r.csv)
+	args := append([]string{"import", "--org", org, "--endpoint", r.endpoint,
+		"--rate", "10", "--burst", "1", "--db", r.db, "--format", "json"}, extra...)
+	cmd := exec.Command(filepath.Join(bins, "storeimport"), append(args, r.csv)...)
 	cmd.Env = append(os.Environ(), "ORG_PLATFORM_TOKEN="+token)
 	var stdout bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, os.Stderr
@@ -77,8 +78,15 @@ func TestSecondRunIsRefusedWhileTheFirstHoldsTheLock(t *testing.T) {
 }
 
 func TestInterruptFinishesTheRowInFlightAndReports(t *testing.T) {
+	for _, workers := range []string{"1", "4"} {
+		t.Run("concurrency "+workers, func(t *testing.T) { interruptFinishesTheRowsInFlight(t, workers) })
+	}
+}
+
+// interruptFinishesTheRowsInFlight: every worker's row in flight ends created, none half-made.
+func interruptFinishesTheRowsInFlight(t *testing.T, workers string) {
 	r := newRig(t, 15, orgsim.Faults{}, 8)
-	cmd, stdout := r.startImport(t)
+	cmd, stdout := r.startImport(t, "--concurrency", workers)
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +101,7 @@ func TestInterruptFinishesTheRowInFlightAndReports(t *testing.T) {
 			created[row.PublicID] = true
 		}
 	}
-	if rep.Summary["not_attempted"] == 0 || len(created) == 0 || len(rep.Rows) != 15 {
+	if rep.Summary["not_attempted"] == 0 || len(created) == 0 || len(rep.Rows) != 15 || len(created)+rep.Summary["not_attempted"] != 15 {
 		t.Errorf("summary %v over %d rows, want some created and the rest not_attempted", rep.Summary, len(rep.Rows))
 	}
 	r.invariants(created)
