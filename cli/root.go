@@ -8,8 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -24,18 +26,40 @@ type Streams struct {
 
 // Main runs the command line and returns the exit code.
 func Main(args []string, streams Streams) int {
-	stop, release := interrupts(streams.Err)
+	say := &notices{w: streams.Err}
+	stop, release := interrupts(say)
 	defer release()
 	root := newRootCommand(streams, stop)
+	root.PersistentPreRun = func(cmd *cobra.Command, _ []string) {
+		if f := cmd.Flags().Lookup("log-format"); f != nil && f.Value.String() == "json" {
+			say.json.Store(true)
+		}
+	}
 	root.SetArgs(args)
 	err := root.ExecuteContext(context.Background())
 	if err != nil {
 		var outcome *runOutcome
 		if (!errors.As(err, &outcome) || outcome.err != nil) && !errors.Is(err, errNeedsPerson) {
-			fmt.Fprintf(streams.Err, "storeimport: %v\n", err)
+			say.say(slog.LevelError, err.Error())
 		}
 	}
 	return exitCode(err)
+}
+
+// notices are the tool's own lines on stderr, outside any run's logs: an interrupt, the error that
+// ended the command. Once the command's flags ask for JSON logs they are JSON log records too, so
+// that every line of stderr is one.
+type notices struct {
+	w    io.Writer
+	json atomic.Bool
+}
+
+func (n *notices) say(level slog.Level, msg string) {
+	if n.json.Load() {
+		slog.New(slog.NewJSONHandler(n.w, nil)).Log(context.Background(), level, msg)
+		return
+	}
+	fmt.Fprintf(n.w, "storeimport: %s\n", msg)
 }
 
 func newRootCommand(streams Streams, stop <-chan struct{}) *cobra.Command {
@@ -70,7 +94,7 @@ func usageError(cmd *cobra.Command, format string, args ...any) error {
 
 // interrupts turns the first SIGINT or SIGTERM into a request to stop after the rows in flight;
 // a second one exits at once.
-func interrupts(stderr io.Writer) (<-chan struct{}, func()) {
+func interrupts(say *notices) (<-chan struct{}, func()) {
 	signals := make(chan os.Signal, 2)
 	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
 	stop := make(chan struct{})
@@ -81,11 +105,11 @@ func interrupts(stderr io.Writer) (<-chan struct{}, func()) {
 		case <-done:
 			return
 		}
-		fmt.Fprintln(stderr, "storeimport: interrupted: finishing the row in flight; interrupt again to stop at once")
+		say.say(slog.LevelWarn, "interrupted: finishing the rows in flight; interrupt again to stop at once")
 		close(stop)
 		select {
 		case <-signals:
-			fmt.Fprintln(stderr, "storeimport: stopped at once")
+			say.say(slog.LevelWarn, "stopped at once")
 			os.Exit(exitInterrupted)
 		case <-done:
 		}
