@@ -238,6 +238,10 @@ func TestGivingUpIsUnavailableAndBounded(t *testing.T) {
 	if !errors.Is(err, orgclient.ErrUnavailable) || !orgclient.OutcomeUnknown(err) {
 		t.Fatalf("got %v, want ErrUnavailable", err)
 	}
+	var last *orgclient.Error
+	if !errors.As(err, &last) || last.Status != 503 {
+		t.Errorf("got %v, want it to name the last answer, HTTP 503", err)
+	}
 	attempts := 0
 	for _, e := range p.sim.Log() {
 		if e.Operation == orgsim.OpDeleteShop {

@@ -59,7 +59,8 @@ func (r *retrying) RoundTrip(req *http.Request) (*http.Response, error) {
 			r.stats.RateLimited.Add(1)
 		}
 		if !retry || req.Context().Err() != nil {
-			if unanswered && resp != nil && resp.StatusCode != http.StatusOK {
+			// A last answer that proves nothing either is reported as it is, with its status.
+			if unanswered && resp != nil && resp.StatusCode != http.StatusOK && !proveNothing(resp, nil) {
 				resp.Body.Close()
 				return nil, errEarlierAttemptUnanswered
 			}
