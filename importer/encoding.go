@@ -89,9 +89,12 @@ func controlByteAt(b []byte) int {
 	if i := bytes.IndexByte(b, '\n'); i >= 0 {
 		b = b[:i]
 	}
-	return bytes.IndexFunc(b, func(r rune) bool {
-		return (r < 0x20 && r != '\t' && r != '\r') || r == 0x7F
-	})
+	return bytes.IndexFunc(b, isControlByte)
+}
+
+// isControlByte: no text has it, line ends and tabs aside.
+func isControlByte(r rune) bool {
+	return (r < 0x20 && r != '\t' && r != '\r' && r != '\n') || r == 0x7F
 }
 
 // utf8InvalidAt is the offset of the first byte of b that is not UTF-8, or -1. Unless atEOF, an

@@ -17,6 +17,7 @@ const (
 	FileNotUTF8         FileCode = "not_utf8"         // --encoding utf8, and it is not
 	FileNotSJIS         FileCode = "not_sjis"         // --encoding sjis, and it is not
 	FileBadHeader       FileCode = "bad_header"       // the header line is not CSV
+	FileHeaderControl   FileCode = "header_control"   // a control character in a header cell
 	FileMissingColumns  FileCode = "missing_columns"
 	FileDuplicateColumn FileCode = "duplicate_column"
 	FileUnclosedQuote   FileCode = "unclosed_quote"
@@ -72,6 +73,9 @@ func (e *FileError) message(ja bool) string {
 	case FileBadHeader:
 		return pick(ja, "the header line has a double quote out of place; it should read like "+ExpectedHeader(),
 			"見出し行のダブルクォートの位置が正しくありません。見出しは "+ExpectedHeader()+" のようにしてください")
+	case FileHeaderControl:
+		return pick(ja, fmt.Sprintf("column %d of the header has a control character, which no header has: is this a CSV file? If it is, %s", e.Column, saveAs),
+			fmt.Sprintf("見出しの%d列目に制御文字が含まれています。CSVファイルであれば、%s", e.Column, saveAsJA))
 	case FileMissingColumns:
 		list := strings.Join(e.Names, ", ")
 		return pick(ja, fmt.Sprintf("the header lacks the required column(s) %s; the first line must be a header such as %s (Japanese labels work too)", list, ExpectedHeader()),

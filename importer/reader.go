@@ -351,6 +351,11 @@ func (r *Reader) setHeader(cells []string, line int) error {
 	r.at = make([]int, len(cells))
 	seen := map[int]int{} // column index -> header cell
 	for i, cell := range cells {
+		// The first line was judged for binary data as the file was opened; this judges the
+		// header wherever blank lines put it, as an errors CSV, which writes it first, will be.
+		if strings.ContainsFunc(cell, isControlByte) {
+			return &FileError{Code: FileHeaderControl, Line: line, Column: i + 1}
+		}
 		r.at[i], r.names[i] = ignoredCell, cellValue(cell)
 		key := headerKey(cell)
 		col, known := columnByKey[key]

@@ -173,6 +173,7 @@ func TestReadHeaderErrors(t *testing.T) {
 		{"twice", "public_id,name,location,industry,店舗名\n", FileDuplicateColumn, 1, `"name" and "店舗名"`},
 		{"header after blank lines", "\n,,\npublic_id\n", FileMissingColumns, 3, "name (店舗名)"},
 		{"stray quote in header", "public_id,na\"me\n", FileBadHeader, 1, "header"},
+		{"control character in a header after a blank line", "\npublic_id,na\x19me\n", FileHeaderControl, 2, "column 2 of the header has a control character"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
