@@ -14,8 +14,8 @@ import (
 )
 
 // The fuzz targets' seed corpus is in testdata/fuzz/<target>; go test runs the seeds, and
-// `make fuzz` looks for new inputs (FUZZTIME each). Whatever the input, reading and validating must not panic, and what they say must
-// hold together.
+// `make fuzz` looks for new inputs (FUZZTIME each). Whatever the input, reading and validating
+// must not panic, and what they say must hold together.
 
 // FuzzReader reads any bytes as a store CSV.
 func FuzzReader(f *testing.F) {
