@@ -31,6 +31,9 @@ const (
 	// Action504AfterCommit processes the request, keeps its response for the Idempotency-Key,
 	// and then answers HTTP 504 as if a gateway had lost the response.
 	Action504AfterCommit = "504-after-commit"
+	// Action429 answers HTTP 429 with Retry-After: 1 where the rate limit would, whatever the
+	// bucket holds: before the Idempotency-Key is looked at, so a replay is refused too.
+	Action429 = "429"
 )
 
 // Faults is how the simulator misbehaves on purpose.
@@ -100,6 +103,8 @@ func (f *Faults) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
+var knownActions = map[string]bool{Action503: true, Action504AfterCommit: true, Action429: true}
+
 // faultSet is a validated Faults, with its patterns compiled.
 type faultSet struct {
 	latency time.Duration
@@ -130,7 +135,7 @@ func compileFaults(f Faults) (*faultSet, error) {
 		if !knownOps[r.Op] {
 			return nil, fmt.Errorf("fault rule #%d: unknown operation %q", i+1, r.Op)
 		}
-		if r.Action != Action503 && r.Action != Action504AfterCommit && !knownCodes[r.Action] {
+		if !knownActions[r.Action] && !knownCodes[r.Action] {
 			return nil, fmt.Errorf("fault rule #%d: unknown action %q", i+1, r.Action)
 		}
 		re, err := regexp.Compile(r.Pattern)
@@ -189,6 +194,7 @@ func (in *injector) plan(fields []rootField) faultPlan {
 	for _, f := range fields {
 		switch action := in.action(f); action {
 		case "":
+		case Action429: // refused earlier, by rateLimited
 		case Action503:
 			p.fail503 = true
 		case Action504AfterCommit:
@@ -203,13 +209,33 @@ func (in *injector) plan(fields []rootField) faultPlan {
 	return p
 }
 
-// action is the first matching rule's action, or else a random failure, or "" for none.
-// Only a non-zero probability draws from the seeded source.
-func (in *injector) action(f rootField) string {
+// ruleAction is the action of the first rule matching f, or "".
+func (in *injector) ruleAction(f rootField) string {
 	for _, r := range in.set.rules {
 		if r.Op == f.op && r.re.MatchString(f.shopName) {
 			return r.Action
 		}
+	}
+	return ""
+}
+
+// rateLimited says whether a rule answers one of the request's root fields with 429.
+func (in *injector) rateLimited(fields []rootField) bool {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	for _, f := range fields {
+		if in.ruleAction(f) == Action429 {
+			return true
+		}
+	}
+	return false
+}
+
+// action is the first matching rule's action, or else a random failure, or "" for none.
+// Only a non-zero probability draws from the seeded source.
+func (in *injector) action(f rootField) string {
+	if action := in.ruleAction(f); action != "" {
+		return action
 	}
 	of := in.set.ops[f.op]
 	if of.Fail503 > 0 && in.rng.Float64() < of.Fail503 {

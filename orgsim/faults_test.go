@@ -36,6 +36,32 @@ func TestInjected503ProcessesNothingAndKeepsNoKey(t *testing.T) {
 	}
 }
 
+func TestInjected429ProcessesNothingAndSaysWhenToRetry(t *testing.T) {
+	cfg := baseConfig(newFakeClock())
+	cfg.Faults.Rules = []Rule{{Op: OpCreateShop, Pattern: "^LIMITED", Action: Action429}}
+	sim, url := startSim(t, cfg)
+	req := createReq(tokenA, "org_a", "LIMITED")
+	req.key = "k"
+	r := do(t, url, req)
+	if r.status != http.StatusTooManyRequests || r.header.Get("Retry-After") != "1" {
+		t.Fatalf("status %d, Retry-After %q, want 429 with Retry-After 1", r.status, r.header.Get("Retry-After"))
+	}
+	if n := len(sim.Shops("org_a", true)); n != 0 {
+		t.Fatalf("%d shops after a 429, want 0", n)
+	}
+	if err := sim.SetFaults(Faults{}); err != nil {
+		t.Fatal(err)
+	}
+	if r := do(t, url, req); r.status != http.StatusOK || r.header.Get("Idempotent-Replayed") != "" {
+		t.Errorf("retry after 429: %d replayed=%q, want a processed 200", r.status, r.header.Get("Idempotent-Replayed"))
+	}
+	// Like the rate limit, the fault refuses a request before its key is looked at.
+	sim.SetFaults(cfg.Faults)
+	if r := do(t, url, req); r.status != http.StatusTooManyRequests {
+		t.Errorf("replay under the fault: %d, want 429", r.status)
+	}
+}
+
 func TestInjected504CommitsAndKeepsTheResponse(t *testing.T) {
 	cfg := baseConfig(newFakeClock())
 	cfg.Faults.Ops = map[string]OpFaults{OpCreateShop: {Fail504: 1}}

@@ -95,6 +95,12 @@ func (s *Server) serve(x *exchange, r *http.Request) {
 	x.entry.Operation = op.names()
 	x.entry.OperationName = op.name
 	x.entry.OperationType = op.kind
+	if s.faults.rateLimited(op.fields) {
+		// Where the rate limit refuses: before the key is looked at, so a replay is refused too.
+		x.w.Header().Set("Retry-After", "1")
+		x.reply(http.StatusTooManyRequests, errorBody("rate limit exceeded (injected fault)"), Outcome429Injected)
+		return
+	}
 	if key == "" {
 		s.process(ctx, x, c, op, nil)
 		return

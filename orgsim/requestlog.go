@@ -11,6 +11,7 @@ import (
 // Outcomes in the request log besides "ok" and the GraphQL error codes.
 const (
 	OutcomeOK             = "ok"
+	Outcome429Injected    = "429-injected"
 	Outcome503Injected    = "503-injected"
 	Outcome504AfterCommit = "504-after-commit"
 	OutcomeError          = "error" // a GraphQL error without a code

@@ -67,7 +67,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*o
 	fs.Int64Var(&o.seed, "seed", 0, "`seed` of the random faults")
 	fs.Func("fail-503", "answer 503 before processing `op=p`: operation op with probability p (repeatable)", probFlag(o.fail503))
 	fs.Func("fail-504", "process, then answer 504 to `op=p`: operation op with probability p (repeatable)", probFlag(o.fail504))
-	fs.Func("rule", "fail op for shop names matching pattern, as `op:pattern:action` with action 503, 504-after-commit or an error code like INVALID_INPUT (repeatable)", func(v string) error {
+	fs.Func("rule", "fail op for shop names matching pattern, as `op:pattern:action` with action 429, 503, 504-after-commit or an error code like INVALID_INPUT (repeatable)", func(v string) error {
 		r, err := parseRule(v)
 		if err == nil {
 			o.rules = append(o.rules, r)
