@@ -27,6 +27,10 @@ var (
 		"the platform did not confirm createShop (%s), so a shop may exist without a local store; the next import asks again with the same idempotency key, or `storeimport reconcile --fix` settles it",
 		"プラットフォームから createShop の結果が返りませんでした（%s）。店舗だけが作成されている可能性があります。次回の取り込みで同じ冪等キーにより確認するか、`storeimport reconcile --fix` で解消してください",
 	}
+	msgReplayRefused = message{
+		"replaying createShop with this attempt's idempotency key was refused (%s), which says nothing of the first request: a shop may exist without a local store; the next import replays it again, or `storeimport reconcile --fix` settles it",
+		"この試行の冪等キーによる createShop の再送が拒否されました（%s）。最初の要求の結果は分からないため、店舗だけが作成されている可能性があります。次回の取り込みで再送するか、`storeimport reconcile --fix` で解消してください",
+	}
 	msgCompensated = message{
 		"%s; the shop %s was deleted again, so nothing is left behind: fix the cause and import the row again",
 		"%s。店舗 %s は削除したため、何も残っていません。原因を直して再度取り込んでください",

@@ -218,8 +218,8 @@ func (job ReconcileJob) replayCreate(ctx context.Context, e Entry) (action strin
 	run := resumeRowRun(e, job.Journal, job.Clock)
 	shop, err := job.Platform.CreateShop(ctx, createKey(&e), e.OrganizationID, e.Store.Name, e.Store.Location)
 	switch {
-	case err != nil && orgclient.OutcomeUnknown(err):
-		return "replaying createShop got no answer: " + err.Error(), true
+	case err != nil && !refusalSettles(err, true):
+		return "replaying createShop settled nothing: " + err.Error(), true
 	case err != nil:
 		run.err = "createShop refused on replay: " + err.Error()
 		if err := run.to(ctx, stateFailed); err != nil {

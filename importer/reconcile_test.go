@@ -112,3 +112,19 @@ func TestReconcileFindsAndFixesOnlyWhatIsOurs(t *testing.T) {
 		t.Errorf("after fixing, only the missing shop and the unknown one remain; got %+v", again)
 	}
 }
+
+func TestReconcileFixKeepsAReplayRefusedWith429InDoubt(t *testing.T) {
+	h := newHarness(t, orgsim.Config{}, 1000, 10)
+	h.saveOrg()
+	h.madeThenKilled("limited-01", "LIMITED店", "stem-limited")
+	h.sim.SetFaults(orgsim.Faults{Rules: []orgsim.Rule{{Op: orgsim.OpCreateShop, Pattern: "^LIMITED", Action: orgsim.Action429}}})
+
+	found := byKind(h.reconcile(true))
+
+	if f := found[importer.InDoubt]; len(f) != 1 || !f[0].NeedsPerson {
+		t.Errorf("in doubt: %+v, want one finding that still needs a person", f)
+	}
+	if open, _ := h.db.Unsettled(context.Background(), testOrg); len(open) != 1 {
+		t.Errorf("journal: %+v, want the attempt still open", open)
+	}
+}

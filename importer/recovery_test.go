@@ -182,3 +182,80 @@ func TestKeyOlderThanADayIsNotReplayed(t *testing.T) {
 		t.Errorf("%d createShop sent with a key the platform no longer keeps", n)
 	}
 }
+
+// madeThenKilled leaves what a run killed right after createShop committed leaves: a shop on the
+// platform, and its attempt journaled as creating with no shop id.
+func (h *harness) madeThenKilled(publicID, name, key string) string {
+	h.t.Helper()
+	made, err := h.client.CreateShop(context.Background(), key+"-create", testOrg, name, "東京都渋谷区1-1")
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	h.leftBehind(publicID, name, "creating", key, "")
+	return made.ID
+}
+
+// A refusal of a replay says nothing of the request it replays: the row stays in doubt, however
+// the platform refuses, until an answer carries the shop. A 429 comes before the platform looks at
+// the key, so the first request's shop exists and a later replay gets it. PERMISSION_DENIED comes
+// from the simulator's resolver, which a kept answer never reaches, so there the first request
+// made nothing; the run cannot know that, and as the platform keeps the refusal for the key, the
+// row stays in doubt until a person settles it.
+func TestReplayRefusedWithoutProcessingStaysInDoubt(t *testing.T) {
+	for _, tc := range []struct {
+		action string
+		made   bool
+	}{{orgsim.Action429, true}, {orgsim.CodePermissionDenied, false}} {
+		t.Run(tc.action, func(t *testing.T) {
+			h := newHarness(t, orgsim.Config{}, 1000, 10)
+			h.saveOrg()
+			if tc.made {
+				h.madeThenKilled("refused-01", "REFUSED店", "stem-refused")
+			} else {
+				h.leftBehind("refused-01", "REFUSED店", "creating", "stem-refused", "")
+			}
+			if err := h.sim.SetFaults(orgsim.Faults{Rules: []orgsim.Rule{{Op: orgsim.OpCreateShop, Pattern: "^REFUSED", Action: tc.action}}}); err != nil {
+				t.Fatal(err)
+			}
+
+			report := h.run(header + row("refused-01", "REFUSED店"))
+
+			if r := report.status("refused-01"); r.Status != importer.StatusNeedsAttention {
+				t.Fatalf("row: %+v, want needs_attention: the first request may have made a shop", r)
+			}
+			if open, _ := h.db.Unsettled(context.Background(), testOrg); len(open) != 1 {
+				t.Fatalf("journal: %+v, want the attempt still open", open)
+			}
+			h.sim.SetFaults(orgsim.Faults{})
+			again := h.run(header + row("refused-01", "REFUSED店"))
+			want, shops := importer.StatusNeedsAttention, 0
+			if tc.made {
+				want, shops = importer.StatusSkipped, 1
+			}
+			if r := again.status("refused-01"); r.Status != want {
+				t.Errorf("once the fault is gone: %+v, want %s", r, want)
+			}
+			if live := h.liveShops(); len(live) != shops {
+				t.Errorf("%d live shops, want %d", len(live), shops)
+			}
+		})
+	}
+}
+
+// Only an answer about the request itself settles it as never made: a business refusal.
+func TestReplayRefusedByTheRulesFails(t *testing.T) {
+	h := newHarness(t, orgsim.Config{Faults: orgsim.Faults{Rules: []orgsim.Rule{
+		{Op: orgsim.OpCreateShop, Pattern: "^BAD", Action: orgsim.CodeInvalidInput},
+	}}}, 1000, 10)
+	h.saveOrg()
+	h.leftBehind("bad-01", "BAD店", "creating", "stem-bad", "")
+
+	report := h.run(header + row("bad-01", "BAD店"))
+
+	if r := report.status("bad-01"); r.Status != importer.StatusFailed {
+		t.Errorf("row: %+v, want failed: the platform refused the very request", r)
+	}
+	if open, _ := h.db.Unsettled(context.Background(), testOrg); len(open) != 0 {
+		t.Errorf("journal: %+v, want the attempt closed", open)
+	}
+}

@@ -95,8 +95,8 @@ func (r *runner) create(ctx context.Context, run *rowRun) error {
 	shop, err := r.job.Platform.CreateShop(ctx, createKey(&run.entry), run.entry.OrganizationID, store.Name, store.Location)
 	r.notePlatform(run, err)
 	switch {
-	case err != nil && orgclient.OutcomeUnknown(err):
-		run.err = msgCreateUnknown.in(lang, err)
+	case err != nil && !refusalSettles(err, run.replay):
+		run.err = inDoubtReason(lang, err)
 		if run.state == stateNeedsAttention { // a replay by a later run, still in doubt: it stays so
 			return nil
 		}
@@ -110,6 +110,28 @@ func (r *runner) create(ctx context.Context, run *rowRun) error {
 		return err
 	}
 	return r.assign(ctx, run)
+}
+
+// refusalSettles says whether a refused createShop proves that its key made no shop. A first
+// request refused outright made nothing (a refusal after an unanswered try comes back as
+// unanswered). A replay's refusal proves something only when it is about the request itself, as a
+// platform rule's is: a 429, a 401 or PERMISSION_DENIED speaks of this try, not of the first one.
+func refusalSettles(err error, replay bool) bool {
+	switch {
+	case orgclient.OutcomeUnknown(err):
+		return false
+	case !replay:
+		return true
+	}
+	return errors.Is(err, orgclient.ErrInvalidInput) || errors.Is(err, orgclient.ErrShopLimitExceeded)
+}
+
+// inDoubtReason says why a createShop that was not settled leaves the row in doubt.
+func inDoubtReason(lang string, err error) string {
+	if orgclient.OutcomeUnknown(err) {
+		return msgCreateUnknown.in(lang, err)
+	}
+	return msgReplayRefused.in(lang, err)
 }
 
 // assign turns reservations on for the row's shop, then stores the row.

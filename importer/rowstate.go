@@ -40,7 +40,8 @@ var Statuses = []Status{
 //	              │   (replay)  │                          ▼    │ (retried by the next run)
 //	              ├──► needs_attention ◄───────────────────┘────┘
 //	              │     (no answer: a shop may exist; the next run replays the key, or, with a
-//	              │      shop id, deletes it again; a replay refused ends failed)
+//	              │      shop id, deletes it again; only a platform rule refusing the replay
+//	              │      ends it failed: a 429, 401 or PERMISSION_DENIED proves nothing)
 //	              └──► failed            (the platform refused: nothing was made)
 type rowState string
 
@@ -107,6 +108,7 @@ type rowRun struct {
 	clock   Clock
 
 	unanswered bool // some platform call of this row got no answer, even after retries
+	replay     bool // an earlier run sent this attempt's createShop: a refusal now proves little
 }
 
 func newRowRun(row *Row, journal Journal, clock Clock) *rowRun {
@@ -116,7 +118,7 @@ func newRowRun(row *Row, journal Journal, clock Clock) *rowRun {
 // resumeRowRun picks up an attempt an earlier run left unsettled.
 func resumeRowRun(e Entry, journal Journal, clock Clock) *rowRun {
 	row := &Row{Line: e.Line, Store: e.Store}
-	return &rowRun{row: row, state: rowState(e.State), entry: e, err: e.Error, journal: journal, clock: clock}
+	return &rowRun{row: row, state: rowState(e.State), entry: e, err: e.Error, journal: journal, clock: clock, replay: true}
 }
 
 // to moves the row on and, from creating on, commits the move to the journal. A move the table
