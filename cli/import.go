@@ -113,6 +113,9 @@ func runImport(ctx context.Context, opts *importOptions) error {
 				return err
 			}
 			defer lock.Release()
+			if job.TokenFingerprint, err = tokenFingerprint(ctx, db, client); err != nil {
+				return err
+			}
 			runOver := make(chan struct{})
 			defer close(runOver)
 			job.Stop = either(opts.Stop, lock.Lost(), runOver)
@@ -134,6 +137,15 @@ func openDB(ctx context.Context, path string, readOnly bool) (*storedb.DB, error
 		return nil, fmt.Errorf("%w; check --db (or STOREIMPORT_DB)", err)
 	}
 	return db, nil
+}
+
+// tokenFingerprint names the client's token in the journal, under the database's own key.
+func tokenFingerprint(ctx context.Context, db *storedb.DB, client *orgclient.Client) (string, error) {
+	key, err := db.FingerprintKey(ctx)
+	if err != nil {
+		return "", err
+	}
+	return client.TokenFingerprint(key), nil
 }
 
 // either is closed as soon as a or b is: a run stops on an interrupt or on losing its lock. It

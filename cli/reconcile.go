@@ -91,6 +91,10 @@ func runReconcile(ctx context.Context, opts *reconcileOptions) error {
 		return err
 	}
 	defer lock.Release()
+	fingerprint, err := tokenFingerprint(ctx, db, client)
+	if err != nil {
+		return err
+	}
 	findings, err := importer.Reconcile(ctx, importer.ReconcileJob{
 		OrganizationID: opts.Org,
 		Fix:            opts.Fix,
@@ -100,6 +104,8 @@ func runReconcile(ctx context.Context, opts *reconcileOptions) error {
 		Clock:          importer.SystemClock{},
 		NewKey:         rand.Text,
 		Log:            log,
+
+		TokenFingerprint: fingerprint,
 	})
 	if err != nil {
 		return err

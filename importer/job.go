@@ -23,6 +23,8 @@ type Job struct {
 	Lookup   StoreLookup // what a dry run reads; nil when the database is not consulted
 	Clock    Clock
 	NewKey   func() string // a fresh idempotency-key stem
+	// TokenFingerprint names the platform token in the journal (see Entry.TokenFingerprint).
+	TokenFingerprint string
 
 	// Stop is closed to end the run early (an interrupt): the row in flight finishes, the rest are
 	// reported not_attempted.

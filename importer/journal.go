@@ -25,7 +25,7 @@ type Journal interface {
 	// Unsettled lists the organization's attempts that are not done, failed or compensated,
 	// oldest first.
 	Unsettled(ctx context.Context, organizationID string) ([]Entry, error)
-	// Attempts lists every attempt of the organization that got a shop id, whatever its state.
+	// Attempts lists every attempt of the organization, whatever its state, oldest first.
 	Attempts(ctx context.Context, organizationID string) ([]Entry, error)
 }
 
@@ -37,9 +37,13 @@ type Entry struct {
 	Line           int
 	Store          Store  // the values sent, so that a replay sends the very same request
 	Key            string // stem of the attempt's Idempotency-Keys
-	State          string
-	ShopID         string
-	Error          string
+	// TokenFingerprint names the platform token the attempt's createShop was sent with: the
+	// platform scopes keys to a token, so only that token can replay it. "" for an attempt
+	// journaled before fingerprints were kept.
+	TokenFingerprint string
+	State            string
+	ShopID           string
+	Error            string
 	// BeganAt is when the attempt was journaled, just before its createShop was first sent: the
 	// platform keeps the answer to the attempt's key for 24 hours from about then.
 	BeganAt time.Time

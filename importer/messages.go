@@ -51,6 +51,10 @@ var (
 		"createShop has been in doubt for more than a day, so the platform no longer keeps its answer and a replay could make a second shop; run `storeimport reconcile` and check the organization's shops",
 		"createShop の結果が1日以上不明のままで、プラットフォームに応答が残っていないため再送すると店舗が二重に作成される恐れがあります。`storeimport reconcile` で組織の店舗を確認してください",
 	}
+	msgOtherToken = message{
+		"createShop for this row was sent on %s with another platform token (fingerprint %s; this run's token is %s), and the platform keeps an idempotency key for its token only, so a replay with this one could make a second shop: run the import again with that token, or `storeimport reconcile --fix` with it",
+		"この行の createShop は %s に別のプラットフォームトークン（フィンガープリント %s。今回のトークンは %s）で送信されました。冪等キーはトークンごとに管理されるため、今回のトークンで再送すると店舗が二重に作成される恐れがあります。そのトークンで再度取り込むか、そのトークンで `storeimport reconcile --fix` を実行してください",
+	}
 	msgStillUnsettled = message{
 		"the platform could not say what became of shop %s (%s); the next run asks again",
 		"店舗 %s の状態をプラットフォームに確認できませんでした（%s）。次回の実行で再確認します",

@@ -26,12 +26,13 @@ const (
 
 // harness is a real platform (the simulator over HTTP), a real client and a real SQLite file.
 type harness struct {
-	t      *testing.T
-	sim    *orgsim.Server
-	client *orgclient.Client
-	db     *storedb.DB
-	dbPath string
-	dir    string
+	t        *testing.T
+	sim      *orgsim.Server
+	client   *orgclient.Client
+	db       *storedb.DB
+	dbPath   string
+	dir      string
+	endpoint string
 }
 
 func newHarness(t *testing.T, cfg orgsim.Config, rate float64, burst int) *harness {
@@ -57,7 +58,7 @@ func newHarness(t *testing.T, cfg orgsim.Config, rate float64, burst int) *harne
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	return &harness{t: t, sim: sim, client: client, db: db, dbPath: dbPath, dir: dir}
+	return &harness{t: t, sim: sim, client: client, db: db, dbPath: dbPath, dir: dir, endpoint: srv.URL}
 }
 
 // collected is the report as a test reads it.
@@ -102,7 +103,34 @@ func (h *harness) job(csv string, dryRun bool) (importer.Job, *collected) {
 		Report:         report,
 		Log:            slog.New(slog.DiscardHandler),
 	}
+	if !dryRun { // as on the command line: a dry run never writes the database, not even the key
+		job.TokenFingerprint = h.fingerprint(h.client)
+	}
 	return job, report
+}
+
+// fingerprint names c's token in the journal, as the command line does.
+func (h *harness) fingerprint(c *orgclient.Client) string {
+	h.t.Helper()
+	key, err := h.db.FingerprintKey(context.Background())
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return c.TokenFingerprint(key)
+}
+
+// anotherClient talks to the platform with a second token for the same organization.
+func (h *harness) anotherClient(token string) *orgclient.Client {
+	h.t.Helper()
+	if err := h.sim.AddToken(orgsim.Token{Value: token, Orgs: []string{testOrg}}); err != nil {
+		h.t.Fatal(err)
+	}
+	c, err := orgclient.New(orgclient.Config{Endpoint: h.endpoint, Token: token, Rate: 1000, Burst: 10, MaxAttempts: 3,
+		BaseBackoff: time.Millisecond, MaxBackoff: 2 * time.Millisecond})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return c
 }
 
 func (h *harness) run(csv string) *collected {

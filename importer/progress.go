@@ -46,7 +46,7 @@ func (r *runner) outlook(ctx context.Context, unfinished []Entry) (Outlook, erro
 	settling := make(map[string]bool, len(unfinished))
 	for _, e := range unfinished {
 		settling[e.Store.PublicID] = true
-		if !r.pastReplay(e) {
+		if r.unreplayable(e) == "" {
 			o.Requests += requestsPerSettle
 		}
 	}

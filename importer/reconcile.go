@@ -43,6 +43,10 @@ const (
 	// InDoubt is an attempt whose createShop was sent but whose answer was never recorded (the
 	// run died): a shop may exist that only a replay of the attempt's key can name.
 	InDoubt FindingKind = "in_doubt"
+	// UnconfirmedShop is a live shop with no local store whose name and location are those of an
+	// attempt of this tool that recorded no shop: most likely made by it, but only a replay of
+	// the attempt's key with its own token, or a person, can prove it. Never touched.
+	UnconfirmedShop FindingKind = "unconfirmed_shop"
 )
 
 // Finding is one disagreement, and what --fix did about it.
@@ -66,6 +70,8 @@ type ReconcileJob struct {
 	Clock          Clock
 	NewKey         func() string
 	Log            *slog.Logger
+	// TokenFingerprint names the platform token, so that only an attempt sent with it is replayed.
+	TokenFingerprint string
 }
 
 // Reconcile reports every disagreement and, with Fix, repairs what is provably the importer's:
@@ -98,8 +104,14 @@ func Reconcile(ctx context.Context, job ReconcileJob) ([]Finding, error) {
 		findings = append(findings, job.checkStore(ctx, store, live[store.ShopID])...)
 	}
 	ours := map[string]Entry{}
+	var unrecorded []Entry
 	for _, e := range attempts {
-		ours[e.ShopID] = e
+		switch {
+		case e.ShopID != "":
+			ours[e.ShopID] = e
+		case e.State != string(stateDone) && e.State != string(stateCompensated):
+			unrecorded = append(unrecorded, e)
+		}
 	}
 	for _, shop := range shops {
 		if linked[shop.ID] {
@@ -109,6 +121,10 @@ func Reconcile(ctx context.Context, job ReconcileJob) ([]Finding, error) {
 			findings = append(findings, job.orphan(ctx, &shop, e))
 			continue
 		}
+		if e, ok := takeAttemptLike(&unrecorded, &shop); ok {
+			findings = append(findings, unconfirmed(&shop, e))
+			continue
+		}
 		findings = append(findings, Finding{
 			Kind: UnknownShop, ShopID: shop.ID, Detail: fmt.Sprintf("%q: not made by this tool; left alone", shop.Name),
 			// Reservations on for a shop the reservation service does not know is worth a look.
@@ -116,6 +132,28 @@ func Reconcile(ctx context.Context, job ReconcileJob) ([]Finding, error) {
 		})
 	}
 	return findings, nil
+}
+
+// takeAttemptLike finds, and takes from attempts, the oldest attempt that asked for a shop of that
+// name and location: shop names need not be unique, but each attempt makes one shop at most.
+func takeAttemptLike(attempts *[]Entry, shop *orgclient.Shop) (Entry, bool) {
+	for i, e := range *attempts {
+		if e.Store.Name == shop.Name && e.Store.Location == shop.Location {
+			*attempts = slices.Delete(*attempts, i, i+1)
+			return e, true
+		}
+	}
+	return Entry{}, false
+}
+
+// unconfirmed reports a shop that an attempt of this tool most likely made without recording it.
+// It may be a failed attempt's too: a version before this one closed a replay refused with 429
+// as failed although the first request had made the shop.
+func unconfirmed(shop *orgclient.Shop, e Entry) Finding {
+	return Finding{Kind: UnconfirmedShop, ShopID: shop.ID, PublicID: e.Store.PublicID, NeedsPerson: true,
+		Detail: fmt.Sprintf("%q: named and placed as this tool's attempt on line %d (key %s, token fingerprint %s, journal: %s), "+
+			"which recorded no shop; an import or `reconcile --fix` with that token replays it and proves it, "+
+			"or settle it with `reconcile --resolve %s --shop %s`", shop.Name, e.Line, e.Key, orDash(e.TokenFingerprint), e.State, e.Key, shop.ID)}
 }
 
 func (job ReconcileJob) checkStore(ctx context.Context, store LinkedStore, shop *orgclient.Shop) []Finding {
@@ -200,12 +238,13 @@ func (job ReconcileJob) inDoubt(ctx context.Context) ([]Finding, error) {
 			continue
 		}
 		f := Finding{Kind: InDoubt, PublicID: e.Store.PublicID,
-			Detail: fmt.Sprintf("createShop for %q (line %d) was sent but its answer never recorded; the next import replays it", e.Store.Name, e.Line)}
+			Detail: fmt.Sprintf("createShop for %q (line %d, key %s) was sent but its answer never recorded; the next import replays it", e.Store.Name, e.Line, e.Key)}
+		why := unreplayable(e, job.Clock.Now(), job.TokenFingerprint, "en")
 		switch {
 		case !job.Fix:
 			f.NeedsPerson = true
-		case job.Clock.Now().Sub(e.BeganAt) > keyLifetime:
-			f.NeedsPerson, f.Action = true, "not replayed: the platform no longer keeps the answer after a day"
+		case why != "":
+			f.NeedsPerson, f.Action = true, "not replayed: "+why
 		default:
 			f.Action, f.NeedsPerson = job.replayCreate(ctx, e)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -126,5 +127,39 @@ func TestReconcileFixKeepsAReplayRefusedWith429InDoubt(t *testing.T) {
 	}
 	if open, _ := h.db.Unsettled(context.Background(), testOrg); len(open) != 1 {
 		t.Errorf("journal: %+v, want the attempt still open", open)
+	}
+}
+
+// A shop an attempt of this tool made without recording it is not "not made by this tool", and
+// reconcile --fix with another token neither replays the attempt nor touches the shop.
+func TestReconcileNamesAShopItsAttemptMadeWithAnotherToken(t *testing.T) {
+	h := newHarness(t, orgsim.Config{}, 1000, 10)
+	h.saveOrg()
+	shopID := h.madeThenKilled("rotated-01", "回転店", "stem-rotated")
+	other := h.anotherClient("rotated-token")
+	job := importer.ReconcileJob{
+		OrganizationID: testOrg, Fix: true, Platform: other, Stores: h.db, Journal: h.db, Clock: importer.SystemClock{},
+		NewKey: rand.Text, Log: slog.New(slog.DiscardHandler), TokenFingerprint: h.fingerprint(other),
+	}
+	findings, err := importer.Reconcile(context.Background(), job)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	found := byKind(findings)
+	if f := found[importer.UnconfirmedShop]; len(f) != 1 || f[0].ShopID != shopID || f[0].PublicID != "rotated-01" || !f[0].NeedsPerson {
+		t.Errorf("unconfirmed: %+v, want shop %s tied to rotated-01, for a person", f, shopID)
+	}
+	if f := found[importer.UnknownShop]; len(f) != 0 {
+		t.Errorf("unknown: %+v, want none: the journal knows the attempt", f)
+	}
+	if f := found[importer.InDoubt]; len(f) != 1 || !strings.Contains(f[0].Action, h.fingerprint(h.client)) {
+		t.Errorf("in doubt: %+v, want it not replayed, naming the token that sent it", f)
+	}
+	if n := h.mutations()[orgsim.OpCreateShop]; n != 1 {
+		t.Errorf("%d createShop sent, want only the first run's", n)
+	}
+	if live := h.liveShops(); len(live) != 1 {
+		t.Errorf("%d live shops, want the one", len(live))
 	}
 }

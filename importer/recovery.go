@@ -37,10 +37,26 @@ func (r *runner) settle(ctx context.Context, entries []Entry) {
 	}
 }
 
-// pastReplay: the attempt made no shop that the journal knows of, and its key is older than the
-// platform keeps answers, so settling it sends nothing and it stays needs_attention.
-func (r *runner) pastReplay(e Entry) bool {
-	return e.ShopID == "" && r.job.Clock.Now().Sub(e.BeganAt) > keyLifetime
+// unreplayable says why the attempt's createShop, whose answer the journal lacks, must not be
+// replayed, or "" when it may be (or has a shop, and needs no replay). Its key may be older than
+// the platform keeps answers, or belong to another token: either way the platform would take the
+// replay for a new request and make a second shop. Settling such an attempt sends nothing and
+// leaves it needs_attention. An attempt journaled before tokens were fingerprinted is replayed
+// with the token at hand, as the version that journaled it did.
+func unreplayable(e Entry, now time.Time, fingerprint, lang string) string {
+	switch {
+	case e.ShopID != "":
+		return ""
+	case now.Sub(e.BeganAt) > keyLifetime:
+		return msgInDoubtTooLong.in(lang)
+	case e.TokenFingerprint != "" && e.TokenFingerprint != fingerprint:
+		return msgOtherToken.in(lang, e.BeganAt.Local().Format(time.DateTime), e.TokenFingerprint, fingerprint)
+	}
+	return ""
+}
+
+func (r *runner) unreplayable(e Entry) string {
+	return unreplayable(e, r.job.Clock.Now(), r.job.TokenFingerprint, r.job.Lang)
 }
 
 func (r *runner) resume(ctx context.Context, run *rowRun) error {
@@ -49,8 +65,8 @@ func (r *runner) resume(ctx context.Context, run *rowRun) error {
 		if run.entry.ShopID != "" {
 			return r.compensate(ctx, run, msgEarlierCompensation.in(r.job.Lang))
 		}
-		if r.pastReplay(run.entry) {
-			run.err = msgInDoubtTooLong.in(r.job.Lang)
+		if why := r.unreplayable(run.entry); why != "" {
+			run.err = why
 			if run.state == stateCreating {
 				return run.to(ctx, stateNeedsAttention)
 			}

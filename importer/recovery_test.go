@@ -2,6 +2,7 @@ package importer_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -18,7 +19,7 @@ func (h *harness) leftBehind(publicID, name, state, key, shopID string) {
 		h.t.Fatal(err)
 	}
 	e := &importer.Entry{
-		RunID: run, OrganizationID: testOrg, Line: 2, Key: key, State: "creating",
+		RunID: run, OrganizationID: testOrg, Line: 2, Key: key, State: "creating", TokenFingerprint: h.fingerprint(h.client),
 		Store: importer.Store{PublicID: publicID, Name: name, Location: "東京都渋谷区1-1", Industry: "restaurant", Phone: "03-1234-5678"},
 	}
 	if err := h.db.Begin(ctx, e, time.Now()); err != nil {
@@ -257,5 +258,32 @@ func TestReplayRefusedByTheRulesFails(t *testing.T) {
 	}
 	if open, _ := h.db.Unsettled(context.Background(), testOrg); len(open) != 0 {
 		t.Errorf("journal: %+v, want the attempt closed", open)
+	}
+}
+
+// Idempotency keys belong to a token: a replay with another one would be a new request.
+func TestAttemptInDoubtIsReplayedOnlyWithItsOwnToken(t *testing.T) {
+	h := newHarness(t, orgsim.Config{}, 1000, 10)
+	h.saveOrg()
+	shopID := h.madeThenKilled("rotated-01", "回転店", "stem-rotated")
+	other := h.anotherClient("rotated-token")
+
+	job, report := h.job(header+row("rotated-01", "回転店"), false)
+	job.Platform, job.TokenFingerprint = other, h.fingerprint(other)
+	h.runJob(job, report)
+
+	r := report.status("rotated-01")
+	if r.Status != importer.StatusNeedsAttention || !strings.Contains(r.Error, h.fingerprint(h.client)) {
+		t.Errorf("row: %+v, want needs_attention naming the fingerprint of the token that sent it", r)
+	}
+	if n := h.mutations()[orgsim.OpCreateShop]; n != 1 {
+		t.Errorf("%d createShop sent in all, want only the first run's", n)
+	}
+	again := h.run(header + row("rotated-01", "回転店"))
+	if r := again.status("rotated-01"); r.Status != importer.StatusSkipped || r.ShopID != shopID {
+		t.Errorf("with the token that sent it: %+v, want skipped with shop %s", r, shopID)
+	}
+	if live := h.liveShops(); len(live) != 1 {
+		t.Errorf("%d live shops, want exactly one", len(live))
 	}
 }

@@ -81,6 +81,8 @@ func (r *runner) importRow(ctx context.Context, run *rowRun) error {
 		Line:           run.row.Line,
 		Store:          run.row.Store,
 		Key:            r.job.NewKey(),
+
+		TokenFingerprint: r.job.TokenFingerprint,
 	}
 	if err := run.to(ctx, stateCreating); err != nil {
 		return err

@@ -43,6 +43,7 @@ const rateMargin = 0.97
 type Client struct {
 	gql   graphql.Client
 	stats *Stats
+	token string // only ever sent as the bearer header, or fingerprinted
 }
 
 // New checks cfg and builds a client. It sends nothing.
@@ -72,6 +73,7 @@ func New(cfg Config) (*Client, error) {
 	return &Client{
 		gql:   graphql.NewClient(u.String(), &http.Client{Transport: transport}),
 		stats: stats,
+		token: cfg.Token,
 	}, nil
 }
 

@@ -40,11 +40,11 @@ func (d *DB) Begin(ctx context.Context, e *importer.Entry, now time.Time) error 
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
 		return tx.QueryRowContext(ctx, `
 			INSERT INTO import_rows (run_id, platform_org_id, public_id, line, name, location, industry, phone,
-				idempotency_key, state, shop_id, error, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)
+				idempotency_key, token_fingerprint, state, shop_id, error, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)
 			RETURNING id`,
 			e.RunID, e.OrganizationID, e.Store.PublicID, e.Line, e.Store.Name, e.Store.Location, e.Store.Industry,
-			e.Store.Phone, e.Key, e.State, e.Error, stamp(now), stamp(now)).Scan(&e.ID)
+			e.Store.Phone, e.Key, e.TokenFingerprint, e.State, e.Error, stamp(now), stamp(now)).Scan(&e.ID)
 	})
 	if err != nil {
 		return fmt.Errorf("journaling row %s: %w", e.Store.PublicID, err)
@@ -120,9 +120,9 @@ func (d *DB) Unsettled(ctx context.Context, organizationID string) ([]importer.E
 	return d.entries(ctx, `platform_org_id = ? AND state IN ('creating', 'created', 'assigned', 'compensating', 'needs_attention')`, organizationID)
 }
 
-// Attempts lists the organization's attempts that got a shop id, whatever became of them.
+// Attempts lists every attempt of the organization, whatever became of it.
 func (d *DB) Attempts(ctx context.Context, organizationID string) ([]importer.Entry, error) {
-	return d.entries(ctx, `platform_org_id = ? AND shop_id IS NOT NULL`, organizationID)
+	return d.entries(ctx, `platform_org_id = ?`, organizationID)
 }
 
 func (d *DB) entries(ctx context.Context, where string, args ...any) ([]importer.Entry, error) {
@@ -131,7 +131,7 @@ func (d *DB) entries(ctx context.Context, where string, args ...any) ([]importer
 	}
 	rows, err := d.sql.QueryContext(ctx, `
 		SELECT id, run_id, platform_org_id, line, public_id, name, location, industry, phone,
-			idempotency_key, state, COALESCE(shop_id, ''), error, created_at
+			idempotency_key, token_fingerprint, state, COALESCE(shop_id, ''), error, created_at
 		FROM import_rows WHERE `+where+` ORDER BY id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("reading the import journal: %w", err)
@@ -142,7 +142,7 @@ func (d *DB) entries(ctx context.Context, where string, args ...any) ([]importer
 		var e importer.Entry
 		var began string
 		err := rows.Scan(&e.ID, &e.RunID, &e.OrganizationID, &e.Line, &e.Store.PublicID, &e.Store.Name, &e.Store.Location,
-			&e.Store.Industry, &e.Store.Phone, &e.Key, &e.State, &e.ShopID, &e.Error, &began)
+			&e.Store.Industry, &e.Store.Phone, &e.Key, &e.TokenFingerprint, &e.State, &e.ShopID, &e.Error, &began)
 		if err != nil {
 			return nil, fmt.Errorf("reading the import journal: %w", err)
 		}
