@@ -70,7 +70,7 @@ func New(cfg Config) (*Client, error) {
 		stats:       stats,
 	}
 	return &Client{
-		gql:   graphql.NewClient(u.String(), &http.Client{Transport: transport}),
+		gql:   graphql.NewClient(u.String(), &http.Client{Transport: transport, CheckRedirect: refuseRedirects(cfg.Token)}),
 		stats: stats,
 	}, nil
 }
