@@ -1,9 +1,12 @@
 package importer_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -42,15 +45,6 @@ func newHarness(t *testing.T, cfg orgsim.Config, rate float64, burst int) *harne
 	}
 	cfg.Tokens = append(cfg.Tokens, orgsim.Token{Value: testToken, Orgs: []string{testOrg}})
 	sim := orgsim.New(cfg)
-	srv := httptest.NewServer(sim.Handler())
-	t.Cleanup(srv.Close)
-	client, err := orgclient.New(orgclient.Config{
-		Endpoint: srv.URL, Token: testToken, Rate: rate, Burst: burst,
-		MaxAttempts: 3, BaseBackoff: time.Millisecond, MaxBackoff: 2 * time.Millisecond,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	dir := t.TempDir()
 	dbPath := filepath.Join(dir, "storeimport.db")
 	db, err := storedb.Open(context.Background(), dbPath)
@@ -58,7 +52,24 @@ func newHarness(t *testing.T, cfg orgsim.Config, rate float64, burst int) *harne
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	return &harness{t: t, sim: sim, client: client, db: db, dbPath: dbPath, dir: dir, endpoint: srv.URL}
+	h := &harness{t: t, sim: sim, db: db, dbPath: dbPath, dir: dir}
+	h.serve(sim.Handler(), rate, burst)
+	return h
+}
+
+// serve runs handler on loopback and points the harness's client at it.
+func (h *harness) serve(handler http.Handler, rate float64, burst int) {
+	h.t.Helper()
+	srv := httptest.NewServer(handler)
+	h.t.Cleanup(srv.Close)
+	client, err := orgclient.New(orgclient.Config{
+		Endpoint: srv.URL, Token: testToken, Rate: rate, Burst: burst,
+		MaxAttempts: 3, BaseBackoff: time.Millisecond, MaxBackoff: 2 * time.Millisecond,
+	})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	h.client, h.endpoint = client, srv.URL
 }
 
 // collected is the report as a test reads it.
@@ -372,17 +383,55 @@ func TestRefusedTokenMidRunStopsTheRun(t *testing.T) {
 	}}}, 1000, 10)
 	report := h.run(header + row("ok-01", "一") + row("deny-01", "DENY") + row("later-01", "三") + row("bad id", "x"))
 
-	want := map[string]importer.Status{
+	report.expect(t, map[string]importer.Status{
 		"ok-01": importer.StatusCreated, "deny-01": importer.StatusFailed,
 		"later-01": importer.StatusNotAttempted, "bad id": importer.StatusInvalid,
+	})
+	if report.summary.StopReason == "" {
+		t.Error("the summary must say why the run stopped")
 	}
+}
+
+func (c *collected) expect(t *testing.T, want map[string]importer.Status) {
+	t.Helper()
 	for id, status := range want {
-		if got := report.status(id).Status; got != status {
+		if got := c.status(id).Status; got != status {
 			t.Errorf("%s: %s, want %s", id, got, status)
 		}
 	}
-	if report.summary.StopReason == "" {
-		t.Error("the summary must say why the run stopped")
+}
+
+// A platform that starts redirecting mid-run (moved, say) processed nothing: the row failed and
+// left nothing behind, and the run stops, since every further row would be redirected too.
+func TestRedirectMidRunFailsTheRowAndStopsTheRun(t *testing.T) {
+	h := newHarness(t, orgsim.Config{}, 1000, 10)
+	platform := h.sim.Handler()
+	h.serve(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		if bytes.Contains(body, []byte("MOVED")) {
+			http.Redirect(w, r, "/moved/graphql", http.StatusTemporaryRedirect)
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		platform.ServeHTTP(w, r)
+	}), 1000, 10)
+	report := h.run(header + row("ok-01", "一") + row("moved-01", "MOVED") + row("later-01", "三"))
+
+	report.expect(t, map[string]importer.Status{
+		"ok-01": importer.StatusCreated, "moved-01": importer.StatusFailed, "later-01": importer.StatusNotAttempted,
+	})
+	if moved := report.status("moved-01").Error; !strings.Contains(moved, "/moved/graphql") {
+		t.Errorf("moved-01's error %q should name where the redirect pointed", moved)
+	}
+	if !strings.Contains(report.summary.StopReason, "--endpoint") {
+		t.Errorf("stop reason %q should say to fix --endpoint", report.summary.StopReason)
+	}
+	if got := h.mutations()[orgsim.OpCreateShop]; got != 1 {
+		t.Errorf("the platform got %d createShop, want only ok-01's", got)
 	}
 }
 

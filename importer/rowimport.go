@@ -177,12 +177,15 @@ func (r *runner) compensate(ctx context.Context, run *rowRun, cause string) erro
 	return run.to(ctx, stateCompensated)
 }
 
-// notePlatform stops the run at once when the token is refused (every further row would be
-// refused too), and remembers that the row could not reach the platform.
+// notePlatform stops the run at once when every further row would meet the same end: the token
+// refused, or the endpoint redirecting elsewhere. It also remembers that the row could not reach
+// the platform.
 func (r *runner) notePlatform(run *rowRun, err error) {
 	switch {
 	case errors.Is(err, orgclient.ErrUnauthenticated), errors.Is(err, orgclient.ErrPermissionDenied):
 		r.stop("the platform refused the token (" + err.Error() + "); check the token and --org")
+	case errors.Is(err, orgclient.ErrRedirected):
+		r.stop(err.Error())
 	case errors.Is(err, orgclient.ErrUnavailable), errors.Is(err, orgclient.ErrRateLimited):
 		run.unanswered = true
 	}

@@ -18,6 +18,10 @@ func classify(op string, err error) error {
 	if errors.Is(err, errEarlierAttemptUnanswered) {
 		return &Error{Op: op, Kind: ErrUnavailable, Message: errEarlierAttemptUnanswered.Error()}
 	}
+	var redirect *redirectError
+	if errors.As(err, &redirect) {
+		return redirect.classified(op)
+	}
 	var httpErr *graphql.HTTPError
 	if errors.As(err, &httpErr) {
 		return &Error{Op: op, Kind: statusKind(httpErr.StatusCode), Status: httpErr.StatusCode}

@@ -71,7 +71,7 @@ func New(cfg Config) (*Client, error) {
 		stats:       stats,
 	}
 	return &Client{
-		gql:   graphql.NewClient(u.String(), &http.Client{Transport: transport}),
+		gql:   graphql.NewClient(u.String(), &http.Client{Transport: transport, CheckRedirect: refuseRedirects(cfg.Token)}),
 		stats: stats,
 		token: cfg.Token,
 	}, nil

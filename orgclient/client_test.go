@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -24,7 +26,7 @@ type platform struct {
 	logs   *bytes.Buffer
 }
 
-// start runs the simulator in-process and a client for it with fast retries.
+// start runs the simulator in-process and a client for it.
 func start(t *testing.T, cfg orgsim.Config, tweak func(*orgclient.Config)) *platform {
 	t.Helper()
 	if cfg.Organizations == nil {
@@ -36,9 +38,16 @@ func start(t *testing.T, cfg orgsim.Config, tweak func(*orgclient.Config)) *plat
 	sim := orgsim.New(cfg)
 	srv := httptest.NewServer(sim.Handler())
 	t.Cleanup(srv.Close)
+	client, logs := connect(t, srv.URL+"/graphql", tweak)
+	return &platform{sim: sim, client: client, logs: logs}
+}
+
+// connect builds a client for endpoint with fast retries, and the buffer its debug logs go to.
+func connect(t *testing.T, endpoint string, tweak func(*orgclient.Config)) (*orgclient.Client, *bytes.Buffer) {
+	t.Helper()
 	logs := &bytes.Buffer{}
 	clientCfg := orgclient.Config{
-		Endpoint:    srv.URL + "/graphql",
+		Endpoint:    endpoint,
 		Token:       token,
 		Rate:        1000,
 		Burst:       10,
@@ -53,7 +62,7 @@ func start(t *testing.T, cfg orgsim.Config, tweak func(*orgclient.Config)) *plat
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &platform{sim: sim, client: client, logs: logs}
+	return client, logs
 }
 
 // mustNotLeak fails when the token shows up in an error or in the client's logs.
@@ -334,4 +343,62 @@ func TestPlainHTTPNeedsLoopbackOrInsecure(t *testing.T) {
 			t.Errorf("ParseEndpoint(%q, insecure=%v) = %v, want ok=%v", c.endpoint, c.insecure, err, c.ok)
 		}
 	}
+}
+
+// elsewhere is a second loopback server that counts the requests it gets and those with a token.
+type elsewhere struct {
+	srv                   *httptest.Server
+	requests, withBearers atomic.Int64
+}
+
+func startElsewhere(t *testing.T) *elsewhere {
+	t.Helper()
+	e := &elsewhere{}
+	e.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		e.requests.Add(1)
+		if r.Header.Get("Authorization") != "" {
+			e.withBearers.Add(1)
+		}
+	}))
+	t.Cleanup(e.srv.Close)
+	return e
+}
+
+func TestRedirectIsNotFollowed(t *testing.T) {
+	target := startElsewhere(t)
+	for _, status := range []int{307, 308, 301, 302, 303} {
+		moved := httptest.NewServer(http.RedirectHandler(target.srv.URL+"/graphql", status))
+		client, logs := connect(t, moved.URL+"/graphql", nil)
+		_, err := client.Organization(context.Background(), "org_1")
+		moved.Close()
+
+		if got := target.requests.Load(); got != 0 {
+			t.Fatalf("HTTP %d: the redirect was followed: its target got %d requests, %d with the token", status, got, target.withBearers.Load())
+		}
+		var platformErr *orgclient.Error
+		if !errors.As(err, &platformErr) || !errors.Is(err, orgclient.ErrRedirected) || platformErr.Status != status {
+			t.Fatalf("HTTP %d: got %v, want ErrRedirected with the status", status, err)
+		}
+		if !strings.Contains(err.Error(), target.srv.URL+"/graphql") || !strings.Contains(err.Error(), "--endpoint") {
+			t.Errorf("HTTP %d: %q should name the redirect's target and say to fix --endpoint", status, err)
+		}
+		if orgclient.OutcomeUnknown(err) {
+			t.Errorf("HTTP %d: a redirect is not processed, so its outcome is known: %v", status, err)
+		}
+		(&platform{logs: logs}).mustNotLeak(t, err)
+	}
+}
+
+// A server may echo what it was sent in the Location; the error shows the target without it.
+func TestRedirectErrorHoldsNoToken(t *testing.T) {
+	target := startElsewhere(t)
+	location := target.srv.URL + "/" + token + "/graphql?token=" + token
+	moved := httptest.NewServer(http.RedirectHandler(location, http.StatusTemporaryRedirect))
+	t.Cleanup(moved.Close)
+	client, logs := connect(t, moved.URL+"/graphql", nil)
+	_, err := client.Organization(context.Background(), "org_1")
+	if !errors.Is(err, orgclient.ErrRedirected) || !strings.Contains(err.Error(), target.srv.URL+"/") {
+		t.Fatalf("got %v, want ErrRedirected naming %s", err, target.srv.URL)
+	}
+	(&platform{logs: logs}).mustNotLeak(t, err)
 }

@@ -20,6 +20,10 @@ var (
 	// ErrProtocol is an answer the contract does not allow (for example a 422 for a reused
 	// idempotency key), which means a bug here or on the platform, not bad data.
 	ErrProtocol = errors.New("the platform's answer breaks its contract")
+	// ErrRedirected is a redirect from the endpoint, which is never followed: the token would go
+	// with it. The request went no further than what answered at the endpoint, so nothing was
+	// processed, and every further request would be sent the same way.
+	ErrRedirected = errors.New("the platform endpoint answered with a redirect")
 )
 
 // codeKinds maps errors[].extensions.code to the kinds above.

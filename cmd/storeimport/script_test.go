@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -41,6 +42,7 @@ func TestScripts(t *testing.T) {
 			"exits":  cmdExits,
 			"sim":    cmdSim,
 			"simlog": cmdSimLog,
+			"moved":  cmdMoved,
 			"shops":  cmdShops,
 			// merchant_test.go
 			"tosjis":   cmdToSJIS,
@@ -102,6 +104,19 @@ func cmdSim(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(os.WriteFile(ts.MkAbs("token.txt"), []byte("script-token\n"), 0o600))
 	simulators.Store(ts, sim)
 	ts.Defer(func() { simulators.Delete(ts) })
+}
+
+// cmdMoved starts on 127.0.0.1 an endpoint that answers every request with a redirect to the
+// simulator, as a platform that moved might: $MOVED is its URL.
+//
+//	moved
+func cmdMoved(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 0 {
+		ts.Fatalf("usage: moved")
+	}
+	srv := httptest.NewServer(http.RedirectHandler(ts.Getenv("ENDPOINT"), http.StatusTemporaryRedirect))
+	ts.Defer(srv.Close)
+	ts.Setenv("MOVED", srv.URL+"/graphql")
 }
 
 // simulators holds each running script's simulator; scripts run in parallel.
