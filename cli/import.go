@@ -116,6 +116,9 @@ func runImport(ctx context.Context, opts *importOptions) error {
 			if job.TokenFingerprint, err = tokenFingerprint(ctx, db, client); err != nil {
 				return err
 			}
+			// Every write of the run also checks that it still holds the lock.
+			fenced := lock.DB()
+			job.Stores, job.Journal, job.Lookup, job.Lease = fenced, fenced, fenced, lock
 			runOver := make(chan struct{})
 			defer close(runOver)
 			job.Stop = either(opts.Stop, lock.Lost(), runOver)

@@ -1,14 +1,18 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
+	"errors"
+	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/acme/storeimport/importer"
+	"github.com/acme/storeimport/storedb"
 )
 
 type reconcileOptions struct {
@@ -64,17 +68,10 @@ on, and refreshes caches. Exit 0 when consistent (after fixing), 3 when somethin
 }
 
 func runReconcile(ctx context.Context, opts *reconcileOptions) error {
-	// Every repair reconcile makes is safe to cut short and to do again, so an interrupt simply
-	// cancels what is under way; the next reconcile picks up from the platform's state.
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	go func() {
-		select {
-		case <-opts.Stop:
-			cancel()
-		case <-ctx.Done():
-		}
-	}()
+	// Every repair reconcile makes is safe to cut short and to do again, so an interrupt, or losing
+	// the lock, simply cancels what is under way; the next reconcile picks up from the platform's state.
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
 	log := newLogger(opts.Streams.Err, opts.LogFormat, opts.Verbose)
 	client, err := opts.Platform.client(log)
 	if err != nil {
@@ -91,16 +88,18 @@ func runReconcile(ctx context.Context, opts *reconcileOptions) error {
 		return err
 	}
 	defer lock.Release()
+	go cancelOnStop(ctx, cancel, opts.Stop, lock)
 	fingerprint, err := tokenFingerprint(ctx, db, client)
 	if err != nil {
 		return err
 	}
+	fenced := lock.DB()
 	findings, err := importer.Reconcile(ctx, importer.ReconcileJob{
 		OrganizationID: opts.Org,
 		Fix:            opts.Fix,
 		Platform:       client,
-		Stores:         db,
-		Journal:        db,
+		Stores:         fenced,
+		Journal:        fenced,
 		Clock:          importer.SystemClock{},
 		NewKey:         rand.Text,
 		Log:            log,
@@ -108,7 +107,7 @@ func runReconcile(ctx context.Context, opts *reconcileOptions) error {
 		TokenFingerprint: fingerprint,
 	})
 	if err != nil {
-		return err
+		return cmp.Or(context.Cause(ctx), err)
 	}
 	if err := importer.WriteFindings(opts.Streams.Out, opts.Format, opts.Org, opts.Fix, findings); err != nil {
 		return err
@@ -117,4 +116,15 @@ func runReconcile(ctx context.Context, opts *reconcileOptions) error {
 		return errNeedsPerson
 	}
 	return nil
+}
+
+// cancelOnStop cancels reconcile's work on an interrupt, or when its lock is lost, saying which.
+func cancelOnStop(ctx context.Context, cancel context.CancelCauseFunc, stop <-chan struct{}, lock *storedb.Lock) {
+	select {
+	case <-stop:
+		cancel(errors.New("interrupted"))
+	case <-lock.Lost():
+		cancel(fmt.Errorf("%w: %v; reconcile stopped", importer.ErrSuperseded, lock.Err()))
+	case <-ctx.Done():
+	}
 }

@@ -26,8 +26,16 @@ type StoreLookup interface {
 // Stores is the local database as an import writes it; *storedb.DB is the real one.
 type Stores interface {
 	StoreLookup
+	ShopLinks
 	// SaveOrganization records the organization and caches what the platform said about it.
 	SaveOrganization(ctx context.Context, org *orgclient.Organization, now time.Time) error
+}
+
+// ShopLinks answers which store, if any, links a platform shop: a shop a store links is never
+// deleted, whatever the journal of the attempt that made it says.
+type ShopLinks interface {
+	// StoreOfShop returns the public_id of the store linked to the shop, or "" when none is.
+	StoreOfShop(ctx context.Context, shopID string) (string, error)
 }
 
 // LocalStore is what the local database knows of an imported store.
@@ -35,6 +43,13 @@ type LocalStore struct {
 	PublicID       string
 	OrganizationID string // the platform's organization id
 	PlatformShopID string
+}
+
+// Lease is the organization's lock as a run watches it; *storedb.Lock is the real one. Once Lost
+// is closed the run sends nothing more: another run may be settling its rows.
+type Lease interface {
+	Lost() <-chan struct{}
+	Err() error // why it was lost
 }
 
 // Clock gives the time stamps written locally; tests pass a fixed one.

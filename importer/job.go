@@ -29,6 +29,9 @@ type Job struct {
 	// Stop is closed to end the run early (an interrupt): the row in flight finishes, the rest are
 	// reported not_attempted.
 	Stop <-chan struct{}
+	// Lease is the organization's lock, nil in a dry run. When it is lost the run stops at once:
+	// rows in flight send nothing more and are left to the journal as it stands, not compensated.
+	Lease Lease
 
 	// Concurrency is how many rows may be at the platform at once (1..16). Every request still
 	// waits on the client's one rate limit; the report stays in file order.
@@ -240,11 +243,20 @@ func (r *runner) classify(ctx context.Context, row *Row) (*Result, *rowRun) {
 // work sends one row through the platform; it runs on a worker.
 func (r *runner) work(ctx context.Context, run *rowRun) Result {
 	if err := r.importRow(ctx, run); err != nil {
-		run.journalBroken(err)
-		r.stop("the local database could not record the import: " + err.Error())
+		run.journalBroken(err, r.job.Lang)
+		r.stopOn(err)
 	}
 	r.countUnanswered(run)
 	return run.result()
+}
+
+// stopOn stops the run after a journal write failed: the database broke, or another run took over.
+func (r *runner) stopOn(err error) {
+	if errors.Is(err, ErrSuperseded) {
+		r.stop(err.Error())
+		return
+	}
+	r.stop("the local database could not record the import: " + err.Error())
 }
 
 // stop ends the run after the rows in flight; the first reason given is the one reported.
@@ -263,10 +275,27 @@ func (r *runner) stopReason() string {
 }
 
 func (r *runner) stopped() bool {
+	if err := r.fenced(); err != nil {
+		r.stop(err.Error())
+	}
 	select {
 	case <-r.job.Stop:
 		r.stop("interrupted")
 	default:
 	}
 	return r.stopReason() != ""
+}
+
+// fenced fails with ErrSuperseded once the run has lost its lock; it is asked before every
+// platform request of a row, so that a run taken over sends nothing more.
+func (r *runner) fenced() error {
+	if r.job.Lease == nil {
+		return nil
+	}
+	select {
+	case <-r.job.Lease.Lost():
+		return fmt.Errorf("%w: %v; this run sent nothing more", ErrSuperseded, r.job.Lease.Err())
+	default:
+		return nil
+	}
 }

@@ -2,6 +2,7 @@ package importer
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/acme/storeimport/orgclient"
@@ -16,11 +17,13 @@ type Journal interface {
 	// FinishRun marks the run as having gone through its rows.
 	FinishRun(ctx context.Context, runID int64, now time.Time) error
 	// Begin records a new attempt at a row, in state creating, before createShop is sent; it
-	// sets e.ID.
+	// sets e.ID. Like every write of the journal, it fails with ErrSuperseded once the run has
+	// lost the organization's lock.
 	Begin(ctx context.Context, e *Entry, now time.Time) error
-	// Record commits e's state, shop id and error.
-	Record(ctx context.Context, e *Entry, now time.Time) error
-	// Complete inserts the store and its cache and marks e done, in one transaction.
+	// Record commits e's state, shop id and error, provided the entry is still in state from.
+	Record(ctx context.Context, e *Entry, from string, now time.Time) error
+	// Complete inserts the store and its cache and marks e done, in one transaction, provided
+	// the entry is still in e.State.
 	Complete(ctx context.Context, e *Entry, shop *orgclient.Shop, now time.Time) error
 	// Unsettled lists the organization's attempts that are not done, failed or compensated,
 	// oldest first.
@@ -28,6 +31,11 @@ type Journal interface {
 	// Attempts lists every attempt of the organization, whatever its state, oldest first.
 	Attempts(ctx context.Context, organizationID string) ([]Entry, error)
 }
+
+// ErrSuperseded is a journal write refused because another run has taken over: the run lost the
+// organization's lock, or an entry is no longer in the state this run left it in. The writer must
+// send nothing more and leave its rows to the journal as they are: the other run settles them.
+var ErrSuperseded = errors.New("another run has taken over this organization's import")
 
 // Entry is one attempt at importing one store, as the journal keeps it.
 type Entry struct {

@@ -67,6 +67,26 @@ var (
 		"an earlier run could not delete this row's shop",
 		"以前の実行でこの行の店舗を削除できませんでした",
 	}
+	msgJournalBrokenBefore = message{
+		"could not record the row in the local database (%v), so nothing was sent for it",
+		"ローカルデータベースに行を記録できなかったため（%v）、この行は送信していません",
+	}
+	msgJournalBroken = message{
+		"could not record the row in the local database (%v); the next run will settle it from its last recorded step",
+		"ローカルデータベースに行を記録できませんでした（%v）。次回の実行で最後に記録した段階から解消します",
+	}
+	msgSupersededBefore = message{
+		"not attempted: %v",
+		"未実行: %v",
+	}
+	msgSuperseded = message{
+		"%v: the row is left as the journal has it, for the run that took over to settle; nothing was deleted",
+		"%v。この行はジャーナルの記録のまま、引き継いだ実行に解消を任せます。削除は行っていません",
+	}
+	msgShopLinked = message{
+		"%s; the shop %s was not deleted, because store %s links it: run `storeimport reconcile`",
+		"%s。店舗 %s は店舗 %s に紐づいているため削除していません。`storeimport reconcile` を実行してください",
+	}
 	msgNotAttempted = message{
 		"not attempted: %s",
 		"未実行: %s",

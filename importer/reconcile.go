@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -22,6 +23,7 @@ type LinkedStore struct {
 
 // ReconcileStores is the local database as reconcile reads and repairs it.
 type ReconcileStores interface {
+	ShopLinks
 	LinkedStores(ctx context.Context, organizationID string) ([]LinkedStore, error)
 	RefreshCache(ctx context.Context, publicID string, shop *orgclient.Shop, now time.Time) error
 }
@@ -203,6 +205,10 @@ func (job ReconcileJob) orphan(ctx context.Context, shop *orgclient.Shop, e Entr
 		return f
 	}
 	run := resumeRowRun(e, job.Journal, job.Clock)
+	if linked, err := job.Stores.StoreOfShop(ctx, shop.ID); err != nil || linked != "" {
+		f.Action, f.NeedsPerson = cmp.Or(errString(err), "not deleted: store "+linked+" links it now"), true
+		return f
+	}
 	err := job.Platform.DeleteShop(ctx, job.NewKey()+"-delete", shop.ID)
 	if err != nil && !errors.Is(err, orgclient.ErrNotFound) {
 		f.Action, f.NeedsPerson = "deleting it failed: "+err.Error(), true
@@ -271,4 +277,11 @@ func (job ReconcileJob) replayCreate(ctx context.Context, e Entry) (action strin
 		return "recording it in the journal failed: " + err.Error(), true
 	}
 	return "replayed createShop: the platform had made shop " + shop.ID, false
+}
+
+func errString(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
 }

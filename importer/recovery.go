@@ -26,7 +26,8 @@ func (r *runner) settle(ctx context.Context, entries []Entry) {
 	for _, e := range entries {
 		run := resumeRowRun(e, r.job.Journal, r.job.Clock)
 		if err := r.resume(rowContext(ctx, run), run); err != nil {
-			run.journalBroken(err)
+			run.journalBroken(err, r.job.Lang)
+			r.stopOn(err)
 		}
 		res := run.result()
 		r.job.Log.Info("settled a row an earlier run left unfinished",
@@ -83,6 +84,9 @@ func (r *runner) resume(ctx context.Context, run *rowRun) error {
 
 // resumeShop completes an attempt whose shop was made: the shop's own state on the platform decides.
 func (r *runner) resumeShop(ctx context.Context, run *rowRun) error {
+	if err := r.fenced(); err != nil {
+		return err
+	}
 	shop, err := r.job.Platform.Shop(ctx, run.entry.ShopID)
 	r.notePlatform(run, err)
 	switch {
@@ -95,6 +99,9 @@ func (r *runner) resumeShop(ctx context.Context, run *rowRun) error {
 		return r.assign(ctx, run)
 	case !shop.HasService(orgclient.Reservation):
 		// Recorded as assigned, yet the service is off: turn it on again before storing.
+		if err := r.fenced(); err != nil {
+			return err
+		}
 		shop, err = r.job.Platform.AssignReservation(ctx, assignKey(&run.entry, r.runID), run.entry.OrganizationID, run.entry.ShopID)
 		r.notePlatform(run, err)
 		if err != nil {

@@ -27,7 +27,7 @@ func (h *harness) leftBehind(publicID, name, state, key, shopID string) {
 	}
 	if state != "creating" || shopID != "" {
 		e.State, e.ShopID = state, shopID
-		if err := h.db.Record(ctx, e, time.Now()); err != nil {
+		if err := h.db.Record(ctx, e, "creating", time.Now()); err != nil {
 			h.t.Fatal(err)
 		}
 	}
@@ -164,7 +164,7 @@ func (h *harness) inDoubtSince30Hours(publicID, name, key string) {
 		h.t.Fatal(err)
 	}
 	e.State = "needs_attention"
-	if err := h.db.Record(ctx, e, time.Now().Add(-time.Hour)); err != nil {
+	if err := h.db.Record(ctx, e, "creating", time.Now().Add(-time.Hour)); err != nil {
 		h.t.Fatal(err)
 	}
 }

@@ -94,6 +94,9 @@ func (r *runner) importRow(ctx context.Context, run *rowRun) error {
 // attempt's own key, then goes on.
 func (r *runner) create(ctx context.Context, run *rowRun) error {
 	store, lang := run.entry.Store, r.job.Lang
+	if err := r.fenced(); err != nil {
+		return err
+	}
 	shop, err := r.job.Platform.CreateShop(ctx, createKey(&run.entry), run.entry.OrganizationID, store.Name, store.Location)
 	r.notePlatform(run, err)
 	switch {
@@ -138,6 +141,9 @@ func inDoubtReason(lang string, err error) string {
 
 // assign turns reservations on for the row's shop, then stores the row.
 func (r *runner) assign(ctx context.Context, run *rowRun) error {
+	if err := r.fenced(); err != nil {
+		return err
+	}
 	shop, err := r.job.Platform.AssignReservation(ctx, assignKey(&run.entry, r.runID), run.entry.OrganizationID, run.entry.ShopID)
 	r.notePlatform(run, err)
 	if err != nil {
@@ -150,12 +156,13 @@ func (r *runner) assign(ctx context.Context, run *rowRun) error {
 }
 
 // store inserts the store locally and marks the row done in one transaction; when that fails the
-// shop is taken back.
+// shop is taken back, unless another run took over: then the shop is that run's to settle.
 func (r *runner) store(ctx context.Context, run *rowRun, shop *orgclient.Shop) error {
-	if err := run.complete(ctx, shop); err != nil {
-		return r.compensate(ctx, run, msgInsertFailed.in(r.job.Lang, err))
+	err := run.complete(ctx, shop)
+	if err == nil || errors.Is(err, ErrSuperseded) {
+		return err
 	}
-	return nil
+	return r.compensate(ctx, run, msgInsertFailed.in(r.job.Lang, err))
 }
 
 // compensate deletes the shop the row made. NOT_FOUND means it is already gone, which is the goal.
@@ -167,7 +174,18 @@ func (r *runner) compensate(ctx context.Context, run *rowRun, cause string) erro
 			return err
 		}
 	}
-	err := r.job.Platform.DeleteShop(ctx, deleteKey(&run.entry, r.runID), run.entry.ShopID)
+	if err := r.fenced(); err != nil {
+		return err
+	}
+	linked, err := r.job.Stores.StoreOfShop(ctx, run.entry.ShopID)
+	if err != nil {
+		return err
+	}
+	if linked != "" {
+		run.leave(msgShopLinked.in(r.job.Lang, cause, run.entry.ShopID, linked))
+		return nil
+	}
+	err = r.job.Platform.DeleteShop(ctx, deleteKey(&run.entry, r.runID), run.entry.ShopID)
 	r.notePlatform(run, err)
 	if err != nil && !errors.Is(err, orgclient.ErrNotFound) {
 		run.err = msgCompensationFailed.in(r.job.Lang, cause, run.entry.ShopID, err)

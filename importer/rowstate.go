@@ -2,6 +2,7 @@ package importer
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 
@@ -127,13 +128,14 @@ func (r *rowRun) to(ctx context.Context, next rowState) error {
 	if !r.state.canMoveTo(next) {
 		panic(fmt.Sprintf("row on line %d: no transition from %s to %s", r.row.Line, r.state, next))
 	}
+	from := r.state
 	r.state = next
 	r.entry.State, r.entry.Error = string(next), r.err
 	switch {
 	case next == stateCreating:
 		return r.journal.Begin(ctx, &r.entry, r.clock.Now())
 	case r.entry.ID != 0:
-		return r.journal.Record(ctx, &r.entry, r.clock.Now())
+		return r.journal.Record(ctx, &r.entry, string(from), r.clock.Now())
 	}
 	return nil
 }
@@ -174,13 +176,18 @@ func (r *rowRun) leave(reason string) {
 	r.state = stateNeedsAttention
 }
 
-// journalBroken leaves a row whose journal write failed. When not even the intent was recorded,
-// nothing was sent for the row and it was simply not attempted.
-func (r *rowRun) journalBroken(err error) {
-	if r.entry.ID == 0 {
-		r.err = fmt.Sprintf("could not record the row in the local database (%v), so nothing was sent for it", err)
-		r.state = stateNotAttempted
-		return
+// journalBroken leaves a row whose journal write failed, or whose run was taken over. When not
+// even the intent was recorded, nothing was sent for the row and it was simply not attempted.
+func (r *rowRun) journalBroken(err error, lang string) {
+	superseded := errors.Is(err, ErrSuperseded)
+	switch {
+	case r.entry.ID == 0 && superseded:
+		r.err, r.state = msgSupersededBefore.in(lang, err), stateNotAttempted
+	case r.entry.ID == 0:
+		r.err, r.state = msgJournalBrokenBefore.in(lang, err), stateNotAttempted
+	case superseded:
+		r.leave(msgSuperseded.in(lang, err))
+	default:
+		r.leave(msgJournalBroken.in(lang, err))
 	}
-	r.leave(fmt.Sprintf("could not record the row in the local database (%v); the next run will settle it from its last recorded step", err))
 }

@@ -1,6 +1,7 @@
 package storedb
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -38,13 +39,18 @@ func (d *DB) FinishRun(ctx context.Context, runID int64, now time.Time) error {
 // Begin records a new attempt, committed before its createShop is sent.
 func (d *DB) Begin(ctx context.Context, e *importer.Entry, now time.Time) error {
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
-		return tx.QueryRowContext(ctx, `
+		held, fenceArgs := d.fence.held()
+		err := tx.QueryRowContext(ctx, `
 			INSERT INTO import_rows (run_id, platform_org_id, public_id, line, name, location, industry, phone,
 				idempotency_key, token_fingerprint, state, shop_id, error, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)
+			SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ? WHERE `+held+`
 			RETURNING id`,
-			e.RunID, e.OrganizationID, e.Store.PublicID, e.Line, e.Store.Name, e.Store.Location, e.Store.Industry,
-			e.Store.Phone, e.Key, e.TokenFingerprint, e.State, e.Error, stamp(now), stamp(now)).Scan(&e.ID)
+			append([]any{e.RunID, e.OrganizationID, e.Store.PublicID, e.Line, e.Store.Name, e.Store.Location, e.Store.Industry,
+				e.Store.Phone, e.Key, e.TokenFingerprint, e.State, e.Error, stamp(now), stamp(now)}, fenceArgs...)...).Scan(&e.ID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return d.fence.why(ctx, tx, 0, "")
+		}
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("journaling row %s: %w", e.Store.PublicID, err)
@@ -53,10 +59,10 @@ func (d *DB) Begin(ctx context.Context, e *importer.Entry, now time.Time) error 
 	return nil
 }
 
-// Record commits the attempt's state, shop id and error.
-func (d *DB) Record(ctx context.Context, e *importer.Entry, now time.Time) error {
+// Record commits the attempt's state, shop id and error, if the entry is still in state from.
+func (d *DB) Record(ctx context.Context, e *importer.Entry, from string, now time.Time) error {
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
-		return record(ctx, tx, e, now)
+		return d.record(ctx, tx, e, from, now)
 	})
 	if err != nil {
 		return fmt.Errorf("journaling row %s as %s: %w", e.Store.PublicID, e.State, err)
@@ -64,14 +70,16 @@ func (d *DB) Record(ctx context.Context, e *importer.Entry, now time.Time) error
 	return nil
 }
 
-func record(ctx context.Context, tx *sql.Tx, e *importer.Entry, now time.Time) error {
-	res, err := tx.ExecContext(ctx, `UPDATE import_rows SET state = ?, shop_id = ?, error = ?, updated_at = ? WHERE id = ?`,
-		e.State, nullIfEmpty(e.ShopID), e.Error, stamp(now), e.ID)
+func (d *DB) record(ctx context.Context, tx *sql.Tx, e *importer.Entry, from string, now time.Time) error {
+	held, fenceArgs := d.fence.held()
+	res, err := tx.ExecContext(ctx, `
+		UPDATE import_rows SET state = ?, shop_id = ?, error = ?, updated_at = ? WHERE id = ? AND state = ? AND `+held,
+		append([]any{e.State, nullIfEmpty(e.ShopID), e.Error, stamp(now), e.ID, from}, fenceArgs...)...)
 	if err != nil {
 		return err
 	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return fmt.Errorf("journal entry %d is missing", e.ID)
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return cmp.Or(err, d.fence.why(ctx, tx, e.ID, from))
 	}
 	return nil
 }
@@ -84,6 +92,12 @@ func (d *DB) Complete(ctx context.Context, e *importer.Entry, shop *orgclient.Sh
 		return err
 	}
 	err = d.inTx(ctx, func(tx *sql.Tx) error {
+		// The journal first: a run that was superseded must not even try to insert the store.
+		done := *e
+		done.State, done.Error = "done", ""
+		if err := d.record(ctx, tx, &done, e.State, now); err != nil {
+			return err
+		}
 		ts := stamp(now)
 		var storeID int64
 		err := tx.QueryRowContext(ctx, `
@@ -102,12 +116,7 @@ func (d *DB) Complete(ctx context.Context, e *importer.Entry, shop *orgclient.Sh
 			INSERT INTO store_caches (store_id, platform_shop_id, name, location, services, shop_created_at, fetched_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			storeID, shop.ID, shop.Name, shop.Location, string(services), shop.CreatedAt, ts)
-		if err != nil {
-			return err
-		}
-		done := *e
-		done.State, done.Error = "done", ""
-		return record(ctx, tx, &done, now)
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("saving store %s locally: %w", e.Store.PublicID, err)

@@ -21,7 +21,8 @@ import (
 // DB is the local database. A DB opened read-only never writes the file; one opened on a path
 // with no file yet behaves as an empty database and creates nothing.
 type DB struct {
-	sql *sql.DB // nil when a read-only open found no file
+	sql   *sql.DB // nil when a read-only open found no file
+	fence *fence  // the lock journal writes require; nil for none (see Lock.DB)
 }
 
 // Open opens the database at path for writing, creating it and applying pending migrations.

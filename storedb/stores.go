@@ -32,6 +32,22 @@ func (d *DB) LookupStore(ctx context.Context, publicID string) (*importer.LocalS
 	return &store, nil
 }
 
+// StoreOfShop returns the public_id of the store linked to the shop, or "" when none is.
+func (d *DB) StoreOfShop(ctx context.Context, shopID string) (string, error) {
+	if d.sql == nil {
+		return "", nil
+	}
+	var publicID string
+	err := d.sql.QueryRowContext(ctx, `SELECT public_id FROM stores WHERE platform_shop_id = ?`, shopID).Scan(&publicID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("looking up the store of shop %s in the local database: %w", shopID, err)
+	}
+	return publicID, nil
+}
+
 // SaveOrganization records the organization and refreshes its cache.
 func (d *DB) SaveOrganization(ctx context.Context, org *orgclient.Organization, now time.Time) error {
 	return d.inTx(ctx, func(tx *sql.Tx) error {

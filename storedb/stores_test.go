@@ -63,7 +63,7 @@ func begin(t *testing.T, db *DB, store importer.Store) *importer.Entry {
 		t.Fatal(err)
 	}
 	e.State, e.ShopID = "assigned", "shop_1"
-	if err := db.Record(ctx, e, now); err != nil {
+	if err := db.Record(ctx, e, "creating", now); err != nil {
 		t.Fatal(err)
 	}
 	return e
