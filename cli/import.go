@@ -32,13 +32,7 @@ func newImportCommand(streams Streams, stop <-chan struct{}) *cobra.Command {
 		Example: `  storeimport import --org org_1 --endpoint https://platform.example.com/graphql \
     --token-file token.txt --errors-csv errors.csv stores.csv`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := opts.Input.check(cmd, args); err != nil {
-				return err
-			}
-			if opts.Platform.Endpoint == "" && !opts.DryRun {
-				return usageError(cmd, "--endpoint is required (or set ORG_PLATFORM_ENDPOINT); to check the file without the platform, use validate")
-			}
-			if err := opts.Platform.check(cmd); err != nil {
+			if err := opts.check(cmd, args); err != nil {
 				return err
 			}
 			return runImport(cmd.Context(), opts)
@@ -49,6 +43,20 @@ func newImportCommand(streams Streams, stop <-chan struct{}) *cobra.Command {
 	opts.Platform.addFlags(cmd)
 	opts.Input.addFlags(cmd)
 	return cmd
+}
+
+// check refuses bad flags and files before any network or database I/O.
+func (o *importOptions) check(cmd *cobra.Command, args []string) error {
+	if err := o.Input.check(cmd, args); err != nil {
+		return err
+	}
+	if o.Platform.Endpoint == "" && !o.DryRun {
+		return usageError(cmd, "--endpoint is required (or set ORG_PLATFORM_ENDPOINT); to check the file without the platform, use validate")
+	}
+	if err := o.Platform.check(cmd); err != nil {
+		return err
+	}
+	return o.checkErrorsCSVPath(cmd)
 }
 
 // runImport runs an import, or a dry run, of one file.

@@ -12,10 +12,7 @@ func newValidateCommand(streams Streams, stop <-chan struct{}) *cobra.Command {
 		Example: `  storeimport validate --org org_1 stores.csv
   storeimport validate --org org_1 --endpoint https://platform.example.com/graphql --token-file token.txt stores.csv`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := opts.Input.check(cmd, args); err != nil {
-				return err
-			}
-			if err := opts.Platform.check(cmd); err != nil {
+			if err := opts.check(cmd, args); err != nil {
 				return err
 			}
 			return runImport(cmd.Context(), opts)

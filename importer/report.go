@@ -97,7 +97,7 @@ func (t *tableReport) Row(r Result) error {
 		t.printf(tableRow, "LINE", "PUBLIC_ID", "STATUS", "SHOP_ID", "ERROR")
 		t.started = true
 	}
-	t.printf(tableRow, r.Line, r.PublicID, r.Status, orDash(r.ShopID), r.Error)
+	t.row(r)
 	return t.err
 }
 
@@ -105,7 +105,7 @@ func (t *tableReport) Close(s *Summary) error {
 	if len(s.Earlier) > 0 {
 		t.printf("rows of earlier runs, not in this file, that still need attention:\n")
 		for _, r := range s.Earlier {
-			t.printf(tableRow, r.Line, r.PublicID, r.Status, orDash(r.ShopID), r.Error)
+			t.row(r)
 		}
 	}
 	if s.StopReason != "" {
@@ -113,6 +113,11 @@ func (t *tableReport) Close(s *Summary) error {
 	}
 	t.printf("%s\n", s.Line())
 	return t.err
+}
+
+// row shows the public_id the merchant wrote, which an invalid row can fill with anything.
+func (t *tableReport) row(r Result) {
+	t.printf(tableRow, r.Line, quoteIfControl(r.PublicID), r.Status, orDash(r.ShopID), r.Error)
 }
 
 func (t *tableReport) printf(format string, args ...any) {

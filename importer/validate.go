@@ -53,17 +53,25 @@ func (p Problem) String() string {
 }
 
 // Render says what is wrong and what is expected, in lang ("ja" or else English), prefixed with
-// the column. A column name with a line break or another control character, which only an
-// unknown column can have, is quoted, so that a problem stays on one line of the report.
+// the column as the merchant's header writes it (quoted if it must be: an unknown column's name
+// can hold anything).
 func (p Problem) Render(lang string) string {
 	msg := p.message(lang == LangJA)
-	switch {
-	case p.Column == "":
+	if p.Column == "" {
 		return msg
-	case strings.ContainsFunc(p.Column, unicode.IsControl):
-		return strconv.Quote(p.Column) + ": " + msg
 	}
-	return p.Column + ": " + msg
+	return quoteIfControl(p.Column) + ": " + msg
+}
+
+// quoteIfControl shows the merchant's text in the report: as it is, unless it holds a line break
+// or another control character (an escape sequence would drive the terminal) or bytes that are
+// not UTF-8 (a lone 0x9b is an escape to some terminals). Then it is quoted, so that the report
+// stays one line a row and what is there can be seen.
+func quoteIfControl(s string) string {
+	if strings.ContainsFunc(s, unicode.IsControl) || !utf8.ValidString(s) {
+		return strconv.Quote(s)
+	}
+	return s
 }
 
 func (p Problem) message(ja bool) string {

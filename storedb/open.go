@@ -59,6 +59,12 @@ func OpenReadOnly(ctx context.Context, path string) (*DB, error) {
 	return &DB{sql: db}, nil
 }
 
+// SidecarPaths are the files SQLite keeps beside the database at path while it works on it: the
+// write-ahead log and its index, or a rollback journal. Replacing one damages the database.
+func SidecarPaths(path string) []string {
+	return []string{path + "-wal", path + "-shm", path + "-journal"}
+}
+
 func dsn(path, mode, extra string) string {
 	// Escaped so that a '?' or '#' in a file name cannot be read as URI parameters.
 	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?mode=" + mode + "&_busy_timeout=10000&_foreign_keys=on" + extra

@@ -4,7 +4,10 @@
 package atomicfile
 
 import (
+	"crypto/rand"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 )
@@ -16,18 +19,23 @@ type File struct {
 	done bool
 }
 
-// Create starts writing path.
+// Create starts writing path. The temporary file is opened 0666, as os.Create would open path,
+// so that the umask decides who may read a new file: these files hold merchants' phone numbers
+// and addresses, and a user with umask 077 means them to stay private. (os.CreateTemp would make
+// it 0600 whatever the umask.)
 func Create(path string) (*File, error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+"."+rand.Text()+".tmp")
+	f, err := os.OpenFile(tmp, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
 	if err != nil {
 		return nil, fmt.Errorf("creating %s: %w", path, err)
 	}
-	return &File{File: tmp, path: path}, nil
+	return &File{File: f, path: path}, nil
 }
 
-// Commit puts the written file in place, readable by others as an ordinary file would be.
+// Commit puts the written file in place. A file it replaces keeps its permission bits, so that
+// one its owner made private stays private.
 func (f *File) Commit() error {
-	if err := f.Chmod(0o644); err != nil {
+	if err := f.keepExistingMode(); err != nil {
 		return f.fail(err)
 	}
 	if err := f.Close(); err != nil {
@@ -38,6 +46,17 @@ func (f *File) Commit() error {
 	}
 	f.done = true
 	return nil
+}
+
+func (f *File) keepExistingMode() error {
+	existing, err := os.Stat(f.path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return f.Chmod(existing.Mode().Perm())
 }
 
 // Abandon removes the temporary file unless Commit succeeded; it is safe to defer.
