@@ -43,6 +43,7 @@ type LocalStore struct {
 	PublicID       string
 	OrganizationID string // the platform's organization id
 	PlatformShopID string
+	Imported       Store // the values it was imported with
 }
 
 // Lease is the organization's lock as a run watches it; *storedb.Lock is the real one. Once Lost

@@ -87,6 +87,10 @@ var (
 		"%s; the shop %s was not deleted, because store %s links it: run `storeimport reconcile`",
 		"%s。店舗 %s は店舗 %s に紐づいているため削除していません。`storeimport reconcile` を実行してください",
 	}
+	msgImportedDiffers = message{
+		"already imported, but the file now says otherwise in %s: the store keeps the values it was imported with (an import never changes a store); if the change is meant, make it in the reservation service",
+		"取り込み済みですが、ファイルの %s が取り込み時の値と異なります。店舗は取り込み時の値のままです（取り込みで既存の店舗は変更しません）。変更が必要な場合は予約サービス側で変更してください",
+	}
 	msgNotAttempted = message{
 		"not attempted: %s",
 		"未実行: %s",

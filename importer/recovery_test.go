@@ -287,3 +287,24 @@ func TestAttemptInDoubtIsReplayedOnlyWithItsOwnToken(t *testing.T) {
 		t.Errorf("%d live shops, want exactly one", len(live))
 	}
 }
+
+// The file was edited between runs: recovery finishes the attempt with the values it sent, and the
+// row, reported skipped, says that the file now differs.
+func TestRowEditedSinceAnEarlierAttemptSaysItDiffers(t *testing.T) {
+	h := newHarness(t, orgsim.Config{}, 1000, 10)
+	h.saveOrg()
+	h.madeThenKilled("edited-01", "旧店名", "stem-edited")
+
+	report := h.run(header + row("edited-01", "新店名"))
+
+	r := report.status("edited-01")
+	if r.Status != importer.StatusSkipped || !strings.Contains(r.Error, "name") {
+		t.Errorf("row: %+v, want skipped, saying the name differs", r)
+	}
+	if live := h.liveShops(); len(live) != 1 || live[0].Name != "旧店名" {
+		t.Errorf("live shops %+v, want the one made with the journaled name", live)
+	}
+	if again := h.run(header + row("edited-01", "旧店名")); again.status("edited-01").Error != "" {
+		t.Errorf("a row as imported: %+v, want skipped with nothing to say", again.status("edited-01"))
+	}
+}

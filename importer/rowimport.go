@@ -44,12 +44,32 @@ func (r *runner) alreadyImported(ctx context.Context, run *rowRun) bool {
 		return true
 	}
 	run.entry.ShopID = store.PlatformShopID
+	if changed := changedColumns(store.Imported, run.row.Store, r.job.Lang); changed != "" {
+		run.err = msgImportedDiffers.in(r.job.Lang, changed)
+	}
 	if r.job.DryRun {
 		run.to(ctx, stateWouldSkip)
 	} else {
 		run.to(ctx, stateSkipped)
 	}
 	return true
+}
+
+// changedColumns names, in lang, the columns whose values in the file differ from those the
+// store was imported with, or "" when none does.
+func changedColumns(imported, now Store, lang string) string {
+	var changed []string
+	for _, c := range []struct{ column, was, is string }{
+		{"name", imported.Name, now.Name},
+		{"location", imported.Location, now.Location},
+		{"industry", imported.Industry, now.Industry},
+		{"phone", imported.Phone, now.Phone},
+	} {
+		if c.was != c.is {
+			changed = append(changed, columns[columnByKey[headerKey(c.column)]].Header(lang))
+		}
+	}
+	return strings.Join(changed, ", ")
 }
 
 // dryRun reports what an import would do with a valid row not yet imported, counting it against

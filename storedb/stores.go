@@ -18,11 +18,13 @@ func (d *DB) LookupStore(ctx context.Context, publicID string) (*importer.LocalS
 	if d.sql == nil {
 		return nil, nil
 	}
-	store := importer.LocalStore{PublicID: publicID}
+	store := importer.LocalStore{PublicID: publicID, Imported: importer.Store{PublicID: publicID}}
+	imported := &store.Imported
 	err := d.sql.QueryRowContext(ctx, `
-		SELECT o.platform_org_id, s.platform_shop_id
+		SELECT o.platform_org_id, s.platform_shop_id, s.name, s.location, s.industry, COALESCE(s.phone, '')
 		FROM stores s JOIN organizations o ON o.id = s.organization_id
-		WHERE s.public_id = ?`, publicID).Scan(&store.OrganizationID, &store.PlatformShopID)
+		WHERE s.public_id = ?`, publicID).Scan(&store.OrganizationID, &store.PlatformShopID,
+		&imported.Name, &imported.Location, &imported.Industry, &imported.Phone)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
