@@ -8,7 +8,8 @@ import (
 )
 
 // TestReconcileCleansUpAfterACrash: a run killed right after createShop leaves a shop with no
-// store and a journal attempt in doubt; reconcile reports both, and --fix replays the attempt's
+// store and a journal attempt in doubt; reconcile reports both (the shop as the attempt's, by its
+// name and location, unconfirmed), and --fix replays the attempt's
 // key to learn which shop it made, then deletes it as the orphan it is.
 func TestReconcileCleansUpAfterACrash(t *testing.T) {
 	r := newRig(t, 6, orgsim.Faults{}, 9)
@@ -38,9 +39,9 @@ func TestReconcileCleansUpAfterACrash(t *testing.T) {
 			kinds[f.Kind] = *f.ShopID
 		}
 	}
-	orphan, unknown := kinds["unknown_shop"]
-	if _, inDoubt := kinds["in_doubt"]; !inDoubt || !unknown || len(kinds) != 2 || report.Consistent {
-		t.Fatalf("findings %+v, want the attempt in doubt and its shop, not yet known to be ours", report.Findings)
+	orphan, unconfirmed := kinds["unconfirmed_shop"]
+	if _, inDoubt := kinds["in_doubt"]; !inDoubt || !unconfirmed || len(kinds) != 2 || report.Consistent {
+		t.Fatalf("findings %+v, want the attempt in doubt and its shop, tied to it by name but not yet proven ours", report.Findings)
 	}
 
 	fix := storeimport(t, r.dir, "reconcile", "--org", org, "--endpoint", r.endpoint, "--db", r.db, "--fix")
