@@ -25,6 +25,7 @@ type reconcileOptions struct {
 	LogFormat string
 	Verbose   bool
 	Platform  platformSettings
+	Resolve   importer.Resolution
 }
 
 var reconcileFormats = []string{"table", "json"}
@@ -51,6 +52,9 @@ on, and refreshes caches. Exit 0 when consistent (after fixing), 3 when somethin
 			case !slices.Contains(logFormats, opts.LogFormat):
 				return usageError(cmd, "--log-format must be one of %s, got %q", strings.Join(logFormats, ", "), opts.LogFormat)
 			}
+			if err := opts.checkResolve(cmd); err != nil {
+				return err
+			}
 			if err := opts.Platform.check(cmd); err != nil {
 				return err
 			}
@@ -63,6 +67,9 @@ on, and refreshes caches. Exit 0 when consistent (after fixing), 3 when somethin
 	cmd.Flags().StringVar(&opts.Format, "format", "table", "report format: "+strings.Join(reconcileFormats, ", "))
 	cmd.Flags().StringVar(&opts.LogFormat, "log-format", "text", "logs on stderr: "+strings.Join(logFormats, ", "))
 	cmd.Flags().BoolVar(&opts.Verbose, "verbose", false, "log a line per platform request")
+	cmd.Flags().StringVar(&opts.Resolve.Attempt, "resolve", "", "record a person's verdict on the attempt in doubt with this key (or public_id): with --shop or --none")
+	cmd.Flags().StringVar(&opts.Resolve.ShopID, "shop", "", "with --resolve: the shop the attempt made")
+	cmd.Flags().BoolVar(&opts.Resolve.None, "none", false, "with --resolve: the attempt made no shop")
 	opts.Platform.addFlags(cmd)
 	return cmd
 }
@@ -94,7 +101,7 @@ func runReconcile(ctx context.Context, opts *reconcileOptions) error {
 		return err
 	}
 	fenced := lock.DB()
-	findings, err := importer.Reconcile(ctx, importer.ReconcileJob{
+	job := importer.ReconcileJob{
 		OrganizationID: opts.Org,
 		Fix:            opts.Fix,
 		Platform:       client,
@@ -105,7 +112,8 @@ func runReconcile(ctx context.Context, opts *reconcileOptions) error {
 		Log:            log,
 
 		TokenFingerprint: fingerprint,
-	})
+	}
+	findings, err := reconcileOrResolve(ctx, job, opts.Resolve)
 	if err != nil {
 		return cmp.Or(context.Cause(ctx), err)
 	}
@@ -127,4 +135,33 @@ func cancelOnStop(ctx context.Context, cancel context.CancelCauseFunc, stop <-ch
 		cancel(fmt.Errorf("%w: %v; reconcile stopped", importer.ErrSuperseded, lock.Err()))
 	case <-ctx.Done():
 	}
+}
+
+// checkResolve refuses --shop and --none without --resolve, and --resolve without exactly one.
+func (opts *reconcileOptions) checkResolve(cmd *cobra.Command) error {
+	res := opts.Resolve
+	switch {
+	case res.Attempt == "" && (res.ShopID != "" || res.None):
+		return usageError(cmd, "--shop and --none go with --resolve KEY")
+	case res.Attempt == "":
+		return nil
+	case (res.ShopID == "") == !res.None:
+		return usageError(cmd, "--resolve needs exactly one of --shop ID (the shop the attempt made) or --none (it made none)")
+	case opts.Fix:
+		return usageError(cmd, "--resolve records one verdict; run --fix on its own")
+	}
+	return nil
+}
+
+// reconcileOrResolve compares the organization's shops, stores and journal, or, with a
+// resolution, records it.
+func reconcileOrResolve(ctx context.Context, job importer.ReconcileJob, res importer.Resolution) ([]importer.Finding, error) {
+	if res.Attempt == "" {
+		return importer.Reconcile(ctx, job)
+	}
+	f, err := importer.Resolve(ctx, job, res)
+	if err != nil {
+		return nil, err
+	}
+	return []importer.Finding{f}, nil
 }

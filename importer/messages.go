@@ -48,8 +48,8 @@ var (
 		"ローカルデータベースへの保存に失敗しました: %s",
 	}
 	msgInDoubtTooLong = message{
-		"createShop has been in doubt for more than a day, so the platform no longer keeps its answer and a replay could make a second shop; run `storeimport reconcile` and check the organization's shops",
-		"createShop の結果が1日以上不明のままで、プラットフォームに応答が残っていないため再送すると店舗が二重に作成される恐れがあります。`storeimport reconcile` で組織の店舗を確認してください",
+		"createShop has been in doubt for more than a day, so the platform no longer keeps its answer and a replay could make a second shop; run `storeimport reconcile`, check the organization's shops, and record what you find with `storeimport reconcile --resolve KEY --shop ID` (or `--none`)",
+		"createShop の結果が1日以上不明のままで、プラットフォームに応答が残っていないため再送すると店舗が二重に作成される恐れがあります。`storeimport reconcile` で組織の店舗を確認し、結果を `storeimport reconcile --resolve キー --shop 店舗ID`（作成されていなければ `--none`）で記録してください",
 	}
 	msgOtherToken = message{
 		"createShop for this row was sent on %s with another platform token (fingerprint %s; this run's token is %s), and the platform keeps an idempotency key for its token only, so a replay with this one could make a second shop: run the import again with that token, or `storeimport reconcile --fix` with it",
