@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/gocarina/gocsv"
 )
@@ -43,8 +44,8 @@ type Row struct {
 
 // Reader reads the stores of a CSV file one record at a time. Behind Next, one goroutine parses
 // the file and others check batches of its records, so that reading a large file uses every core;
-// no more than a few batches are held at once. Close stops them when the rows are not read to
-// the end.
+// no more than a few batches, each bounded in records and in bytes, are held at once. Close stops
+// them when the rows are not read to the end.
 type Reader struct {
 	csv      *csv.Reader
 	feed     *lineFeeder
@@ -178,12 +179,20 @@ func (r *Reader) stopped() bool {
 var errReaderClosed = errors.New("the reader is closed")
 
 // batchesAhead is how many checked or checking batches may wait for Next, about one per core,
-// within a bound on the rows read ahead; the producer holds one more while it waits for room.
+// within a bound on what is read ahead; the producer holds one more while it waits for room.
 var batchesAhead = min(max(runtime.GOMAXPROCS(0), 2), 4)
 
 // decodeBatch is how many records are checked and handed to gocsv at once: gocsv matches the
 // header to Store's fields once per call, which per record would cost more than reading the record.
 const decodeBatch = 256
+
+// batchBytes ends a batch before decodeBatch records once their cells take this much memory, so
+// that what is read ahead stays small whatever the rows' shape: 256 records of a MiB each, or of
+// many short cells, would take hundreds of MiB. A store list's rows reach decodeBatch first.
+const batchBytes = 256 << 10
+
+// cellHeaderBytes is what a cell takes besides its text; in a row of one-character cells, most.
+const cellHeaderBytes = int(unsafe.Sizeof(""))
 
 // batch is a run of rows, checked and decoded; or, with err, the end of reading: io.EOF, a
 // *FileError, or a failure to decode.
@@ -237,10 +246,11 @@ func (r *Reader) queue(ahead chan<- (<-chan batch), b <-chan batch) bool {
 	}
 }
 
-// parseBatch parses up to decodeBatch records; err ends the file, or the reader was closed.
+// parseBatch parses up to decodeBatch records, fewer once their cells reach batchBytes; err ends
+// the file, or the reader was closed.
 func (r *Reader) parseBatch() ([]parsed, error) {
 	records := make([]parsed, 0, decodeBatch)
-	for len(records) < decodeBatch {
+	for size := 0; len(records) < decodeBatch && size < batchBytes; {
 		if r.stopped() {
 			return nil, errReaderClosed
 		}
@@ -249,6 +259,7 @@ func (r *Reader) parseBatch() ([]parsed, error) {
 			return records, err
 		}
 		records = append(records, rec)
+		size += rec.size()
 	}
 	return records, nil
 }
@@ -258,6 +269,15 @@ type parsed struct {
 	line       int
 	cells      []string
 	structural []Problem // a stray quote, found while parsing
+}
+
+// size is about the memory the record's cells take: the parser puts their text in one string.
+func (p parsed) size() int {
+	n := len(p.cells) * cellHeaderBytes
+	for _, c := range p.cells {
+		n += len(c)
+	}
+	return n
 }
 
 // checkBatch makes each record a Row, checked and decoded. It only reads what NewReader set, so

@@ -2,6 +2,8 @@ package importer
 
 import (
 	"bytes"
+	"cmp"
+	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -391,11 +393,12 @@ func TestReaderStopsAfterFileError(t *testing.T) {
 
 const countedRow = "shibuya-01,渋谷店,東京都渋谷区道玄坂1-2-3,restaurant,03-1234-5678\n"
 
-// countingReader generates a file of n valid rows and counts what was read from it, which the
-// test reads while the Reader reads ahead. With a gate, rows from gateAt on are served only once
-// the gate is closed.
+// countingReader generates a file of n rows, each countedRow unless row is set, and counts what
+// was read from it, which the test reads while the Reader reads ahead. With a gate, rows from
+// gateAt on are served only once the gate is closed.
 type countingReader struct {
 	rows   int
+	row    string
 	gateAt int
 	gate   chan struct{}
 	buf    []byte
@@ -412,7 +415,7 @@ func (c *countingReader) Read(p []byte) (int, error) {
 			return 0, io.EOF
 		}
 		c.served.Add(1)
-		c.buf = []byte(countedRow)
+		c.buf = []byte(cmp.Or(c.row, countedRow))
 	}
 	n := copy(p, c.buf)
 	c.buf = c.buf[n:]
@@ -435,35 +438,62 @@ func (c *countingReader) settled() int64 {
 	return last
 }
 
+// What the Reader reads ahead is bounded by the records' cells, whatever their shape: many short
+// rows, rows of many short cells (each cell costs a string header too), or rows with a large cell.
 func TestReaderStreams(t *testing.T) {
-	src := &countingReader{rows: 200_000}
-	r, err := NewReader(io.MultiReader(strings.NewReader(header), src), ReadOptions{})
+	tests := []struct {
+		name string
+		row  string
+		rows int
+	}{
+		{"narrow rows", countedRow, 200_000},
+		{"wide rows", "w-1," + strings.Repeat("a,", 1_998) + "a\n", 2_000},
+		{"a large cell a row", "big-1," + strings.Repeat("x", 100<<10) + ",東京,other,\n", 100},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := &countingReader{rows: tt.rows, row: tt.row}
+			r, err := NewReader(io.MultiReader(strings.NewReader(header), src), ReadOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			const taken = 10
+			for range taken {
+				if _, err := r.Next(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if read, most := src.settled(), int64(taken*len(tt.row))+readAhead(t, tt.row); read > most {
+				t.Errorf("read %d bytes for %d rows, more than the %d the reader may read ahead", read, taken, most)
+			}
+			n := taken
+			for {
+				if _, err := r.Next(); errors.Is(err, io.EOF) {
+					break
+				} else if err != nil {
+					t.Fatal(err)
+				}
+				n++
+			}
+			if n != tt.rows {
+				t.Errorf("read %d rows, want %d", n, tt.rows)
+			}
+		})
+	}
+}
+
+// readAhead is the most of a file of rows like row that the Reader may read ahead: the batches
+// queued, one being checked and one being parsed, each closed at decodeBatch records or once
+// their cells reach batchBytes, and the buffers of encoding detection and parsing.
+func readAhead(t *testing.T, row string) int64 {
+	t.Helper()
+	cells, err := csv.NewReader(strings.NewReader(row)).Read()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for range 10 {
-		if _, err := r.Next(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	// Read ahead: the batches queued and one being checked and one being parsed, and the buffers
-	// of encoding detection and parsing.
-	most := int64((batchesAhead+2)*decodeBatch*len(countedRow) + 2*sampleBytes)
-	if read := src.settled(); read > most {
-		t.Errorf("read %d bytes for 10 rows, more than the %d the reader may read ahead", read, most)
-	}
-	n := 10
-	for {
-		if _, err := r.Next(); errors.Is(err, io.EOF) {
-			break
-		} else if err != nil {
-			t.Fatal(err)
-		}
-		n++
-	}
-	if n != 200_000 {
-		t.Errorf("read %d rows, want 200000", n)
-	}
+	size := parsed{cells: cells}.size()
+	perBatch := min(decodeBatch, (batchBytes+size-1)/size)
+	return int64((batchesAhead+2)*perBatch*len(row) + 2*sampleBytes)
 }
 
 func TestRowLinesWithMultilineCells(t *testing.T) {
