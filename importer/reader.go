@@ -21,9 +21,17 @@ const (
 	// maxRecordBytes bounds the memory one record may take. Past it the file is not a store list
 	// (typically a quote opened and never closed swallows the rest of the file).
 	maxRecordBytes = 1 << 20
+	// maxRowCells is as many columns as a spreadsheet has (Excel's last is XFD), so that any sheet
+	// saved as CSV reads, empty columns at its end and all. A record with more was not saved from
+	// one, and each of its cells costs memory however short: like a record over maxRecordBytes,
+	// it is a file error.
+	maxRowCells = 16_384
 )
 
-var errRecordTooLong = errors.New("record too long")
+var (
+	errRecordTooLong = errors.New("record too long")
+	errTooManyCells  = errors.New("too many cells")
+)
 
 // ReadOptions are the choices a Reader needs from the user.
 type ReadOptions struct {
@@ -54,6 +62,7 @@ type Reader struct {
 	names    []string // the header's cells trimmed: the columns as problems name them
 	at       []int    // per header cell: the index of its column, or ignoredCell or errorCell
 	idCell   int      // the header cell of the public_id column
+	maxCells int      // maxRowCells, plus the error column of an errors CSV, which is not the merchant's
 	warnings []string
 	idsOnly  bool
 	pending  []*Row                // checked and decoded, not yet returned
@@ -70,7 +79,8 @@ func NewReader(r io.Reader, opts ReadOptions) (*Reader, error) {
 	if err != nil {
 		return nil, err
 	}
-	feed := &lineFeeder{src: src}
+	// Until the header is read, it may have an errors CSV's error column besides maxRowCells.
+	feed := &lineFeeder{src: src, maxCells: maxRowCells + 1}
 	cr := csv.NewReader(feed)
 	cr.FieldsPerRecord = -1 // a ragged record is a problem of its row, not the end of the file
 	rd := &Reader{csv: cr, feed: feed, encoding: encoding, idsOnly: opts.IDsOnly}
@@ -308,6 +318,7 @@ func (r *Reader) checkBatch(records []parsed) ([]*Row, error) {
 // nextRecord parses one record.
 func (r *Reader) nextRecord() (parsed, error) {
 	cells, line, err := r.read()
+	var structural []Problem
 	if err != nil {
 		if ferr := r.fatal(err); ferr != nil {
 			return parsed{}, ferr
@@ -316,9 +327,22 @@ func (r *Reader) nextRecord() (parsed, error) {
 		// so only this record is lost; its cells are recovered with a forgiving parse.
 		var pe *csv.ParseError
 		errors.As(err, &pe)
-		return parsed{pe.StartLine, r.feed.lenientCells(), []Problem{{Code: CodeStrayQuote}}}, nil
+		cells, line, structural = r.feed.lenientCells(), pe.StartLine, []Problem{{Code: CodeStrayQuote}}
 	}
-	return parsed{line: line, cells: cells}, nil
+	if err := r.tooWide(cells, line); err != nil {
+		return parsed{}, err
+	}
+	return parsed{line, cells, structural}, nil
+}
+
+// tooWide is the file error of a record with more than maxCells cells, or nil. The feeder stops
+// most such records before the parser makes their cells; not the header, whose limit is known
+// only once it is read, nor a record the forgiving parse reads otherwise.
+func (r *Reader) tooWide(cells []string, line int) error {
+	if len(cells) > r.maxCells {
+		return &FileError{Code: FileTooManyCells, Line: line}
+	}
+	return nil
 }
 
 // read returns the next record that has a non-empty cell, and the line it starts on.
@@ -349,6 +373,9 @@ func (r *Reader) fatal(err error) error {
 	if errors.Is(err, errRecordTooLong) {
 		return &FileError{Code: FileRecordTooLong, Line: r.feed.recordLine()}
 	}
+	if errors.Is(err, errTooManyCells) {
+		return &FileError{Code: FileTooManyCells, Line: r.feed.recordLine()}
+	}
 	var pe *csv.ParseError
 	if !errors.As(err, &pe) {
 		return &FileError{Code: FileRead, Err: err}
@@ -366,6 +393,15 @@ func (r *Reader) setHeader(cells []string, line int) error {
 	for len(cells) > 0 && strings.TrimSpace(cells[len(cells)-1]) == "" {
 		cells = cells[:len(cells)-1] // Excel's trailing commas
 	}
+	// The limit is checked before the cells are, which warn of each unknown column.
+	r.maxCells = maxRowCells
+	if slices.ContainsFunc(cells, isErrorHeader) {
+		r.maxCells++ // so that a row at the limit reads back from its errors CSV
+	}
+	if err := r.tooWide(cells, line); err != nil {
+		return err
+	}
+	r.feed.maxCells = r.maxCells
 	r.header = cells
 	r.names = make([]string, len(cells))
 	r.at = make([]int, len(cells))
@@ -406,6 +442,8 @@ func (r *Reader) setHeader(cells []string, line int) error {
 	r.idCell = seen[publicIDColumn]
 	return nil
 }
+
+func isErrorHeader(cell string) bool { return headerKey(cell) == ErrorColumn }
 
 // newRow checks one record and returns it with the values of its columns, for decoding. A record
 // whose cells do not line up with the header (structural problems) gets only those problems:

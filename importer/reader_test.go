@@ -379,6 +379,70 @@ func TestReadRecordTooLong(t *testing.T) {
 	fileError(t, err, FileUnclosedQuote, 2)
 }
 
+// A record with more cells than a spreadsheet has columns is not a store list: the file is
+// refused at the record's line, as one over 1 MiB is. The issue's record: 520,000 one-character
+// cells, just under 1 MiB.
+func TestReadTooManyCells(t *testing.T) {
+	tests := []struct {
+		name, in string
+		line     int
+	}{
+		{"the issue's record", header + "b-1,梅田,大阪,other,\n\n" + strings.Repeat("a,", 519_999) + "a\n", 4},
+		{"one cell too many", header + "a-1,渋谷店,東京,other," + strings.Repeat(",x", maxRowCells-4) + "\n", 2},
+		{"only commas", header + strings.Repeat(",", maxRowCells) + "\n", 2},
+		{"the header", strings.TrimSuffix(header, "\n") + strings.Repeat(",memo", maxRowCells) + "\n", 1},
+		{"the header, one cell too many", strings.TrimSuffix(header, "\n") + strings.Repeat(",memo", maxRowCells-4) + "\n", 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := readAll(t, tt.in, ReadOptions{})
+			fe := fileError(t, err, FileTooManyCells, tt.line)
+			if !strings.Contains(fe.Error(), "past column 16,384") {
+				t.Errorf("message: %q", fe.Error())
+			}
+		})
+	}
+}
+
+// The feeder counts a well-formed record's cells as the parser makes them, however the text is
+// handed to it.
+func TestFeederCountsCellsAsTheParser(t *testing.T) {
+	for _, rec := range []string{
+		"a,b,c\n",
+		"\n\na,,\"\",\n",
+		`"a,b","c""d,e",f` + "\n",
+		"\"渋谷\r\n,店\",東京\r\n",
+		`"",""""` + "\n",
+		`x,"""",",",""","""` + "\n",
+		"a,b",
+	} {
+		cells, err := csv.NewReader(strings.NewReader(rec)).Read()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for size := 1; size <= len(rec); size++ {
+			c := cellCount{quoteOpens: true}
+			for text := []byte(rec); len(text) > 0; text = text[min(size, len(text)):] {
+				c.add(text[:min(size, len(text))])
+			}
+			if c.separators != len(cells)-1 {
+				t.Errorf("%q handed out %d bytes at a time: %d separators, the parser makes %d cells", rec, size, c.separators, len(cells))
+			}
+		}
+	}
+}
+
+// A record at the limit is a row with too many cells, and its errors CSV, which adds a cell for
+// the message, reads back alike.
+func TestReadRowAtTheCellLimit(t *testing.T) {
+	atLimit := "a-1,渋谷店,東京,other," + strings.Repeat("x,", maxRowCells-5) + "x"
+	rows, r := mustReadAll(t, header+atLimit+"\n")
+	if len(rows) != 1 || len(rows[0].Raw) != maxRowCells || !slices.Equal(codes(rows[0]), []Code{CodeCellCount}) {
+		t.Fatalf("%d rows, the first with %d cells and %v", len(rows), len(rows[0].Raw), rows[0].Problems)
+	}
+	checkErrorsCSV(t, r, rows)
+}
+
 func TestReaderStopsAfterFileError(t *testing.T) {
 	r, err := NewReader(strings.NewReader(header+"a-1,\"x\n"), ReadOptions{})
 	if err != nil {
