@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -401,6 +402,20 @@ func TestReadTooManyCells(t *testing.T) {
 				t.Errorf("message: %q", fe.Error())
 			}
 		})
+	}
+}
+
+// The feeder refuses the record before the parser makes its cells: a string header and
+// two slice entries each, 20 MB for 520,000 of them, before a check of the record could see it.
+func TestTooWideRecordIsRefusedUnparsed(t *testing.T) {
+	in := header + strings.Repeat("a,", 519_999) + "a\n"
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, _, err := readAll(t, in, ReadOptions{})
+	runtime.ReadMemStats(&after)
+	fileError(t, err, FileTooManyCells, 2)
+	if allocated := after.TotalAlloc - before.TotalAlloc; allocated > 4<<20 {
+		t.Errorf("reading allocated %d bytes; refused before it is parsed, the record takes less than 4 MiB", allocated)
 	}
 }
 
