@@ -222,11 +222,7 @@ func BenchmarkThroughput(b *testing.B) {
 // process (wall time, peak RSS from its rusage), against Baseline on the same file in the same
 // run; at 100,000 and 1,000,000 rows, to show that memory stays flat.
 func BenchmarkValidate(b *testing.B) {
-	bin := filepath.Join(b.TempDir(), "storeimport")
-	build := exec.Command("go", "build", "-o", bin, "github.com/acme/storeimport/cmd/storeimport")
-	if out, err := build.CombinedOutput(); err != nil {
-		b.Fatalf("building storeimport: %v\n%s", err, out)
-	}
+	bin := buildStoreimport(b)
 	for _, rows := range []int{100_000, 1_000_000} {
 		b.Run(fmt.Sprintf("rows=%d", rows), func(b *testing.B) {
 			dir := b.TempDir()
@@ -261,6 +257,52 @@ func BenchmarkValidate(b *testing.B) {
 			record(func(r *Results) { r.Validate = append(r.Validate, run) })
 		})
 	}
+}
+
+// Shapes: 4. the built storeimport validating 300 rows of one shape, as a child process: the most
+// cells a row may have, 16,384, of one character (the rows had 520,000, which are now
+// refused before they are parsed, in milliseconds, too fast to sample: importer's
+// TestTooWideRecordIsRefusedUnparsed bounds what they cost) and of 62 bytes (at the 1 MiB record
+// cap too), and one 1 MB cell. Peak RSS must stay within the store list's bound whatever the shape.
+func BenchmarkValidateShapes(b *testing.B) {
+	const rows = 300
+	bin := buildStoreimport(b)
+	for _, shape := range []Shape{{Cells: 16_384, CellBytes: 1}, {Cells: 16_384, CellBytes: 62}, {Cells: 2, CellBytes: 1_000_000}} {
+		b.Run(fmt.Sprintf("cells=%d/bytes=%d", shape.Cells, shape.CellBytes), func(b *testing.B) {
+			dir := b.TempDir()
+			path := filepath.Join(dir, "shaped.csv")
+			if err := WriteShaped(path, rows, shape); err != nil {
+				b.Fatal(err)
+			}
+			st, err := os.Stat(path)
+			if err != nil {
+				b.Fatal(err)
+			}
+			run := ShapeRun{Shape: shape, Rows: rows, Bytes: st.Size()}
+			for b.Loop() {
+				if run.Validate, err = RunChild(dir, bin, "validate", "--org", benchOrg, "--format", "csv", path); err != nil {
+					b.Fatal(err)
+				}
+				// Exit 1: every row has more cells than the header.
+				if want := fmt.Sprintf("%d invalid", rows); run.Validate.ExitCode != 1 || !strings.Contains(run.Validate.Stderr, want) {
+					b.Fatalf("validate exited %d, want 1 and %q on stderr:\n%s", run.Validate.ExitCode, want, run.Validate.Stderr)
+				}
+			}
+			b.ReportMetric(float64(run.Validate.PeakRSS)/1024, "peak-RSS-MiB")
+			record(func(r *Results) { r.Shapes = append(r.Shapes, run) })
+		})
+	}
+}
+
+// buildStoreimport builds the binary the validate benchmarks run as a child process.
+func buildStoreimport(b *testing.B) string {
+	b.Helper()
+	bin := filepath.Join(b.TempDir(), "storeimport")
+	build := exec.Command("go", "build", "-o", bin, "github.com/acme/storeimport/cmd/storeimport")
+	if out, err := build.CombinedOutput(); err != nil {
+		b.Fatalf("building storeimport: %v\n%s", err, out)
+	}
+	return bin
 }
 
 // Overhead: 3. 10,000 rows imported by one worker against the simulator with no latency and no
@@ -373,9 +415,12 @@ func TestTableHasEverySection(t *testing.T) {
 		Validate: []ValidateRun{{Rows: 1_000_000, Bytes: 150 << 20, Validate: ChildRun{Wall: 10 * time.Second, PeakRSS: 50 << 10},
 			Baseline: 5 * time.Second}},
 		Overhead: []OverheadRun{{Name: "first import", Rows: 10_000, Wall: 10 * time.Second, RoundTrips: 6 * time.Second, Concurrency: 1}},
+		Shapes: []ShapeRun{{Shape: Shape{Cells: 16_384, CellBytes: 62}, Rows: 300, Bytes: 295 << 20,
+			Validate: ChildRun{Wall: time.Second, PeakRSS: 80 << 10, ExitCode: 1}}},
 	}
 	table := r.Table()
-	for _, want := range []string{"0.800", "45 of 55", "met (limit only)", "1,000,000", "100,000", "400", "ratio <= 2 met"} {
+	for _, want := range []string{"0.800", "45 of 55", "met (limit only)", "1,000,000", "100,000", "400", "ratio <= 2 met",
+		"16,384", "295.0 MiB", "80.0 MiB", "peak RSS < 64 MiB MISSED"} {
 		if !strings.Contains(table, want) {
 			t.Errorf("table lacks %q:\n%s", want, table)
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 )
 
 // Deterministic ingredients of the generated rows: row i always reads the same, on every machine.
@@ -27,26 +28,49 @@ const (
 // row, with Japanese names and addresses, some full-width phone numbers, some quoted cells, unique
 // public_ids, and about 0.2% invalid rows. The same rows always give the same bytes.
 func WriteStores(path string, rows int) (invalid int, err error) {
+	err = writeRows(path, rows, func(b []byte, i int) []byte {
+		b, bad := appendRow(b, i)
+		if bad {
+			invalid++
+		}
+		return b
+	})
+	return invalid, err
+}
+
+// Shape is a row of Cells cells: a public_id, then cells of CellBytes bytes each.
+type Shape struct{ Cells, CellBytes int }
+
+// WriteShaped writes a file with the store header and rows of one shape, numbered 1..rows.
+func WriteShaped(path string, rows int, shape Shape) error {
+	cell := strings.Repeat("x", shape.CellBytes)
+	return writeRows(path, rows, func(b []byte, i int) []byte {
+		b = fmt.Appendf(b, "wide-%05d", i)
+		for range shape.Cells - 1 {
+			b = append(append(b, ','), cell...)
+		}
+		return append(b, '\n')
+	})
+}
+
+// writeRows writes the store header, then rows lines, appendLine(b, i) making line i.
+func writeRows(path string, rows int, appendLine func(b []byte, i int) []byte) error {
 	f, err := os.Create(path)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	w := bufio.NewWriterSize(f, 1<<20)
 	w.WriteString("public_id,name,location,industry,phone\n")
 	var line []byte
 	for i := 1; i <= rows; i++ {
-		var bad bool
-		line, bad = appendRow(line[:0], i)
-		if bad {
-			invalid++
-		}
+		line = appendLine(line[:0], i)
 		w.Write(line)
 	}
 	if err := w.Flush(); err != nil {
 		f.Close()
-		return 0, err
+		return err
 	}
-	return invalid, f.Close()
+	return f.Close()
 }
 
 func appendRow(b []byte, i int) ([]byte, bool) {

@@ -25,7 +25,8 @@ func watchPeakRSS(pid int, bin string, stop <-chan struct{}) <-chan int64 {
 		tick := time.NewTicker(5 * time.Millisecond)
 		defer tick.Stop()
 		for {
-			if kib, err := vmHWM(pid, bin); err == nil {
+			// Right after the exec the new image may have no page yet: 0 is no peak.
+			if kib, err := vmHWM(pid, bin); err == nil && kib > 0 {
 				best = max(best, kib)
 			}
 			select {

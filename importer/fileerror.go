@@ -22,7 +22,8 @@ const (
 	FileDuplicateColumn FileCode = "duplicate_column"
 	FileUnclosedQuote   FileCode = "unclosed_quote"
 	FileRecordTooLong   FileCode = "record_too_long"
-	FileRead            FileCode = "read" // the file could not be read; Err says why
+	FileTooManyCells    FileCode = "too_many_cells" // more than a spreadsheet's columns
+	FileRead            FileCode = "read"           // the file could not be read; Err says why
 )
 
 // FileError is a problem that keeps the whole file from being imported.
@@ -89,6 +90,9 @@ func (e *FileError) message(ja bool) string {
 	case FileRecordTooLong:
 		return pick(ja, fmt.Sprintf("the record starting on this line is over %d MiB, far more than a store takes; is this the right file?", maxRecordBytes>>20),
 			fmt.Sprintf("この行から始まるレコードが%d MiBを超えています。正しいファイルか確認してください", maxRecordBytes>>20))
+	case FileTooManyCells:
+		return pick(ja, fmt.Sprintf("the record starting on this line has cells past column %s, the last a spreadsheet has; is this the right file?", thousands(maxRowCells)),
+			fmt.Sprintf("この行から始まるレコードに、表計算ソフトの最後の列（%s列目）より後ろのセルがあります。正しいファイルか確認してください", thousands(maxRowCells)))
 	case FileRead:
 		return pick(ja, fmt.Sprintf("reading the file failed: %v", e.Err), fmt.Sprintf("ファイルを読めませんでした: %v", e.Err))
 	}

@@ -8,8 +8,21 @@ type message struct{ en, ja string }
 
 var (
 	msgDuplicate = message{
-		"%s: %q appears more than once in the file (lines %s); keep one row per store",
-		"%s: %q がファイル内で重複しています（%s 行目）。1店舗につき1行にしてください",
+		"%s: %q appears more than once in the file (also on %s); keep one row per store",
+		"%s: %q がファイル内で重複しています（%sにもあります）。1店舗につき1行にしてください",
+	}
+	// The other lines msgDuplicate names: one, a few, or a few and the count of the rest.
+	msgOtherLine = message{
+		"line %s",
+		"%s 行目",
+	}
+	msgOtherLines = message{
+		"lines %s",
+		"%s 行目",
+	}
+	msgOtherLinesAndMore = message{
+		"lines %s and %s more",
+		"%s 行目ほか %s 行",
 	}
 	msgOtherOrganization = message{
 		"public_id %q is already used by a store of organization %s; choose another public_id",

@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/acme/storeimport/importer"
 	"github.com/acme/storeimport/orgclient"
@@ -345,14 +346,48 @@ func TestDuplicatePublicIDsMarkBothLines(t *testing.T) {
 	h := newHarness(t, orgsim.Config{}, 1000, 10)
 	report := h.run(header + row("twin-01", "一号店") + row("solo-01", "単独店") + row("twin-01", "二号店"))
 
-	for _, line := range []int{2, 4} {
+	for line, other := range map[int]string{2: "also on line 4)", 4: "also on line 2)"} {
 		r := report.rows[line-2]
-		if r.Line != line || r.Status != importer.StatusInvalid || !strings.Contains(r.Error, "lines 2, 4") {
-			t.Errorf("line %d: %+v, want invalid naming lines 2, 4", line, r)
+		if r.Line != line || r.Status != importer.StatusInvalid || !strings.Contains(r.Error, other) {
+			t.Errorf("line %d: %+v, want invalid saying %q", line, r, other)
 		}
 	}
 	if n := h.mutations()[orgsim.OpCreateShop]; n != 1 {
 		t.Errorf("%d createShop sent, want 1 (only the unique row)", n)
+	}
+}
+
+// An id on every line of a large file: each row names a few of the other lines and counts the
+// rest, so that the report and the errors CSV grow with the rows, not with their square.
+func TestAnIDOnManyLinesNamesAFewOfThem(t *testing.T) {
+	const rows = 10_000
+	var in strings.Builder
+	in.WriteString(header)
+	for i := range rows {
+		in.WriteString(row("same-01", fmt.Sprintf("店%d", i)))
+	}
+	h := newHarness(t, orgsim.Config{}, 1000, 10)
+	want := map[string]map[int]string{
+		"en": {2: "also on lines 3, 4, 5 and 9,996 more", 4: "also on lines 2, 3, 5 and 9,996 more", 5000: "also on lines 2, 3, 4 and 9,996 more"},
+		"ja": {2: "3, 4, 5 行目ほか 9,996 行にもあります", 5000: "2, 3, 4 行目ほか 9,996 行にもあります"},
+	}
+	for lang, named := range want {
+		job, report := h.job(in.String(), true)
+		job.Lang = lang
+		h.runJob(job, report)
+		if len(report.rows) != rows {
+			t.Fatalf("%s: %d rows reported, want %d", lang, len(report.rows), rows)
+		}
+		for _, r := range report.rows {
+			if n := utf8.RuneCountInString(r.Error); r.Status != importer.StatusInvalid || n > 160 {
+				t.Fatalf("%s: line %d is %s with an error of %d characters, want invalid and at most 160: %.300q", lang, r.Line, r.Status, n, r.Error)
+			}
+		}
+		for line, lines := range named {
+			if r := report.rows[line-2]; !strings.Contains(r.Error, lines) {
+				t.Errorf("%s: line %d says %q, want %q", lang, line, r.Error, lines)
+			}
+		}
 	}
 }
 

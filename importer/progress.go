@@ -65,7 +65,7 @@ func (r *runner) outlook(ctx context.Context, unfinished []Entry) (Outlook, erro
 	}
 	defer reader.Close()
 	err = readRows(reader, func(row *Row) error {
-		if len(row.Problems) > 0 || r.plan.duplicateOf(row.Store.PublicID) != "" {
+		if len(row.Problems) > 0 || r.plan.duplicated(row.Store.PublicID) {
 			o.Invalid++
 			return nil
 		}

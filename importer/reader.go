@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/gocarina/gocsv"
 )
@@ -20,9 +21,17 @@ const (
 	// maxRecordBytes bounds the memory one record may take. Past it the file is not a store list
 	// (typically a quote opened and never closed swallows the rest of the file).
 	maxRecordBytes = 1 << 20
+	// maxRowCells is as many columns as a spreadsheet has (Excel's last is XFD), so that any sheet
+	// saved as CSV reads, empty columns at its end and all. A record with more was not saved from
+	// one, and each of its cells costs memory however short: like a record over maxRecordBytes,
+	// it is a file error.
+	maxRowCells = 16_384
 )
 
-var errRecordTooLong = errors.New("record too long")
+var (
+	errRecordTooLong = errors.New("record too long")
+	errTooManyCells  = errors.New("too many cells")
+)
 
 // ReadOptions are the choices a Reader needs from the user.
 type ReadOptions struct {
@@ -43,8 +52,8 @@ type Row struct {
 
 // Reader reads the stores of a CSV file one record at a time. Behind Next, one goroutine parses
 // the file and others check batches of its records, so that reading a large file uses every core;
-// no more than a few batches are held at once. Close stops them when the rows are not read to
-// the end.
+// no more than a few batches, each bounded in records and in bytes, are held at once. Close stops
+// them when the rows are not read to the end.
 type Reader struct {
 	csv      *csv.Reader
 	feed     *lineFeeder
@@ -53,6 +62,7 @@ type Reader struct {
 	names    []string // the header's cells trimmed: the columns as problems name them
 	at       []int    // per header cell: the index of its column, or ignoredCell or errorCell
 	idCell   int      // the header cell of the public_id column
+	maxCells int      // maxRowCells, plus the error column of an errors CSV, which is not the merchant's
 	warnings []string
 	idsOnly  bool
 	pending  []*Row                // checked and decoded, not yet returned
@@ -69,7 +79,8 @@ func NewReader(r io.Reader, opts ReadOptions) (*Reader, error) {
 	if err != nil {
 		return nil, err
 	}
-	feed := &lineFeeder{src: src}
+	// Until the header is read, it may have an errors CSV's error column besides maxRowCells.
+	feed := &lineFeeder{src: src, maxCells: maxRowCells + 1}
 	cr := csv.NewReader(feed)
 	cr.FieldsPerRecord = -1 // a ragged record is a problem of its row, not the end of the file
 	rd := &Reader{csv: cr, feed: feed, encoding: encoding, idsOnly: opts.IDsOnly}
@@ -178,12 +189,20 @@ func (r *Reader) stopped() bool {
 var errReaderClosed = errors.New("the reader is closed")
 
 // batchesAhead is how many checked or checking batches may wait for Next, about one per core,
-// within a bound on the rows read ahead; the producer holds one more while it waits for room.
+// within a bound on what is read ahead; the producer holds one more while it waits for room.
 var batchesAhead = min(max(runtime.GOMAXPROCS(0), 2), 4)
 
 // decodeBatch is how many records are checked and handed to gocsv at once: gocsv matches the
 // header to Store's fields once per call, which per record would cost more than reading the record.
 const decodeBatch = 256
+
+// batchBytes ends a batch before decodeBatch records once their cells take this much memory, so
+// that what is read ahead stays small whatever the rows' shape: 256 records of a MiB each, or of
+// many short cells, would take hundreds of MiB. A store list's rows reach decodeBatch first.
+const batchBytes = 256 << 10
+
+// cellHeaderBytes is what a cell takes besides its text; in a row of one-character cells, most.
+const cellHeaderBytes = int(unsafe.Sizeof(""))
 
 // batch is a run of rows, checked and decoded; or, with err, the end of reading: io.EOF, a
 // *FileError, or a failure to decode.
@@ -237,10 +256,11 @@ func (r *Reader) queue(ahead chan<- (<-chan batch), b <-chan batch) bool {
 	}
 }
 
-// parseBatch parses up to decodeBatch records; err ends the file, or the reader was closed.
+// parseBatch parses up to decodeBatch records, fewer once their cells reach batchBytes; err ends
+// the file, or the reader was closed.
 func (r *Reader) parseBatch() ([]parsed, error) {
 	records := make([]parsed, 0, decodeBatch)
-	for len(records) < decodeBatch {
+	for size := 0; len(records) < decodeBatch && size < batchBytes; {
 		if r.stopped() {
 			return nil, errReaderClosed
 		}
@@ -249,6 +269,7 @@ func (r *Reader) parseBatch() ([]parsed, error) {
 			return records, err
 		}
 		records = append(records, rec)
+		size += rec.size()
 	}
 	return records, nil
 }
@@ -258,6 +279,15 @@ type parsed struct {
 	line       int
 	cells      []string
 	structural []Problem // a stray quote, found while parsing
+}
+
+// size is about the memory the record's cells take: the parser puts their text in one string.
+func (p parsed) size() int {
+	n := len(p.cells) * cellHeaderBytes
+	for _, c := range p.cells {
+		n += len(c)
+	}
+	return n
 }
 
 // checkBatch makes each record a Row, checked and decoded. It only reads what NewReader set, so
@@ -288,6 +318,7 @@ func (r *Reader) checkBatch(records []parsed) ([]*Row, error) {
 // nextRecord parses one record.
 func (r *Reader) nextRecord() (parsed, error) {
 	cells, line, err := r.read()
+	var structural []Problem
 	if err != nil {
 		if ferr := r.fatal(err); ferr != nil {
 			return parsed{}, ferr
@@ -296,9 +327,22 @@ func (r *Reader) nextRecord() (parsed, error) {
 		// so only this record is lost; its cells are recovered with a forgiving parse.
 		var pe *csv.ParseError
 		errors.As(err, &pe)
-		return parsed{pe.StartLine, r.feed.lenientCells(), []Problem{{Code: CodeStrayQuote}}}, nil
+		cells, line, structural = r.feed.lenientCells(), pe.StartLine, []Problem{{Code: CodeStrayQuote}}
 	}
-	return parsed{line: line, cells: cells}, nil
+	if err := r.tooWide(cells, line); err != nil {
+		return parsed{}, err
+	}
+	return parsed{line, cells, structural}, nil
+}
+
+// tooWide is the file error of a record with more than maxCells cells, or nil. The feeder stops
+// most such records before the parser makes their cells; not the header, whose limit is known
+// only once it is read, nor a record the forgiving parse reads otherwise.
+func (r *Reader) tooWide(cells []string, line int) error {
+	if len(cells) > r.maxCells {
+		return &FileError{Code: FileTooManyCells, Line: line}
+	}
+	return nil
 }
 
 // read returns the next record that has a non-empty cell, and the line it starts on.
@@ -329,6 +373,9 @@ func (r *Reader) fatal(err error) error {
 	if errors.Is(err, errRecordTooLong) {
 		return &FileError{Code: FileRecordTooLong, Line: r.feed.recordLine()}
 	}
+	if errors.Is(err, errTooManyCells) {
+		return &FileError{Code: FileTooManyCells, Line: r.feed.recordLine()}
+	}
 	var pe *csv.ParseError
 	if !errors.As(err, &pe) {
 		return &FileError{Code: FileRead, Err: err}
@@ -346,6 +393,15 @@ func (r *Reader) setHeader(cells []string, line int) error {
 	for len(cells) > 0 && strings.TrimSpace(cells[len(cells)-1]) == "" {
 		cells = cells[:len(cells)-1] // Excel's trailing commas
 	}
+	// The limit is checked before the cells are, which warn of each unknown column.
+	r.maxCells = maxRowCells
+	if slices.ContainsFunc(cells, isErrorHeader) {
+		r.maxCells++ // so that a row at the limit reads back from its errors CSV
+	}
+	if err := r.tooWide(cells, line); err != nil {
+		return err
+	}
+	r.feed.maxCells = r.maxCells
 	r.header = cells
 	r.names = make([]string, len(cells))
 	r.at = make([]int, len(cells))
@@ -386,6 +442,8 @@ func (r *Reader) setHeader(cells []string, line int) error {
 	r.idCell = seen[publicIDColumn]
 	return nil
 }
+
+func isErrorHeader(cell string) bool { return headerKey(cell) == ErrorColumn }
 
 // newRow checks one record and returns it with the values of its columns, for decoding. A record
 // whose cells do not line up with the header (structural problems) gets only those problems:

@@ -2,11 +2,14 @@ package importer
 
 import (
 	"bytes"
+	"cmp"
+	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -377,6 +380,84 @@ func TestReadRecordTooLong(t *testing.T) {
 	fileError(t, err, FileUnclosedQuote, 2)
 }
 
+// A record with more cells than a spreadsheet has columns is not a store list: the file is
+// refused at the record's line, as one over 1 MiB is. The issue's record: 520,000 one-character
+// cells, just under 1 MiB.
+func TestReadTooManyCells(t *testing.T) {
+	tests := []struct {
+		name, in string
+		line     int
+	}{
+		{"the issue's record", header + "b-1,梅田,大阪,other,\n\n" + strings.Repeat("a,", 519_999) + "a\n", 4},
+		{"one cell too many", header + "a-1,渋谷店,東京,other," + strings.Repeat(",x", maxRowCells-4) + "\n", 2},
+		{"only commas", header + strings.Repeat(",", maxRowCells) + "\n", 2},
+		{"the header", strings.TrimSuffix(header, "\n") + strings.Repeat(",memo", maxRowCells) + "\n", 1},
+		{"the header, one cell too many", strings.TrimSuffix(header, "\n") + strings.Repeat(",memo", maxRowCells-4) + "\n", 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := readAll(t, tt.in, ReadOptions{})
+			fe := fileError(t, err, FileTooManyCells, tt.line)
+			if !strings.Contains(fe.Error(), "past column 16,384") {
+				t.Errorf("message: %q", fe.Error())
+			}
+		})
+	}
+}
+
+// The feeder refuses the issue's record before the parser makes its cells: a string header and
+// two slice entries each, 20 MB for 520,000 of them, before a check of the record could see it.
+func TestTooWideRecordIsRefusedUnparsed(t *testing.T) {
+	in := header + strings.Repeat("a,", 519_999) + "a\n"
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, _, err := readAll(t, in, ReadOptions{})
+	runtime.ReadMemStats(&after)
+	fileError(t, err, FileTooManyCells, 2)
+	if allocated := after.TotalAlloc - before.TotalAlloc; allocated > 4<<20 {
+		t.Errorf("reading allocated %d bytes; refused before it is parsed, the record takes less than 4 MiB", allocated)
+	}
+}
+
+// The feeder counts a well-formed record's cells as the parser makes them, however the text is
+// handed to it.
+func TestFeederCountsCellsAsTheParser(t *testing.T) {
+	for _, rec := range []string{
+		"a,b,c\n",
+		"\n\na,,\"\",\n",
+		`"a,b","c""d,e",f` + "\n",
+		"\"渋谷\r\n,店\",東京\r\n",
+		`"",""""` + "\n",
+		`x,"""",",",""","""` + "\n",
+		"a,b",
+	} {
+		cells, err := csv.NewReader(strings.NewReader(rec)).Read()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for size := 1; size <= len(rec); size++ {
+			c := cellCount{quoteOpens: true}
+			for text := []byte(rec); len(text) > 0; text = text[min(size, len(text)):] {
+				c.add(text[:min(size, len(text))])
+			}
+			if c.separators != len(cells)-1 {
+				t.Errorf("%q handed out %d bytes at a time: %d separators, the parser makes %d cells", rec, size, c.separators, len(cells))
+			}
+		}
+	}
+}
+
+// A record at the limit is a row with too many cells, and its errors CSV, which adds a cell for
+// the message, reads back alike.
+func TestReadRowAtTheCellLimit(t *testing.T) {
+	atLimit := "a-1,渋谷店,東京,other," + strings.Repeat("x,", maxRowCells-5) + "x"
+	rows, r := mustReadAll(t, header+atLimit+"\n")
+	if len(rows) != 1 || len(rows[0].Raw) != maxRowCells || !slices.Equal(codes(rows[0]), []Code{CodeCellCount}) {
+		t.Fatalf("%d rows, the first with %d cells and %v", len(rows), len(rows[0].Raw), rows[0].Problems)
+	}
+	checkErrorsCSV(t, r, rows)
+}
+
 func TestReaderStopsAfterFileError(t *testing.T) {
 	r, err := NewReader(strings.NewReader(header+"a-1,\"x\n"), ReadOptions{})
 	if err != nil {
@@ -391,11 +472,12 @@ func TestReaderStopsAfterFileError(t *testing.T) {
 
 const countedRow = "shibuya-01,渋谷店,東京都渋谷区道玄坂1-2-3,restaurant,03-1234-5678\n"
 
-// countingReader generates a file of n valid rows and counts what was read from it, which the
-// test reads while the Reader reads ahead. With a gate, rows from gateAt on are served only once
-// the gate is closed.
+// countingReader generates a file of n rows, each countedRow unless row is set, and counts what
+// was read from it, which the test reads while the Reader reads ahead. With a gate, rows from
+// gateAt on are served only once the gate is closed.
 type countingReader struct {
 	rows   int
+	row    string
 	gateAt int
 	gate   chan struct{}
 	buf    []byte
@@ -412,7 +494,7 @@ func (c *countingReader) Read(p []byte) (int, error) {
 			return 0, io.EOF
 		}
 		c.served.Add(1)
-		c.buf = []byte(countedRow)
+		c.buf = []byte(cmp.Or(c.row, countedRow))
 	}
 	n := copy(p, c.buf)
 	c.buf = c.buf[n:]
@@ -435,35 +517,62 @@ func (c *countingReader) settled() int64 {
 	return last
 }
 
+// What the Reader reads ahead is bounded by the records' cells, whatever their shape: many short
+// rows, rows of many short cells (each cell costs a string header too), or rows with a large cell.
 func TestReaderStreams(t *testing.T) {
-	src := &countingReader{rows: 200_000}
-	r, err := NewReader(io.MultiReader(strings.NewReader(header), src), ReadOptions{})
+	tests := []struct {
+		name string
+		row  string
+		rows int
+	}{
+		{"narrow rows", countedRow, 200_000},
+		{"wide rows", "w-1," + strings.Repeat("a,", 1_998) + "a\n", 2_000},
+		{"a large cell a row", "big-1," + strings.Repeat("x", 100<<10) + ",東京,other,\n", 100},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := &countingReader{rows: tt.rows, row: tt.row}
+			r, err := NewReader(io.MultiReader(strings.NewReader(header), src), ReadOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			const taken = 10
+			for range taken {
+				if _, err := r.Next(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if read, most := src.settled(), int64(taken*len(tt.row))+readAhead(t, tt.row); read > most {
+				t.Errorf("read %d bytes for %d rows, more than the %d the reader may read ahead", read, taken, most)
+			}
+			n := taken
+			for {
+				if _, err := r.Next(); errors.Is(err, io.EOF) {
+					break
+				} else if err != nil {
+					t.Fatal(err)
+				}
+				n++
+			}
+			if n != tt.rows {
+				t.Errorf("read %d rows, want %d", n, tt.rows)
+			}
+		})
+	}
+}
+
+// readAhead is the most of a file of rows like row that the Reader may read ahead: the batches
+// queued, one being checked and one being parsed, each closed at decodeBatch records or once
+// their cells reach batchBytes, and the buffers of encoding detection and parsing.
+func readAhead(t *testing.T, row string) int64 {
+	t.Helper()
+	cells, err := csv.NewReader(strings.NewReader(row)).Read()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for range 10 {
-		if _, err := r.Next(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	// Read ahead: the batches queued and one being checked and one being parsed, and the buffers
-	// of encoding detection and parsing.
-	most := int64((batchesAhead+2)*decodeBatch*len(countedRow) + 2*sampleBytes)
-	if read := src.settled(); read > most {
-		t.Errorf("read %d bytes for 10 rows, more than the %d the reader may read ahead", read, most)
-	}
-	n := 10
-	for {
-		if _, err := r.Next(); errors.Is(err, io.EOF) {
-			break
-		} else if err != nil {
-			t.Fatal(err)
-		}
-		n++
-	}
-	if n != 200_000 {
-		t.Errorf("read %d rows, want 200000", n)
-	}
+	size := parsed{cells: cells}.size()
+	perBatch := min(decodeBatch, (batchBytes+size-1)/size)
+	return int64((batchesAhead+2)*perBatch*len(row) + 2*sampleBytes)
 }
 
 func TestRowLinesWithMultilineCells(t *testing.T) {

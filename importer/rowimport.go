@@ -16,8 +16,8 @@ func (r *runner) problems(row *Row) string {
 	for _, p := range row.Problems {
 		all = append(all, p.Render(r.job.Lang))
 	}
-	if lines := r.plan.duplicateOf(row.Store.PublicID); lines != "" {
-		all = append(all, msgDuplicate.in(r.job.Lang, r.plan.idHeader, row.Store.PublicID, lines))
+	if dup := r.plan.duplicateOf(row, r.job.Lang); dup != "" {
+		all = append(all, dup)
 	}
 	return strings.Join(all, "; ")
 }

@@ -3,7 +3,6 @@ package importer
 import (
 	"fmt"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
 )
@@ -14,19 +13,20 @@ import (
 // can never race itself).
 type Plan struct {
 	Rows       int
-	Warnings   []string         // for example columns the tool does not know, which it ignores
-	duplicates map[string][]int // public_id -> the lines it is on, for ids on more than one line
-	idHeader   string           // the public_id column's header as the file writes it
-	header     []string         // the file's header as written, for the errors CSV
-	encoding   string           // the file's encoding, for the errors CSV
+	Warnings   []string           // for example columns the tool does not know, which it ignores
+	duplicates map[string]idLines // for ids on more than one line
+	idHeader   string             // the public_id column's header as the file writes it
+	header     []string           // the file's header as written, for the errors CSV
+	encoding   string             // the file's encoding, for the errors CSV
 }
 
 // Scan reads the whole file, before anything is sent or written. An error is a file-level
 // problem: the run must not start. It only parses: the rules are checked as the rows are
 // reported. Memory stays flat with the file's size: duplicates are found with a fixed-size
-// filter, and only the ids it cannot clear are kept, then checked exactly.
+// filter, and only the ids it cannot clear are kept, then checked exactly, each with no more
+// than a few of its lines and their count.
 func Scan(path, encoding string) (*Plan, error) {
-	plan := &Plan{duplicates: map[string][]int{}}
+	plan := &Plan{duplicates: map[string]idLines{}}
 	seen := newIDFilter()
 	suspects := map[string]bool{}
 	reader, err := eachRow(path, encoding, func(row *Row) {
@@ -45,16 +45,18 @@ func Scan(path, encoding string) (*Plan, error) {
 		return plan, nil
 	}
 	// A second read settles the suspects exactly: the filter's false positives drop out.
-	lines := map[string][]int{}
+	lines := map[string]idLines{}
 	if _, err := eachRow(path, encoding, func(row *Row) {
 		if id := row.Store.PublicID; suspects[id] {
-			lines[id] = append(lines[id], row.Line)
+			on := lines[id]
+			on.add(row.Line)
+			lines[id] = on
 		}
 	}); err != nil {
 		return nil, err
 	}
 	for id, on := range lines {
-		if len(on) > 1 {
+		if on.count > 1 {
 			plan.duplicates[id] = on
 		}
 	}
@@ -81,15 +83,61 @@ func eachRow(path, encoding string, each func(*Row)) (*Reader, error) {
 	return reader, err
 }
 
-// duplicateOf says, for a row whose public_id is on several lines, which lines; "" otherwise.
-func (p *Plan) duplicateOf(publicID string) string {
-	on, dup := p.duplicates[publicID]
+// namedLines is how many of the other lines a row's public_id is on its message names; the rest
+// are counted, so that an id on every line of a large file does not make every row list them all.
+const namedLines = 3
+
+// idLines are the lines one public_id is on: the first few, in file order, which are enough to
+// name namedLines others for any of its rows, and how many there are in all.
+type idLines struct {
+	first [namedLines + 1]int
+	count int
+}
+
+func (on *idLines) add(line int) {
+	if on.count < len(on.first) {
+		on.first[on.count] = line
+	}
+	on.count++
+}
+
+// duplicated says that the public_id is on more than one line.
+func (p *Plan) duplicated(publicID string) bool {
+	_, dup := p.duplicates[publicID]
+	return dup
+}
+
+// duplicateOf says, in lang, which other lines the row's public_id is on; "" when it is on no other.
+func (p *Plan) duplicateOf(row *Row, lang string) string {
+	on, dup := p.duplicates[row.Store.PublicID]
 	if !dup {
 		return ""
 	}
-	lines := make([]string, len(on))
-	for i, line := range slices.Sorted(slices.Values(on)) {
-		lines[i] = strconv.Itoa(line)
+	return msgDuplicate.in(lang, p.idHeader, row.Store.PublicID, on.besides(row.Line, lang))
+}
+
+// besides names, in lang, up to namedLines of the lines other than line, and counts the rest.
+func (on idLines) besides(line int, lang string) string {
+	var named []string
+	for _, l := range on.first[:min(on.count, len(on.first))] {
+		if l != line && len(named) < namedLines {
+			named = append(named, strconv.Itoa(l))
+		}
 	}
-	return strings.Join(lines, ", ")
+	lines, more := strings.Join(named, ", "), on.count-1-len(named)
+	switch {
+	case more > 0:
+		return msgOtherLinesAndMore.in(lang, lines, thousands(more))
+	case len(named) == 1:
+		return msgOtherLine.in(lang, lines)
+	}
+	return msgOtherLines.in(lang, lines)
+}
+
+// thousands writes a count with comma separators, as both languages of the report write them.
+func thousands(n int) string {
+	if n < 1000 {
+		return strconv.Itoa(n)
+	}
+	return thousands(n/1000) + fmt.Sprintf(",%03d", n%1000)
 }

@@ -147,7 +147,7 @@ func TestJapaneseMessagesFitShiftJIS(t *testing.T) {
 		}
 	}
 	fileCodes := []FileCode{FileEmpty, FileUTF16, FileNotText, FileUnknownEncoding, FileNotUTF8, FileNotSJIS,
-		FileBadHeader, FileHeaderControl, FileMissingColumns, FileDuplicateColumn, FileUnclosedQuote, FileRecordTooLong, FileRead}
+		FileBadHeader, FileHeaderControl, FileMissingColumns, FileDuplicateColumn, FileUnclosedQuote, FileRecordTooLong, FileTooManyCells, FileRead}
 	for _, code := range fileCodes {
 		fe := &FileError{Code: code, Line: 3, Offset: 7, Names: []string{"a", "b"}, Err: io.ErrUnexpectedEOF}
 		if msg := fe.Render(LangJA); msg == string(code) {
