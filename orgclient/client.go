@@ -191,9 +191,10 @@ func (c *Client) Shops(ctx context.Context, organizationID string) ([]Shop, erro
 // returns the first call's shop instead of making another.
 func (c *Client) CreateShop(ctx context.Context, key, organizationID, name, location string) (*Shop, error) {
 	input := CreateShopInput{OrganizationId: organizationID, Name: name, Location: location}
-	resp, err := CreateShop(withIdempotencyKey(ctx, key), c.gql, input)
+	ctx, state := mutation(ctx, key)
+	resp, err := CreateShop(ctx, c.gql, input)
 	if err != nil {
-		return nil, classify("createShop", err)
+		return nil, mutationError("createShop", err, state)
 	}
 	if resp.GetCreateShop() == nil {
 		return nil, &Error{Op: "createShop", Kind: ErrProtocol, Message: "no payload and no error"}
@@ -204,9 +205,10 @@ func (c *Client) CreateShop(ctx context.Context, key, organizationID, name, loca
 // AssignReservation turns the reservation service on for the shop; doing it twice is harmless.
 func (c *Client) AssignReservation(ctx context.Context, key, organizationID, shopID string) (*Shop, error) {
 	input := AssignServiceToOrganizationInput{OrganizationId: organizationID, ShopId: shopID, Service: ServiceKindReservation}
-	resp, err := AssignService(withIdempotencyKey(ctx, key), c.gql, input)
+	ctx, state := mutation(ctx, key)
+	resp, err := AssignService(ctx, c.gql, input)
 	if err != nil {
-		return nil, classify("assignServiceToOrganization", err)
+		return nil, mutationError("assignServiceToOrganization", err, state)
 	}
 	if resp.GetAssignServiceToOrganization() == nil {
 		return nil, &Error{Op: "assignServiceToOrganization", Kind: ErrProtocol, Message: "no payload and no error"}
@@ -216,11 +218,32 @@ func (c *Client) AssignReservation(ctx context.Context, key, organizationID, sho
 
 // DeleteShop deletes the shop. A shop that is already gone gives ErrNotFound.
 func (c *Client) DeleteShop(ctx context.Context, key, shopID string) error {
-	_, err := DeleteShop(withIdempotencyKey(ctx, key), c.gql, DeleteShopInput{ShopId: shopID})
+	ctx, state := mutation(ctx, key)
+	_, err := DeleteShop(ctx, c.gql, DeleteShopInput{ShopId: shopID})
 	if err != nil {
-		return classify("deleteShop", err)
+		return mutationError("deleteShop", err, state)
 	}
 	return nil
+}
+
+// mutation marks a mutation's requests with its Idempotency-Key and gives it a callState.
+func mutation(ctx context.Context, key string) (context.Context, *callState) {
+	return withCallState(withIdempotencyKey(ctx, key))
+}
+
+// mutationError classifies a failed mutation. After a try that got no answer, only a refusal that
+// comes from processing the request (NOT_FOUND, INVALID_INPUT, SHOP_LIMIT_EXCEEDED, which the
+// platform would have answered with the first try's kept answer had that try been processed)
+// proves the change was not made; PERMISSION_DENIED may come from a gate before the platform looks
+// at the key, so it proves nothing of the first try.
+func mutationError(op string, err error, state *callState) error {
+	classified := classify(op, err)
+	var platformErr *Error
+	if !state.unanswered || !errors.As(classified, &platformErr) || !errors.Is(platformErr.Kind, ErrPermissionDenied) {
+		return classified
+	}
+	return &Error{Op: op, Kind: ErrUnavailable, Status: platformErr.Status,
+		Message: errEarlierAttemptUnanswered.Error() + "; the last try was refused: " + platformErr.Message}
 }
 
 func toShop(f ShopFields) *Shop {

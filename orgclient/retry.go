@@ -66,7 +66,10 @@ func (r *retrying) RoundTrip(req *http.Request) (*http.Response, error) {
 			}
 			return resp, err
 		}
-		unanswered = unanswered || proveNothing(resp, err)
+		if proveNothing(resp, err) {
+			unanswered = true
+			noteUnanswered(req.Context())
+		}
 		if resp != nil {
 			resp.Body.Close()
 		}
