@@ -17,6 +17,7 @@ func (h *harness) reconcile(fix bool) []importer.Finding {
 	findings, err := importer.Reconcile(context.Background(), importer.ReconcileJob{
 		OrganizationID: testOrg, Fix: fix, Platform: h.client, Stores: h.db, Journal: h.db,
 		Clock: importer.SystemClock{}, NewKey: rand.Text, Log: slog.New(slog.DiscardHandler),
+		TokenFingerprint: h.fingerprint(h.client),
 	})
 	if err != nil {
 		h.t.Fatal(err)
@@ -124,6 +125,9 @@ func TestReconcileFixKeepsAReplayRefusedWith429InDoubt(t *testing.T) {
 
 	if f := found[importer.InDoubt]; len(f) != 1 || !f[0].NeedsPerson {
 		t.Errorf("in doubt: %+v, want one finding that still needs a person", f)
+	}
+	if n := h.mutations()[orgsim.OpCreateShop]; n < 2 {
+		t.Errorf("%d createShop in all, want the first run's and reconcile's replay", n)
 	}
 	if open, _ := h.db.Unsettled(context.Background(), testOrg); len(open) != 1 {
 		t.Errorf("journal: %+v, want the attempt still open", open)
