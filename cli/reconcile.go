@@ -112,6 +112,7 @@ func runReconcile(ctx context.Context, opts *reconcileOptions) error {
 		Log:            log,
 
 		TokenFingerprint: fingerprint,
+		Lease:            lock,
 	}
 	findings, err := reconcileOrResolve(ctx, job, opts.Resolve)
 	if err != nil {
@@ -119,6 +120,9 @@ func runReconcile(ctx context.Context, opts *reconcileOptions) error {
 	}
 	if err := importer.WriteFindings(opts.Streams.Out, opts.Format, opts.Org, opts.Fix, findings); err != nil {
 		return err
+	}
+	if stopped := context.Cause(ctx); stopped != nil { // an interrupt or a lost lock cut it short
+		return stopped
 	}
 	if importer.NeedsPerson(findings) {
 		return errNeedsPerson

@@ -51,6 +51,8 @@ type LocalStore struct {
 type Lease interface {
 	Lost() <-chan struct{}
 	Err() error // why it was lost
+	// Check makes sure, now, that the run still holds the lock, or fails with ErrSuperseded.
+	Check(ctx context.Context) error
 }
 
 // Clock gives the time stamps written locally; tests pass a fixed one.

@@ -55,6 +55,9 @@ const unavailableRowsToStop = 3
 // did not start (unknown organization, token refused): nothing was sent that could change the
 // platform. Otherwise every row is in the summary and the report.
 func Run(ctx context.Context, job Job, plan *Plan) (*Summary, error) {
+	if !job.DryRun && job.TokenFingerprint == "" {
+		return nil, errors.New("an import must name its platform token in the journal: Job.TokenFingerprint is empty")
+	}
 	r := &runner{job: job, plan: plan, unsettled: map[string]Result{}, summary: &Summary{
 		OrganizationID: job.OrganizationID,
 		DryRun:         job.DryRun,
@@ -275,8 +278,12 @@ func (r *runner) stopReason() string {
 }
 
 func (r *runner) stopped() bool {
-	if err := r.fenced(); err != nil {
-		r.stop(err.Error())
+	if r.job.Lease != nil {
+		select {
+		case <-r.job.Lease.Lost():
+			r.stop(fmt.Sprintf("%v: %v; this run sent nothing more", ErrSuperseded, r.job.Lease.Err()))
+		default:
+		}
 	}
 	select {
 	case <-r.job.Stop:
@@ -286,16 +293,11 @@ func (r *runner) stopped() bool {
 	return r.stopReason() != ""
 }
 
-// fenced fails with ErrSuperseded once the run has lost its lock; it is asked before every
-// platform request of a row, so that a run taken over sends nothing more.
-func (r *runner) fenced() error {
+// fenced fails with ErrSuperseded once the run no longer holds its lock. It is asked right before
+// every mutation, so that a run taken over while it was paused sends nothing more.
+func (r *runner) fenced(ctx context.Context) error {
 	if r.job.Lease == nil {
 		return nil
 	}
-	select {
-	case <-r.job.Lease.Lost():
-		return fmt.Errorf("%w: %v; this run sent nothing more", ErrSuperseded, r.job.Lease.Err())
-	default:
-		return nil
-	}
+	return r.job.Lease.Check(ctx)
 }

@@ -68,6 +68,10 @@ var (
 		"createShop for this row was sent on %s with another platform token (fingerprint %s; this run's token is %s), and the platform keeps an idempotency key for its token only, so a replay with this one could make a second shop: run the import again with that token, or `storeimport reconcile --fix` with it",
 		"この行の createShop は %s に別のプラットフォームトークン（フィンガープリント %s。今回のトークンは %s）で送信されました。冪等キーはトークンごとに管理されるため、今回のトークンで再送すると店舗が二重に作成される恐れがあります。そのトークンで再度取り込むか、そのトークンで `storeimport reconcile --fix` を実行してください",
 	}
+	msgTokenUnknown = message{
+		"createShop for this row was sent by a version of storeimport that did not record which platform token sent it, and the platform keeps an idempotency key for its token only, so a replay could make a second shop: check the organization's shops with `storeimport reconcile` and record what you find with `storeimport reconcile --resolve KEY --shop ID` (or `--none`)",
+		"この行の createShop は、送信に使ったプラットフォームトークンを記録しない旧バージョンの storeimport で送信されました。冪等キーはトークンごとに管理されるため、再送すると店舗が二重に作成される恐れがあります。`storeimport reconcile` で組織の店舗を確認し、結果を `storeimport reconcile --resolve キー --shop 店舗ID`（作成されていなければ `--none`）で記録してください",
+	}
 	msgStillUnsettled = message{
 		"the platform could not say what became of shop %s (%s); the next run asks again",
 		"店舗 %s の状態をプラットフォームに確認できませんでした（%s）。次回の実行で再確認します",
@@ -93,8 +97,8 @@ var (
 		"未実行: %v",
 	}
 	msgSuperseded = message{
-		"%v: the row is left as the journal has it, for the run that took over to settle; nothing was deleted",
-		"%v。この行はジャーナルの記録のまま、引き継いだ実行に解消を任せます。削除は行っていません",
+		"%v: the row is left as the journal has it, for the run that took over to settle",
+		"%v。この行はジャーナルの記録のまま、引き継いだ実行に解消を任せます",
 	}
 	msgShopLinked = message{
 		"%s; the shop %s was not deleted, because store %s links it: run `storeimport reconcile`",

@@ -74,6 +74,8 @@ type ReconcileJob struct {
 	Log            *slog.Logger
 	// TokenFingerprint names the platform token, so that only an attempt sent with it is replayed.
 	TokenFingerprint string
+	// Lease is the organization's lock; nil in tests that hold none.
+	Lease Lease
 }
 
 // Reconcile reports every disagreement and, with Fix, repairs what is provably the importer's:
@@ -106,13 +108,15 @@ func Reconcile(ctx context.Context, job ReconcileJob) ([]Finding, error) {
 		findings = append(findings, job.checkStore(ctx, store, live[store.ShopID])...)
 	}
 	ours := map[string]Entry{}
-	var unrecorded []Entry
+	var inDoubt, refused []Entry // attempts that recorded no shop
 	for _, e := range attempts {
 		switch {
 		case e.ShopID != "":
 			ours[e.ShopID] = e
-		case e.State != string(stateDone) && e.State != string(stateCompensated):
-			unrecorded = append(unrecorded, e)
+		case e.State == string(stateCreating) || e.State == string(stateNeedsAttention):
+			inDoubt = append(inDoubt, e)
+		case e.State == string(stateFailed):
+			refused = append(refused, e)
 		}
 	}
 	for _, shop := range shops {
@@ -123,15 +127,11 @@ func Reconcile(ctx context.Context, job ReconcileJob) ([]Finding, error) {
 			findings = append(findings, job.orphan(ctx, &shop, e))
 			continue
 		}
-		if e, ok := takeAttemptLike(&unrecorded, &shop); ok {
+		if e, ok := takeAttemptLike(&inDoubt, &shop); ok {
 			findings = append(findings, unconfirmed(&shop, e))
 			continue
 		}
-		findings = append(findings, Finding{
-			Kind: UnknownShop, ShopID: shop.ID, Detail: fmt.Sprintf("%q: not made by this tool; left alone", shop.Name),
-			// Reservations on for a shop the reservation service does not know is worth a look.
-			NeedsPerson: shop.HasService(orgclient.Reservation),
-		})
+		findings = append(findings, unknown(&shop, &refused))
 	}
 	return findings, nil
 }
@@ -148,9 +148,23 @@ func takeAttemptLike(attempts *[]Entry, shop *orgclient.Shop) (Entry, bool) {
 	return Entry{}, false
 }
 
-// unconfirmed reports a shop that an attempt of this tool most likely made without recording it.
-// It may be a failed attempt's too: a version before this one closed a replay refused with 429
-// as failed although the first request had made the shop.
+// unknown reports a shop this tool did not make, as far as its journal knows. When a refused
+// attempt asked for a shop of the same name and location, it says so: a person may have made the
+// shop by hand since, or, rarely, a version before this one closed a replay refused with a 429 as
+// failed although the first request had made the shop.
+func unknown(shop *orgclient.Shop, refused *[]Entry) Finding {
+	f := Finding{Kind: UnknownShop, ShopID: shop.ID, Detail: fmt.Sprintf("%q: not made by this tool; left alone", shop.Name),
+		// Reservations on for a shop the reservation service does not know is worth a look.
+		NeedsPerson: shop.HasService(orgclient.Reservation)}
+	if e, ok := takeAttemptLike(refused, shop); ok {
+		f.PublicID = e.Store.PublicID
+		f.Detail = fmt.Sprintf("%q: not made by this tool as far as its journal knows, though named and placed as its attempt on line %d "+
+			"(key %s), which ended failed (%s); left alone", shop.Name, e.Line, e.Key, e.Error)
+	}
+	return f
+}
+
+// unconfirmed reports a shop that an attempt of this tool in doubt most likely made.
 func unconfirmed(shop *orgclient.Shop, e Entry) Finding {
 	return Finding{Kind: UnconfirmedShop, ShopID: shop.ID, PublicID: e.Store.PublicID, NeedsPerson: true,
 		Detail: fmt.Sprintf("%q: named and placed as this tool's attempt on line %d (key %s, token fingerprint %s, journal: %s), "+
@@ -167,7 +181,7 @@ func (job ReconcileJob) checkStore(ctx context.Context, store LinkedStore, shop 
 	if !shop.HasService(orgclient.Reservation) {
 		f := Finding{Kind: MissingService, ShopID: shop.ID, PublicID: store.PublicID, Detail: "the reservation service is off"}
 		if job.Fix {
-			updated, err := job.Platform.AssignReservation(ctx, job.NewKey()+"-assign", job.OrganizationID, shop.ID)
+			updated, err := job.assign(ctx, shop.ID)
 			if err != nil {
 				f.Action, f.NeedsPerson = "turning reservations on failed: "+err.Error(), true
 			} else {
@@ -197,6 +211,7 @@ func (job ReconcileJob) checkStore(ctx context.Context, store LinkedStore, shop 
 
 // orphan deals with a live shop this tool made that no store is linked to: with Fix it is
 // deleted, and its journal attempt is closed as compensated so no later run tries to finish it.
+// As in an import, the intent is journaled before the request.
 func (job ReconcileJob) orphan(ctx context.Context, shop *orgclient.Shop, e Entry) Finding {
 	f := Finding{Kind: OrphanShop, ShopID: shop.ID, PublicID: e.Store.PublicID,
 		Detail: fmt.Sprintf("%q: made by this tool (journal: %s, line %d), no local store", shop.Name, e.State, e.Line)}
@@ -204,30 +219,44 @@ func (job ReconcileJob) orphan(ctx context.Context, shop *orgclient.Shop, e Entr
 		f.NeedsPerson = true
 		return f
 	}
+	f.NeedsPerson = true
 	run := resumeRowRun(e, job.Journal, job.Clock)
-	if linked, err := job.Stores.StoreOfShop(ctx, shop.ID); err != nil || linked != "" {
-		f.Action, f.NeedsPerson = cmp.Or(errString(err), "not deleted: store "+linked+" links it now"), true
-		return f
-	}
-	err := job.Platform.DeleteShop(ctx, job.NewKey()+"-delete", shop.ID)
-	if err != nil && !errors.Is(err, orgclient.ErrNotFound) {
-		f.Action, f.NeedsPerson = "deleting it failed: "+err.Error(), true
-		return f
-	}
-	f.Action = "deleted it"
-	if slices.Contains(unsettledStates, run.state) {
+	open := slices.Contains(unsettledStates, run.state)
+	if open && run.state != stateCompensating {
 		run.err = "deleted by reconcile: no local store was linked to it"
-		if run.state != stateCompensating {
-			if err := run.to(ctx, stateCompensating); err != nil {
-				f.Action += "; recording it in the journal failed: " + err.Error()
-				return f
-			}
+		if err := run.to(ctx, stateCompensating); err != nil {
+			f.Action = "not deleted: recording it in the journal failed: " + err.Error()
+			return f
 		}
+	}
+	if linked, err := job.Stores.StoreOfShop(ctx, shop.ID); err != nil || linked != "" {
+		f.Action = fmt.Sprintf("not deleted: store %q links it now (%v)", linked, err)
+		return f
+	}
+	if err := job.fenced(ctx); err != nil {
+		f.Action = "not deleted: " + err.Error()
+		return f
+	}
+	if err := job.Platform.DeleteShop(ctx, job.NewKey()+"-delete", shop.ID); err != nil && !errors.Is(err, orgclient.ErrNotFound) {
+		f.Action = "deleting it failed: " + err.Error()
+		return f
+	}
+	f.Action, f.NeedsPerson = "deleted it", false
+	if open {
 		if err := run.to(ctx, stateCompensated); err != nil {
-			f.Action += "; recording it in the journal failed: " + err.Error()
+			f.Action, f.NeedsPerson = "deleted it; recording it in the journal failed: "+err.Error(), true
 		}
 	}
 	return f
+}
+
+// fenced fails with ErrSuperseded once reconcile no longer holds the organization's lock; it is
+// asked right before every mutation.
+func (job ReconcileJob) fenced(ctx context.Context) error {
+	if job.Lease == nil {
+		return nil
+	}
+	return job.Lease.Check(ctx)
 }
 
 // inDoubt reports attempts whose createShop answer was never recorded. With Fix it replays each
@@ -243,9 +272,10 @@ func (job ReconcileJob) inDoubt(ctx context.Context) ([]Finding, error) {
 		if e.ShopID != "" || (e.State != string(stateCreating) && e.State != string(stateNeedsAttention)) {
 			continue
 		}
-		f := Finding{Kind: InDoubt, PublicID: e.Store.PublicID,
-			Detail: fmt.Sprintf("createShop for %q (line %d, key %s) was sent but its answer never recorded; the next import replays it", e.Store.Name, e.Line, e.Key)}
 		why := unreplayable(e, job.Clock.Now(), job.TokenFingerprint, "en")
+		f := Finding{Kind: InDoubt, PublicID: e.Store.PublicID,
+			Detail: fmt.Sprintf("createShop for %q (line %d, key %s) was sent but its answer never recorded; %s",
+				e.Store.Name, e.Line, e.Key, cmp.Or(why, "the next import replays it"))}
 		switch {
 		case !job.Fix:
 			f.NeedsPerson = true
@@ -261,6 +291,9 @@ func (job ReconcileJob) inDoubt(ctx context.Context) ([]Finding, error) {
 
 func (job ReconcileJob) replayCreate(ctx context.Context, e Entry) (action string, needsPerson bool) {
 	run := resumeRowRun(e, job.Journal, job.Clock)
+	if err := job.fenced(ctx); err != nil {
+		return "not replayed: " + err.Error(), true
+	}
 	shop, err := job.Platform.CreateShop(ctx, createKey(&e), e.OrganizationID, e.Store.Name, e.Store.Location)
 	switch {
 	case err != nil && !refusalSettles(err, true):
@@ -279,9 +312,10 @@ func (job ReconcileJob) replayCreate(ctx context.Context, e Entry) (action strin
 	return "replayed createShop: the platform had made shop " + shop.ID, false
 }
 
-func errString(err error) string {
-	if err == nil {
-		return ""
+// assign turns reservations on for a shop, if reconcile still holds the lock.
+func (job ReconcileJob) assign(ctx context.Context, shopID string) (*orgclient.Shop, error) {
+	if err := job.fenced(ctx); err != nil {
+		return nil, err
 	}
-	return err.Error()
+	return job.Platform.AssignReservation(ctx, job.NewKey()+"-assign", job.OrganizationID, shopID)
 }

@@ -167,3 +167,25 @@ func TestReconcileNamesAShopItsAttemptMadeWithAnotherToken(t *testing.T) {
 		t.Errorf("%d live shops, want the one", len(live))
 	}
 }
+
+// A shop like one a refused attempt asked for was made by someone else (by hand, say): reconcile
+// says so, but leaves it unknown, as the journal proves the attempt made nothing.
+func TestReconcileLeavesAShopLikeARefusedAttemptUnknown(t *testing.T) {
+	h := newHarness(t, orgsim.Config{Faults: orgsim.Faults{Rules: []orgsim.Rule{
+		{Op: orgsim.OpCreateShop, Pattern: "^LIMIT", Action: orgsim.CodeShopLimitExceeded},
+	}}}, 1000, 10)
+	if r := h.run(header + row("limit-01", "LIMIT店")); r.status("limit-01").Status != importer.StatusFailed {
+		t.Fatalf("row: %+v, want failed", r.status("limit-01"))
+	}
+	h.sim.SetFaults(orgsim.Faults{})
+	byHand, _ := h.client.CreateShop(context.Background(), "by-hand", testOrg, "LIMIT店", "東京都渋谷区1-1")
+
+	found := byKind(h.reconcile(false))
+
+	if f := found[importer.UnknownShop]; len(f) != 1 || f[0].ShopID != byHand.ID || f[0].PublicID != "limit-01" || f[0].NeedsPerson {
+		t.Errorf("unknown: %+v, want the shop made by hand, noting limit-01's attempt, needing no one", f)
+	}
+	if f := found[importer.UnconfirmedShop]; len(f) != 0 {
+		t.Errorf("unconfirmed: %+v, want none: the refused attempt made nothing", f)
+	}
+}

@@ -24,6 +24,9 @@ const keyLifetime = 23 * time.Hour
 // reported: at its row when the file has it, and among the earlier runs' rows otherwise.
 func (r *runner) settle(ctx context.Context, entries []Entry) {
 	for _, e := range entries {
+		if r.stopped() { // what is left stays in the journal for the next run
+			return
+		}
 		run := resumeRowRun(e, r.job.Journal, r.job.Clock)
 		if err := r.resume(rowContext(ctx, run), run); err != nil {
 			run.journalBroken(err, r.job.Lang)
@@ -42,15 +45,17 @@ func (r *runner) settle(ctx context.Context, entries []Entry) {
 // replayed, or "" when it may be (or has a shop, and needs no replay). Its key may be older than
 // the platform keeps answers, or belong to another token: either way the platform would take the
 // replay for a new request and make a second shop. Settling such an attempt sends nothing and
-// leaves it needs_attention. An attempt journaled before tokens were fingerprinted is replayed
-// with the token at hand, as the version that journaled it did.
+// leaves it needs_attention. So does an attempt journaled before tokens were fingerprinted: which
+// token sent it is unknown.
 func unreplayable(e Entry, now time.Time, fingerprint, lang string) string {
 	switch {
 	case e.ShopID != "":
 		return ""
 	case now.Sub(e.BeganAt) > keyLifetime:
 		return msgInDoubtTooLong.in(lang)
-	case e.TokenFingerprint != "" && e.TokenFingerprint != fingerprint:
+	case e.TokenFingerprint == "":
+		return msgTokenUnknown.in(lang)
+	case e.TokenFingerprint != fingerprint:
 		return msgOtherToken.in(lang, e.BeganAt.Local().Format(time.DateTime), e.TokenFingerprint, fingerprint)
 	}
 	return ""
@@ -84,9 +89,6 @@ func (r *runner) resume(ctx context.Context, run *rowRun) error {
 
 // resumeShop completes an attempt whose shop was made: the shop's own state on the platform decides.
 func (r *runner) resumeShop(ctx context.Context, run *rowRun) error {
-	if err := r.fenced(); err != nil {
-		return err
-	}
 	shop, err := r.job.Platform.Shop(ctx, run.entry.ShopID)
 	r.notePlatform(run, err)
 	switch {
@@ -99,7 +101,7 @@ func (r *runner) resumeShop(ctx context.Context, run *rowRun) error {
 		return r.assign(ctx, run)
 	case !shop.HasService(orgclient.Reservation):
 		// Recorded as assigned, yet the service is off: turn it on again before storing.
-		if err := r.fenced(); err != nil {
+		if err := r.fenced(ctx); err != nil {
 			return err
 		}
 		shop, err = r.job.Platform.AssignReservation(ctx, assignKey(&run.entry, r.runID), run.entry.OrganizationID, run.entry.ShopID)

@@ -117,7 +117,9 @@ func (t *tableReport) Close(s *Summary) error {
 
 // row shows the public_id the merchant wrote, which an invalid row can fill with anything.
 func (t *tableReport) row(r Result) {
-	t.printf(tableRow, r.Line, quoteIfControl(r.PublicID), r.Status, orDash(r.ShopID), r.Error)
+	// The shop id and the platform's words in an error come from the platform: quoted like the
+	// merchant's text, so that neither can drive the terminal.
+	t.printf(tableRow, r.Line, quoteIfControl(r.PublicID), r.Status, orDash(quoteIfControl(r.ShopID)), quoteIfControl(r.Error))
 }
 
 func (t *tableReport) printf(format string, args ...any) {

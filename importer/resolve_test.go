@@ -16,13 +16,15 @@ func (h *harness) resolve(res importer.Resolution) error {
 	_, err := importer.Resolve(context.Background(), importer.ReconcileJob{
 		OrganizationID: testOrg, Platform: h.client, Stores: h.db, Journal: h.db,
 		Clock: importer.SystemClock{}, NewKey: rand.Text, Log: slog.New(slog.DiscardHandler),
+		TokenFingerprint: h.fingerprint(h.client),
 	}, res)
 	return err
 }
 
 // An attempt in doubt for longer than the platform keeps answers is never replayed; a person who
-// found its shop records it, and the next import finishes the row with that shop.
-func TestResolvedShopIsFinishedByTheNextImport(t *testing.T) {
+// found its shop records it, and the row is finished there and then, so that reconcile --fix can
+// never take the shop for an orphan.
+func TestResolvedShopIsStoredAtOnce(t *testing.T) {
 	h := newHarness(t, orgsim.Config{}, 1000, 10)
 	h.saveOrg()
 	h.inDoubtSince30Hours("old-01", "古い店", "stem-old")
@@ -35,12 +37,18 @@ func TestResolvedShopIsFinishedByTheNextImport(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	if h.localStores()["old-01"] != found.ID {
+		t.Errorf("stores %v: want old-01 linked to %s", h.localStores(), found.ID)
+	}
+	if f := h.reconcile(true); importer.NeedsPerson(f) || len(f) != 0 {
+		t.Errorf("reconcile --fix after the verdict: %+v, want nothing to do", f)
+	}
 	report := h.run(header + row("old-01", "古い店"))
 	if r := report.status("old-01"); r.Status != importer.StatusSkipped || r.ShopID != found.ID {
 		t.Errorf("after the verdict: %+v, want skipped with shop %s", r, found.ID)
 	}
-	if h.localStores()["old-01"] != found.ID || len(h.liveShops()) != 1 {
-		t.Errorf("stores %v, live %+v: want old-01 linked to the one shop", h.localStores(), h.liveShops())
+	if live := h.liveShops(); len(live) != 1 || len(live[0].Services) != 1 {
+		t.Errorf("live %+v: want the one shop, with reservations", live)
 	}
 }
 
@@ -64,10 +72,15 @@ func TestResolveRefusesWhatItCannotTrust(t *testing.T) {
 	h.run(header + row("done-01", "済んだ店"))
 	h.inDoubtSince30Hours("old-01", "古い店", "stem-old")
 
+	h.leftBehind("fresh-01", "新しい店", "creating", "stem-fresh", "")
+	other, _ := h.client.CreateShop(context.Background(), "elsewhere", testOrg, "別の名前", "東京都渋谷区1-1")
+
 	for name, res := range map[string]importer.Resolution{
 		"no such attempt":          {Attempt: "stem-none", None: true},
 		"a shop a store links":     {Attempt: "stem-old", ShopID: h.localStores()["done-01"]},
 		"a shop that is not there": {Attempt: "stem-old", ShopID: "shop_999999"},
+		"a shop of another name":   {Attempt: "stem-old", ShopID: other.ID},
+		"none before any replay":   {Attempt: "stem-fresh", None: true},
 	} {
 		if err := h.resolve(res); err == nil {
 			t.Errorf("%s: recorded", name)
@@ -75,7 +88,7 @@ func TestResolveRefusesWhatItCannotTrust(t *testing.T) {
 			t.Errorf("%s: %v, want ErrNoSuchAttempt", name, err)
 		}
 	}
-	if open, _ := h.db.Unsettled(context.Background(), testOrg); len(open) != 1 || open[0].State != "needs_attention" {
-		t.Errorf("journal: %+v, want the attempt still open", open)
+	if open, _ := h.db.Unsettled(context.Background(), testOrg); len(open) != 2 {
+		t.Errorf("journal: %+v, want both attempts still open", open)
 	}
 }

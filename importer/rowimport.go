@@ -114,7 +114,7 @@ func (r *runner) importRow(ctx context.Context, run *rowRun) error {
 // attempt's own key, then goes on.
 func (r *runner) create(ctx context.Context, run *rowRun) error {
 	store, lang := run.entry.Store, r.job.Lang
-	if err := r.fenced(); err != nil {
+	if err := r.fenced(ctx); err != nil {
 		return err
 	}
 	shop, err := r.job.Platform.CreateShop(ctx, createKey(&run.entry), run.entry.OrganizationID, store.Name, store.Location)
@@ -161,7 +161,7 @@ func inDoubtReason(lang string, err error) string {
 
 // assign turns reservations on for the row's shop, then stores the row.
 func (r *runner) assign(ctx context.Context, run *rowRun) error {
-	if err := r.fenced(); err != nil {
+	if err := r.fenced(ctx); err != nil {
 		return err
 	}
 	shop, err := r.job.Platform.AssignReservation(ctx, assignKey(&run.entry, r.runID), run.entry.OrganizationID, run.entry.ShopID)
@@ -194,14 +194,19 @@ func (r *runner) compensate(ctx context.Context, run *rowRun, cause string) erro
 			return err
 		}
 	}
-	if err := r.fenced(); err != nil {
+	if err := r.fenced(ctx); err != nil {
 		return err
 	}
 	linked, err := r.job.Stores.StoreOfShop(ctx, run.entry.ShopID)
 	if err != nil {
 		return err
 	}
-	if linked != "" {
+	switch linked {
+	case "":
+	case run.entry.Store.PublicID: // the row's own store has the shop: the import did complete
+		run.err = ""
+		return run.to(ctx, stateDone)
+	default:
 		run.leave(msgShopLinked.in(r.job.Lang, cause, run.entry.ShopID, linked))
 		return nil
 	}

@@ -42,8 +42,11 @@ var Statuses = []Status{
 //	              ├──► needs_attention ◄───────────────────┘────┘
 //	              │     (no answer: a shop may exist; the next run replays the key, or, with a
 //	              │      shop id, deletes it again; only a platform rule refusing the replay
-//	              │      ends it failed: a 429, 401 or PERMISSION_DENIED proves nothing)
+//	              │      ends it failed: a 429, 401 or PERMISSION_DENIED proves nothing;
+//	              │      reconcile --fix replays too, and --resolve records a person's verdict)
 //	              └──► failed            (the platform refused: nothing was made)
+//
+//	compensating ──► done   (the shop is linked to the row's own store: never deleted)
 type rowState string
 
 const (
@@ -64,13 +67,14 @@ const (
 )
 
 var transitions = map[rowState][]rowState{
-	statePending:      {stateInvalid, stateSkipped, stateWouldCreate, stateWouldSkip, stateNotAttempted, stateCreating},
-	stateCreating:     {stateCreated, stateFailed, stateNeedsAttention},
-	stateCreated:      {stateAssigned, stateCompensating},
-	stateAssigned:     {stateDone, stateCompensating},
-	stateCompensating: {stateCompensated, stateNeedsAttention},
-	// Only a later run's recovery moves a row on from here: a replayed createShop (no shop id
-	// known) or a retried deleteShop (shop id known).
+	statePending:  {stateInvalid, stateSkipped, stateWouldCreate, stateWouldSkip, stateNotAttempted, stateCreating},
+	stateCreating: {stateCreated, stateFailed, stateNeedsAttention},
+	stateCreated:  {stateAssigned, stateCompensating},
+	stateAssigned: {stateDone, stateCompensating},
+	// done from compensating: the shop turned out to be linked to the row's own store.
+	stateCompensating: {stateCompensated, stateNeedsAttention, stateDone},
+	// Only a later run moves a row on from here: recovery or reconcile --fix replaying createShop
+	// (no shop id known) or retrying deleteShop (shop id known), or a person's --resolve.
 	stateNeedsAttention: {stateCreated, stateFailed, stateCompensating},
 }
 

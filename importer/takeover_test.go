@@ -3,6 +3,7 @@ package importer_test
 import (
 	"context"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -48,14 +49,7 @@ func (h *harness) settleAsSuccessor(publicID, shopID string) {
 func TestRunTakenOverMidRowLeavesTheRowToItsSuccessor(t *testing.T) {
 	h := newHarness(t, orgsim.Config{}, 1000, 10)
 	h.takeOverAfterCreate("paused-01")
-	lock, err := h.db.Lock(context.Background(), testOrg, "storeimport import")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer lock.Release()
-	job, report := h.job(header+row("paused-01", "一時停止店")+row("later-01", "後の店"), false)
-	fenced := lock.DB()
-	job.Stores, job.Journal, job.Lookup, job.Lease = fenced, fenced, fenced, lock
+	job, report := h.fencedJob(header + row("paused-01", "一時停止店") + row("later-01", "後の店"))
 	h.runJob(job, report)
 
 	stores := h.localStores()
@@ -79,5 +73,77 @@ func TestRunTakenOverMidRowLeavesTheRowToItsSuccessor(t *testing.T) {
 	h.db.SQL().QueryRow(`SELECT state FROM import_rows WHERE public_id = 'paused-01'`).Scan(&state)
 	if state != "done" {
 		t.Errorf("journal says %s, want the successor's done", state)
+	}
+}
+
+// stealLockAtFirstRequest plays a run on another host that takes the lock over as soon as this
+// one starts talking to the platform.
+func (h *harness) stealLockAtFirstRequest() {
+	var stolen atomic.Bool
+	next := h.sim.Handler()
+	h.serve(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if stolen.CompareAndSwap(false, true) {
+			h.db.SQL().Exec(`UPDATE organization_locks SET holder = 'successor', pid = 1, host = 'another-host'`)
+		}
+		next.ServeHTTP(w, r)
+	}), 1000, 10)
+}
+
+// fencedJob is an import job holding the organization's lock, as the command line runs it.
+func (h *harness) fencedJob(csv string) (importer.Job, *collected) {
+	h.t.Helper()
+	lock, err := h.db.Lock(context.Background(), testOrg, "storeimport import")
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	h.t.Cleanup(func() { lock.Release() })
+	job, report := h.job(csv, false)
+	fenced := lock.DB()
+	job.Stores, job.Journal, job.Lookup, job.Lease = fenced, fenced, fenced, lock
+	return job, report
+}
+
+// A pending compensation is a mutation with no journal write before it: only the check of the
+// lock right before it keeps a run that was taken over from sending it.
+func TestRunTakenOverDoesNotRetryACompensation(t *testing.T) {
+	h := newHarness(t, orgsim.Config{}, 1000, 10)
+	h.saveOrg()
+	shop, _ := h.client.CreateShop(context.Background(), "stem-comp-create", testOrg, "補償店", "東京都渋谷区1-1")
+	h.leftBehind("comp-01", "補償店", "compensating", "stem-comp", shop.ID)
+	h.stealLockAtFirstRequest()
+
+	job, report := h.fencedJob(header + row("comp-01", "補償店"))
+	h.runJob(job, report)
+
+	if n := h.mutations()[orgsim.OpDeleteShop]; n != 0 {
+		t.Errorf("%d deleteShop sent by a run that had lost its lock", n)
+	}
+	if r := report.status("comp-01"); r.Status != importer.StatusNeedsAttention && r.Status != importer.StatusNotAttempted {
+		t.Errorf("row: %+v, want it left to the run that took over", r)
+	}
+}
+
+// A compensation never deletes a shop a store links: another store's is left alone, and the row's
+// own store having it means the import did complete.
+func TestCompensationNeverDeletesALinkedShop(t *testing.T) {
+	h := newHarness(t, orgsim.Config{}, 1000, 10)
+	h.run(header + row("kept-01", "残る店"))
+	linked := h.localStores()["kept-01"]
+	h.leftBehind("other-01", "別の店", "compensating", "stem-other", linked)
+	h.leftBehind("kept-01", "残る店", "compensating", "stem-kept", linked)
+
+	report := h.run(header + row("other-01", "別の店") + row("kept-01", "残る店"))
+
+	if n := h.mutations()[orgsim.OpDeleteShop]; n != 0 {
+		t.Errorf("%d deleteShop sent for a shop a store links", n)
+	}
+	if r := report.status("other-01"); r.Status != importer.StatusNeedsAttention || !strings.Contains(r.Error, "kept-01") {
+		t.Errorf("other-01: %+v, want needs_attention naming the store that links the shop", r)
+	}
+	if r := report.status("kept-01"); r.Status != importer.StatusSkipped {
+		t.Errorf("kept-01: %+v, want skipped: its own store has the shop", r)
+	}
+	if open, _ := h.db.Unsettled(context.Background(), testOrg); len(open) != 1 || open[0].Store.PublicID != "other-01" {
+		t.Errorf("journal: %+v, want only other-01 still open", open)
 	}
 }

@@ -38,7 +38,7 @@ func (f *fence) why(ctx context.Context, tx *sql.Tx, entryID int64, expected str
 		}
 	}
 	if entryID == 0 {
-		return nil
+		return errors.New("the journal refused a new attempt although this run holds the lock")
 	}
 	var state string
 	err := tx.QueryRowContext(ctx, `SELECT state FROM import_rows WHERE id = ?`, entryID).Scan(&state)

@@ -7,8 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"sync"
 	"syscall"
 	"time"
+
+	"github.com/acme/storeimport/importer"
 )
 
 // A holder refreshes its lock every lockRefresh, counting each refresh. A lock of another host is
@@ -64,6 +67,7 @@ type Lock struct {
 	stop   chan struct{}
 	done   chan struct{}
 	lost   chan struct{}
+	losing sync.Once
 	why    error // why the lock was lost; set before lost is closed
 }
 
@@ -184,7 +188,7 @@ func (l *Lock) refresh() {
 			held, err := l.touch()
 			switch {
 			case err == nil && !held:
-				l.lose(fmt.Errorf("another run took the lock of organization %s over", l.org))
+				l.lose(l.takenOver())
 				return
 			case err == nil:
 				lastRefreshed = time.Now()
@@ -208,9 +212,33 @@ func (l *Lock) touch() (bool, error) {
 	return n == 1, err
 }
 
+func (l *Lock) takenOver() error {
+	return fmt.Errorf("another run took the lock of organization %s over", l.org)
+}
+
 func (l *Lock) lose(why error) {
-	l.why = why
-	close(l.lost)
+	l.losing.Do(func() {
+		l.why = why
+		close(l.lost)
+	})
+}
+
+// Check refreshes the lock now and fails with importer.ErrSuperseded if this run no longer holds
+// it. A run asks it right before each mutation: the refresh every few seconds would let a run
+// that was paused, and taken over meanwhile, send for up to a refresh period after it resumes.
+func (l *Lock) Check(ctx context.Context) error {
+	if err := l.Err(); err != nil {
+		return fmt.Errorf("%w: %v", importer.ErrSuperseded, err)
+	}
+	held, err := l.touch()
+	if err != nil {
+		return fmt.Errorf("checking the lock of organization %s: %w", l.org, err)
+	}
+	if !held {
+		l.lose(l.takenOver())
+		return fmt.Errorf("%w: %v", importer.ErrSuperseded, l.takenOver())
+	}
+	return nil
 }
 
 // Lost is closed when the lock is lost; Err then says why.
