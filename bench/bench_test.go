@@ -27,7 +27,7 @@ import (
 	"github.com/acme/storeimport/importer"
 	"github.com/acme/storeimport/orgclient"
 	"github.com/acme/storeimport/orgsim"
-	"github.com/acme/storeimport/storedb"
+	"github.com/acme/storeimport/storedb/sqlite"
 )
 
 var resultsFile = flag.String("results", "", "append the table of this run to this file (make bench: RESULTS.md)")
@@ -92,7 +92,7 @@ const (
 type platform struct {
 	sim    *orgsim.Server
 	client *orgclient.Client
-	db     *storedb.DB
+	db     *sqlite.DB
 	timing *TimingTransport
 	dir    string
 }
@@ -117,7 +117,7 @@ func newPlatform(b *testing.B, limit orgsim.RateLimit, latency time.Duration, ra
 		b.Fatal(err)
 	}
 	dir := b.TempDir()
-	db, err := storedb.Open(context.Background(), filepath.Join(dir, "storeimport.db"))
+	db, err := sqlite.Open(context.Background(), filepath.Join(dir, "storeimport.db"))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -151,7 +151,7 @@ func (p *platform) importFile(b *testing.B, path string, concurrency int) (*coun
 	if err != nil {
 		b.Fatal(err)
 	}
-	fenced := lock.DB()
+	fenced := lock.Fenced()
 	job := importer.Job{
 		OrganizationID: benchOrg,
 		Path:           path,

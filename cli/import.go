@@ -125,7 +125,7 @@ func runImport(ctx context.Context, opts *importOptions) error {
 				return err
 			}
 			// Every write of the run also checks that it still holds the lock.
-			fenced := lock.DB()
+			fenced := lock.Fenced()
 			job.Stores, job.Journal, job.Lookup, job.Lease = fenced, fenced, fenced, lock
 			runOver := make(chan struct{})
 			defer close(runOver)
@@ -139,7 +139,7 @@ func runImport(ctx context.Context, opts *importOptions) error {
 	return outcomeOf(summary, err)
 }
 
-func openDB(ctx context.Context, path string, readOnly bool) (*storedb.DB, error) {
+func openDB(ctx context.Context, path string, readOnly bool) (importer.Database, error) {
 	if readOnly {
 		return storedb.OpenReadOnly(ctx, path)
 	}
@@ -151,7 +151,7 @@ func openDB(ctx context.Context, path string, readOnly bool) (*storedb.DB, error
 }
 
 // tokenFingerprint names the client's token in the journal, under the database's own key.
-func tokenFingerprint(ctx context.Context, db *storedb.DB, client *orgclient.Client) (string, error) {
+func tokenFingerprint(ctx context.Context, db importer.Database, client *orgclient.Client) (string, error) {
 	key, err := db.FingerprintKey(ctx)
 	if err != nil {
 		return "", err

@@ -12,7 +12,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/acme/storeimport/importer"
-	"github.com/acme/storeimport/storedb"
 )
 
 type reconcileOptions struct {
@@ -100,7 +99,7 @@ func runReconcile(ctx context.Context, opts *reconcileOptions) error {
 	if err != nil {
 		return err
 	}
-	fenced := lock.DB()
+	fenced := lock.Fenced()
 	job := importer.ReconcileJob{
 		OrganizationID: opts.Org,
 		Fix:            opts.Fix,
@@ -131,7 +130,7 @@ func runReconcile(ctx context.Context, opts *reconcileOptions) error {
 }
 
 // cancelOnStop cancels reconcile's work on an interrupt, or when its lock is lost, saying which.
-func cancelOnStop(ctx context.Context, cancel context.CancelCauseFunc, stop <-chan struct{}, lock *storedb.Lock) {
+func cancelOnStop(ctx context.Context, cancel context.CancelCauseFunc, stop <-chan struct{}, lock importer.Lock) {
 	select {
 	case <-stop:
 		cancel(errors.New("interrupted"))

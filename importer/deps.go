@@ -23,7 +23,7 @@ type StoreLookup interface {
 	LookupStore(ctx context.Context, publicID string) (*LocalStore, error)
 }
 
-// Stores is the local database as an import writes it; *storedb.DB is the real one.
+// Stores is the local database as an import writes it.
 type Stores interface {
 	StoreLookup
 	ShopLinks
@@ -46,13 +46,38 @@ type LocalStore struct {
 	Imported       Store // the values it was imported with
 }
 
-// Lease is the organization's lock as a run watches it; *storedb.Lock is the real one. Once Lost
+// Lease is the organization's lock as a run watches it. Once Lost
 // is closed the run sends nothing more: another run may be settling its rows.
 type Lease interface {
 	Lost() <-chan struct{}
 	Err() error // why it was lost
 	// Check makes sure, now, that the run still holds the lock, or fails with ErrSuperseded.
 	Check(ctx context.Context) error
+}
+
+// Database is the reservation service's database as the commands open it: the stores, the
+// journal and the organizations' locks. storedb opens one, SQLite (storedb/sqlite) or PostgreSQL
+// (storedb/postgres), and storedb/storetest is the suite every implementation passes.
+type Database interface {
+	Stores
+	Journal
+	ReconcileStores
+	// Lock takes the organization's lock for a run that may send mutations, or fails at once
+	// naming the run that holds it.
+	Lock(ctx context.Context, organizationID, command string) (Lock, error)
+	// FingerprintKey is the database's own key for naming platform tokens in the journal.
+	FingerprintKey(ctx context.Context) ([]byte, error)
+	Close() error
+}
+
+// Lock is an organization's lock, held until Release.
+type Lock interface {
+	Lease
+	// Fenced is the database as the holder writes it: every journal write also checks that the
+	// lock is still held, and fails with ErrSuperseded once it is not. It shares the database's
+	// connections; only the database is closed.
+	Fenced() Database
+	Release() error
 }
 
 // Clock gives the time stamps written locally; tests pass a fixed one.

@@ -19,7 +19,7 @@ import (
 	"github.com/acme/storeimport/importer"
 	"github.com/acme/storeimport/orgclient"
 	"github.com/acme/storeimport/orgsim"
-	"github.com/acme/storeimport/storedb"
+	"github.com/acme/storeimport/storedb/sqlite"
 )
 
 const (
@@ -33,7 +33,7 @@ type harness struct {
 	t        *testing.T
 	sim      *orgsim.Server
 	client   *orgclient.Client
-	db       *storedb.DB
+	db       *sqlite.DB
 	dbPath   string
 	dir      string
 	endpoint string
@@ -48,7 +48,7 @@ func newHarness(t *testing.T, cfg orgsim.Config, rate float64, burst int) *harne
 	sim := orgsim.New(cfg)
 	dir := t.TempDir()
 	dbPath := filepath.Join(dir, "storeimport.db")
-	db, err := storedb.Open(context.Background(), dbPath)
+	db, err := sqlite.Open(context.Background(), dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -512,7 +512,7 @@ func TestDryRunWritesNothingAndSendsNoMutation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ro, err := storedb.OpenReadOnly(context.Background(), h.dbPath)
+	ro, err := sqlite.OpenReadOnly(context.Background(), h.dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}

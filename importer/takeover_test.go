@@ -98,7 +98,7 @@ func (h *harness) fencedJob(csv string) (importer.Job, *collected) {
 	}
 	h.t.Cleanup(func() { lock.Release() })
 	job, report := h.job(csv, false)
-	fenced := lock.DB()
+	fenced := lock.Fenced()
 	job.Stores, job.Journal, job.Lookup, job.Lease = fenced, fenced, fenced, lock
 	return job, report
 }

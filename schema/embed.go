@@ -5,7 +5,8 @@ package schema
 
 import "embed"
 
-// Migrations are goose migrations, applied in file-name order.
+// Migrations are goose migrations, one folder a dialect (migrations/sqlite, migrations/postgres),
+// applied in file-name order; both folders describe the same tables.
 //
-//go:embed migrations/*.sql
+//go:embed migrations
 var Migrations embed.FS

@@ -1,4 +1,4 @@
-package storedb
+package sqlite
 
 import (
 	"cmp"
@@ -14,7 +14,7 @@ import (
 	"github.com/acme/storeimport/orgclient"
 )
 
-var _ importer.Journal = (*DB)(nil)
+var _ importer.Database = (*DB)(nil)
 
 // StartRun records a run of the organization.
 func (d *DB) StartRun(ctx context.Context, organizationID, file string, now time.Time) (int64, error) {

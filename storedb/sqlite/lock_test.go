@@ -1,4 +1,4 @@
-package storedb
+package sqlite
 
 import (
 	"context"
@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/acme/storeimport/importer"
 )
 
 func TestSecondLockIsRefusedNamingTheHolder(t *testing.T) {
@@ -143,7 +145,7 @@ func quickRefresh(t *testing.T) {
 	t.Cleanup(func() { lockRefresh, lockUnsure = refresh, unsure })
 }
 
-func waitLost(t *testing.T, lock *Lock) error {
+func waitLost(t *testing.T, lock importer.Lock) error {
 	t.Helper()
 	select {
 	case <-lock.Lost():

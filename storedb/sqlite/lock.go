@@ -1,4 +1,4 @@
-package storedb
+package sqlite
 
 import (
 	"context"
@@ -74,7 +74,7 @@ type Lock struct {
 // Lock takes the organization's lock for a run that may send mutations, or fails at once with a
 // *LockedError naming the holder. A lock whose holder is provably gone (this host, process dead)
 // is taken over at once; one from another host only once this host has seen it go stale.
-func (d *DB) Lock(ctx context.Context, organizationID, command string) (*Lock, error) {
+func (d *DB) Lock(ctx context.Context, organizationID, command string) (importer.Lock, error) {
 	host, _ := os.Hostname()
 	l := &Lock{db: d, org: organizationID, holder: rand.Text(), stop: make(chan struct{}), done: make(chan struct{}), lost: make(chan struct{})}
 	var refused *LockedError
@@ -254,11 +254,13 @@ func (l *Lock) Err() error {
 	}
 }
 
-// DB is the database as this lock's holder writes it: every journal write also checks that the
-// lock is still held, and fails with importer.ErrSuperseded once it is not, so that a run that
+// Fenced is the database as this lock's holder writes it: every journal write also checks that
+// the lock is still held, and fails with importer.ErrSuperseded once it is not, so that a run that
 // lost its lock cannot overwrite what its successor recorded. It shares the connection of the
 // database the lock was taken on, which alone is closed.
-func (l *Lock) DB() *DB { return &DB{sql: l.db.sql, fence: &fence{org: l.org, holder: l.holder}} }
+func (l *Lock) Fenced() importer.Database {
+	return &DB{sql: l.db.sql, fence: &fence{org: l.org, holder: l.holder}}
+}
 
 // Release gives the lock up.
 func (l *Lock) Release() error {

@@ -1,4 +1,4 @@
-package storedb
+package sqlite
 
 import (
 	"context"
@@ -37,7 +37,7 @@ func TestJournalWritesOfALostLockAreRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer lock.Release()
-	fenced := lock.DB()
+	fenced := lock.Fenced()
 	e := begin(t, fenced, importer.Store{PublicID: "a-01", Name: "A", Location: "東京都", Industry: "other"})
 
 	db.SQL().Exec(`UPDATE organization_locks SET holder = 'successor'`)

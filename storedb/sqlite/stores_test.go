@@ -1,4 +1,4 @@
-package storedb
+package sqlite
 
 import (
 	"bytes"
@@ -51,7 +51,7 @@ func TestReopenDoesNotMigrateTwice(t *testing.T) {
 }
 
 // begin journals an attempt at store in state assigned, as the pipeline would before Complete.
-func begin(t *testing.T, db *DB, store importer.Store) *importer.Entry {
+func begin(t *testing.T, db importer.Journal, store importer.Store) *importer.Entry {
 	t.Helper()
 	ctx := context.Background()
 	run, err := db.StartRun(ctx, "org_1", "stores.csv", now)
