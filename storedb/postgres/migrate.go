@@ -1,0 +1,85 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+
+	"github.com/acme/storeimport/schema"
+)
+
+// migrationKey is the advisory lock that runs one process's migrations at a time on a database.
+var migrationKey = advisoryKey("migrations")
+
+// prepare creates the schema if one is named and missing, applies pending migrations, and returns
+// the schema the tables are in. It holds migrationKey throughout, waiting for another process that
+// does the same: two first runs at once would otherwise race to create the schema (CREATE SCHEMA
+// IF NOT EXISTS can still fail on a concurrent one) and goose's version table.
+func prepare(ctx context.Context, pool *pgxpool.Pool, schemaName string) (string, error) {
+	conn, err := pool.Acquire(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer conn.Release()
+	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, migrationKey); err != nil {
+		return "", fmt.Errorf("waiting for another process's migrations: %w", err)
+	}
+	defer conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, migrationKey)
+	if schemaName != "" {
+		if err := createSchema(ctx, conn.Conn(), schemaName); err != nil {
+			return "", err
+		}
+	}
+	var current *string
+	if err := conn.QueryRow(ctx, `SELECT current_schema()`).Scan(&current); err != nil {
+		return "", err
+	}
+	if current == nil {
+		var path string
+		conn.QueryRow(ctx, `SHOW search_path`).Scan(&path)
+		return "", fmt.Errorf("the search_path %q names no schema that exists: create it, or name it with --db-schema (STOREIMPORT_DB_SCHEMA), which creates it", path)
+	}
+	if err := migrate(ctx, pool); err != nil {
+		return "", fmt.Errorf("migrating schema %s: %w", *current, err)
+	}
+	return *current, nil
+}
+
+// createSchema creates the schema only when it is missing: CREATE SCHEMA IF NOT EXISTS needs the
+// CREATE privilege on the database even when the schema exists, and a role an administrator gave
+// a schema of its own need not have it.
+func createSchema(ctx context.Context, conn *pgx.Conn, name string) error {
+	var exists bool
+	if err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1)`, name).Scan(&exists); err != nil {
+		return err
+	}
+	if exists {
+		return nil
+	}
+	if _, err := conn.Exec(ctx, `CREATE SCHEMA IF NOT EXISTS `+pgx.Identifier{name}.Sanitize()); err != nil {
+		return fmt.Errorf("creating schema %s (or have it created, with CREATE on it for this role): %w", name, err)
+	}
+	return nil
+}
+
+// migrate applies the pending migrations through database/sql, which goose needs, on the pool's
+// own connections, so that they carry its search_path.
+func migrate(ctx context.Context, pool *pgxpool.Pool) error {
+	migrations, err := fs.Sub(schema.Migrations, "migrations/postgres")
+	if err != nil {
+		return err
+	}
+	db := stdlib.OpenDBFromPool(pool)
+	provider, err := goose.NewProvider(goose.DialectPostgres, db, migrations)
+	if err != nil {
+		return errors.Join(err, db.Close())
+	}
+	_, err = provider.Up(ctx)
+	return errors.Join(err, db.Close())
+}

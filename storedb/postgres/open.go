@@ -1,0 +1,111 @@
+// Package postgres is the reservation service's database on a PostgreSQL server, shared by the
+// operators of several hosts: organizations, stores and the caches of what the platform said about
+// them, the import journal, and the per-organization lock, a session advisory lock that goes with
+// its holder's connection. It behaves as storedb/sqlite does; storedb/storetest holds both to it.
+package postgres
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// DB is the database. A DB opened read-only never writes; one opened on a database without the
+// tables behaves as an empty database and creates nothing.
+type DB struct {
+	pool     *pgxpool.Pool // nil when a read-only open found no tables
+	readOnly bool
+	schema   string // the schema the tables are in: locks of another schema are other locks
+	fence    *fence // the lock journal writes require; nil for none (see Lock.Fenced)
+}
+
+// connectTimeout bounds a connection attempt the target sets no connect_timeout for, so that a
+// server that does not answer is reported rather than waited on for minutes.
+const connectTimeout = 10 * time.Second
+
+// Open opens the database target names (a URL or a keyword/value string) for writing and applies
+// pending migrations. With schema set the tables live in that schema, created if missing, and
+// every connection has it as its search_path; without, a search_path in target decides.
+func Open(ctx context.Context, target, schema string) (*DB, error) {
+	pool, err := connect(ctx, target, schema, false)
+	if err != nil {
+		return nil, err
+	}
+	current, err := prepare(ctx, pool, schema)
+	if err != nil {
+		pool.Close()
+		return nil, targetError("preparing the database", target, err)
+	}
+	return &DB{pool: pool, schema: current}, nil
+}
+
+// OpenReadOnly opens the database for a dry run: it never creates, migrates or writes anything.
+// A database that does not exist, or has no tables yet, is an empty one.
+func OpenReadOnly(ctx context.Context, target, schema string) (*DB, error) {
+	pool, err := connect(ctx, target, schema, true)
+	if isMissingDatabase(err) {
+		return &DB{readOnly: true}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var current *string
+	var migrated bool
+	err = pool.QueryRow(ctx, `SELECT current_schema(), to_regclass('stores') IS NOT NULL`).Scan(&current, &migrated)
+	if err != nil || !migrated || current == nil {
+		pool.Close()
+		if err != nil {
+			return nil, targetError("reading the database", target, err)
+		}
+		return &DB{readOnly: true}, nil
+	}
+	return &DB{pool: pool, readOnly: true, schema: *current}, nil
+}
+
+// connect makes the pool and makes sure the server answers.
+func connect(ctx context.Context, target, schema string, readOnly bool) (*pgxpool.Pool, error) {
+	config, err := pgxpool.ParseConfig(target)
+	if err != nil {
+		return nil, targetError("reading the database target", target, err)
+	}
+	conn := config.ConnConfig
+	if conn.ConnectTimeout == 0 {
+		conn.ConnectTimeout = connectTimeout
+	}
+	if schema != "" {
+		conn.RuntimeParams["search_path"] = pgx.Identifier{schema}.Sanitize()
+	}
+	if readOnly {
+		// Belt and braces: the server itself refuses any write a dry run might attempt.
+		conn.RuntimeParams["default_transaction_read_only"] = "on"
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, config)
+	if err == nil {
+		err = pool.Ping(ctx)
+	}
+	if err != nil {
+		if pool != nil {
+			pool.Close()
+		}
+		return nil, targetError("connecting to the database", target, err, conn.Password)
+	}
+	return pool, nil
+}
+
+// isMissingDatabase is a connection refused because the database does not exist (3D000).
+func isMissingDatabase(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "3D000"
+}
+
+// Close releases the database's connections.
+func (d *DB) Close() error {
+	if d.pool != nil {
+		d.pool.Close()
+	}
+	return nil
+}
