@@ -4,21 +4,19 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
-	"fmt"
 	"log/slog"
 
 	"github.com/spf13/cobra"
 
 	"github.com/acme/storeimport/importer"
 	"github.com/acme/storeimport/orgclient"
-	"github.com/acme/storeimport/storedb"
 )
 
 // importOptions are the import command's settings; validate is the same run with DryRun set.
 type importOptions struct {
 	Streams  Streams
 	Stop     <-chan struct{}
-	DB       string
+	DB       dbSettings
 	DryRun   bool
 	Platform platformSettings
 	Input    fileSettings
@@ -38,7 +36,7 @@ func newImportCommand(streams Streams, stop <-chan struct{}) *cobra.Command {
 			return runImport(cmd.Context(), opts)
 		},
 	}
-	dbFlag(cmd, &opts.DB)
+	opts.DB.addFlags(cmd)
 	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "check everything, send no mutation, write nothing (same as validate)")
 	opts.Platform.addFlags(cmd)
 	opts.Input.addFlags(cmd)
@@ -109,7 +107,7 @@ func runImport(ctx context.Context, opts *importOptions) error {
 	if client != nil {
 		job.Platform = client
 		// Without an endpoint a dry run is a check of the file alone: no database either.
-		db, err := openDB(ctx, opts.DB, opts.DryRun)
+		db, err := opts.DB.open(ctx, opts.DryRun)
 		if err != nil {
 			return err
 		}
@@ -137,17 +135,6 @@ func runImport(ctx context.Context, opts *importOptions) error {
 		log.Warn("the run stopped early", "reason", summary.StopReason)
 	}
 	return outcomeOf(summary, err)
-}
-
-func openDB(ctx context.Context, path string, readOnly bool) (importer.Database, error) {
-	if readOnly {
-		return storedb.OpenReadOnly(ctx, path)
-	}
-	db, err := storedb.Open(ctx, path)
-	if err != nil {
-		return nil, fmt.Errorf("%w; check --db (or STOREIMPORT_DB)", err)
-	}
-	return db, nil
 }
 
 // tokenFingerprint names the client's token in the journal, under the database's own key.

@@ -25,9 +25,9 @@ func (o *importOptions) checkErrorsCSVPath(cmd *cobra.Command) error {
 		{"the CSV file being imported", o.Input.File},
 		{"the token file (--token-file)", o.Platform.TokenFile},
 	}
-	if o.DB != "" {
-		used = append(used, namedPath{"the database (--db)", o.DB})
-		for _, sidecar := range storedb.SidecarPaths(o.DB) {
+	if db := o.DB.Target; db != "" && storedb.IsFile(db) {
+		used = append(used, namedPath{"the database (--db)", db})
+		for _, sidecar := range storedb.SidecarPaths(db) {
 			used = append(used, namedPath{"a file SQLite keeps beside the database (--db)", sidecar})
 		}
 	}

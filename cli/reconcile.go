@@ -17,7 +17,7 @@ import (
 type reconcileOptions struct {
 	Streams   Streams
 	Stop      <-chan struct{}
-	DB        string
+	DB        dbSettings
 	Org       string
 	Fix       bool
 	Format    string
@@ -60,7 +60,7 @@ on, and refreshes caches. Exit 0 when consistent (after fixing), 3 when somethin
 			return runReconcile(cmd.Context(), opts)
 		},
 	}
-	dbFlag(cmd, &opts.DB)
+	opts.DB.addFlags(cmd)
 	cmd.Flags().StringVar(&opts.Org, "org", "", "platform organization id (required)")
 	cmd.Flags().BoolVar(&opts.Fix, "fix", false, "repair what is provably this tool's, and report each action")
 	cmd.Flags().StringVar(&opts.Format, "format", "table", "report format: "+strings.Join(reconcileFormats, ", "))
@@ -83,7 +83,7 @@ func runReconcile(ctx context.Context, opts *reconcileOptions) error {
 	if err != nil {
 		return err
 	}
-	db, err := openDB(ctx, opts.DB, false)
+	db, err := opts.DB.open(ctx, false)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/acme/storeimport/importer"
 	"github.com/acme/storeimport/orgclient"
+	"github.com/acme/storeimport/storedb"
 )
 
 // platformSettings say how to reach the platform. Each comes from its flag, then the environment,
@@ -163,11 +165,41 @@ func newLogger(w io.Writer, format string, verbose bool) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
-// dbFlag is --db, then STOREIMPORT_DB, then storeimport.db.
-func dbFlag(cmd *cobra.Command, path *string) {
+// dbSettings say which database holds the stores: an SQLite file, or a PostgreSQL database and
+// the schema of its tables.
+type dbSettings struct {
+	Target string
+	Schema string
+}
+
+// addFlags adds --db (then STOREIMPORT_DB, then storeimport.db) and --db-schema (then
+// STOREIMPORT_DB_SCHEMA).
+func (d *dbSettings) addFlags(cmd *cobra.Command) {
 	def := os.Getenv("STOREIMPORT_DB")
 	if def == "" {
 		def = "storeimport.db"
 	}
-	cmd.Flags().StringVar(path, "db", def, "SQLite database file (env STOREIMPORT_DB); created and migrated on first write")
+	f := cmd.Flags()
+	f.StringVar(&d.Target, "db", def, "SQLite database file, or PostgreSQL URL (postgres://…) or keyword/value string (env STOREIMPORT_DB); "+
+		"created and migrated on first write")
+	f.StringVar(&d.Schema, "db-schema", os.Getenv("STOREIMPORT_DB_SCHEMA"), "PostgreSQL schema of the tables, created if missing "+
+		"(env STOREIMPORT_DB_SCHEMA); default: the search_path's")
+}
+
+// open opens the database, for a dry run read-only. Its errors show the target with its password
+// masked, and say where it came from.
+func (d *dbSettings) open(ctx context.Context, readOnly bool) (importer.Database, error) {
+	open := storedb.Open
+	if readOnly {
+		open = storedb.OpenReadOnly
+	}
+	db, err := open(ctx, d.Target, d.Schema)
+	switch {
+	case err == nil:
+		return db, nil
+	case d.Schema != "" || !storedb.IsFile(d.Target):
+		return nil, fmt.Errorf("%w; check --db (or STOREIMPORT_DB) and --db-schema (or STOREIMPORT_DB_SCHEMA)", err)
+	default:
+		return nil, fmt.Errorf("%w; check --db (or STOREIMPORT_DB)", err)
+	}
 }

@@ -18,7 +18,7 @@ func newValidateCommand(streams Streams, stop <-chan struct{}) *cobra.Command {
 			return runImport(cmd.Context(), opts)
 		},
 	}
-	dbFlag(cmd, &opts.DB)
+	opts.DB.addFlags(cmd)
 	opts.Platform.addFlags(cmd)
 	opts.Input.addFlags(cmd)
 	return cmd
