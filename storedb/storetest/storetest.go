@@ -49,6 +49,7 @@ func Run(t *testing.T, newTarget func(t *testing.T) Target) {
 		{"ReleasedLockIsTakenAgain", releasedLockIsTakenAgain},
 		{"FingerprintKeyIsKept", fingerprintKeyIsKept},
 		{"ReconcileSeesLinkedStoresAndRefreshesCaches", reconcileSeesLinkedStoresAndRefreshesCaches},
+		{"StatusSaysWhatIsHeldAndUnfinished", statusSaysWhatIsHeldAndUnfinished},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { c.run(t, newTarget(t)) })
