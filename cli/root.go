@@ -83,6 +83,7 @@ the local database. Dry-run first (validate), then import; a rerun skips what is
 		newValidateCommand(streams, stop),
 		newImportCommand(streams, stop),
 		newReconcileCommand(streams, stop),
+		newDBCommand(streams),
 	)
 	return root
 }

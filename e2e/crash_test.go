@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/acme/storeimport/orgsim"
+	"github.com/acme/storeimport/storedb/storetest"
 )
 
 // rig is an in-process simulator with a crash hook, a database and a file, and the built
@@ -26,7 +27,8 @@ type rig struct {
 	sim      *orgsim.Server
 	endpoint string
 	dir      string
-	db       string
+	store    storetest.Target // the database the runs share
+	db       string           // what --db names it by
 	csv      string
 	names    map[string]string // public_id -> shop name, for every row of the file
 
@@ -51,7 +53,8 @@ func newRig(t *testing.T, rows int, faults orgsim.Faults, seed int64) *rig {
 	srv := httptest.NewServer(r.sim.Handler())
 	t.Cleanup(srv.Close)
 	r.endpoint = srv.URL + "/graphql"
-	r.db = filepath.Join(r.dir, "storeimport.db")
+	r.store = storetest.FromEnv(t)
+	r.db = r.store.Location
 	r.csv = filepath.Join(r.dir, "stores.csv")
 	var csv strings.Builder
 	csv.WriteString("public_id,name,location,industry,phone\n")
@@ -146,7 +149,7 @@ func (r *rig) untilSettled(maxRuns int, extra ...string) jsonReport {
 // every mutation carried an Idempotency-Key. It returns the duplicate and orphan counts.
 func (r *rig) invariants(expectCreated map[string]bool) (duplicates, orphans int) {
 	r.t.Helper()
-	stores := localStores(r.t, r.db)
+	stores := localStores(r.t, r.store.SQL)
 	live := r.sim.Shops(org, false)
 	byName := map[string][]orgsim.Shop{}
 	linked := map[string]bool{}

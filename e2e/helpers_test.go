@@ -13,8 +13,6 @@ import (
 	"testing"
 	"time"
 
-	_ "github.com/mattn/go-sqlite3"
-
 	"github.com/acme/storeimport/orgclient"
 )
 
@@ -153,14 +151,9 @@ func liveShops(t *testing.T, c *orgclient.Client) []orgclient.Shop {
 	return shops
 }
 
-// localStores maps public_id to platform_shop_id in the database file.
-func localStores(t *testing.T, path string) map[string]string {
+// localStores maps public_id to platform_shop_id in the database.
+func localStores(t *testing.T, db *sql.DB) map[string]string {
 	t.Helper()
-	db, err := sql.Open("sqlite3", "file:"+path+"?mode=ro")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
 	rows, err := db.Query(`SELECT public_id, platform_shop_id FROM stores`)
 	if err != nil {
 		t.Fatal(err)

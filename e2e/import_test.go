@@ -3,6 +3,8 @@ package e2e
 import (
 	"path/filepath"
 	"testing"
+
+	"github.com/acme/storeimport/storedb/storetest"
 )
 
 // TestImportWithBuiltBinaries is the demo as a test: the sample file against the simulator
@@ -10,7 +12,8 @@ import (
 func TestImportWithBuiltBinaries(t *testing.T) {
 	sim := startSim(t, "--rate", "200", "--burst", "20", "--rule", "createShop:閉店:INVALID_INPUT")
 	dir := t.TempDir()
-	db := filepath.Join(dir, "storeimport.db")
+	store := storetest.FromEnv(t)
+	db := store.Location
 	args := []string{"import", "--org", org, "--endpoint", sim.endpoint, "--rate", "200", "--burst", "20",
 		"--db", db, "--format", "json", "../testdata/stores.csv"}
 	args[len(args)-1], _ = filepath.Abs(args[len(args)-1])
@@ -25,7 +28,7 @@ func TestImportWithBuiltBinaries(t *testing.T) {
 	}
 
 	shops := liveShops(t, sim.client(t))
-	stores := localStores(t, db)
+	stores := localStores(t, store.SQL)
 	if len(shops) != 24 || len(stores) != 24 {
 		t.Fatalf("%d live shops and %d stores, want 24 each", len(shops), len(stores))
 	}

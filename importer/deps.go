@@ -67,7 +67,29 @@ type Database interface {
 	Lock(ctx context.Context, organizationID, command string) (Lock, error)
 	// FingerprintKey is the database's own key for naming platform tokens in the journal.
 	FingerprintKey(ctx context.Context) ([]byte, error)
+	// Status is what the database says of itself, for an operator (storeimport db status).
+	Status(ctx context.Context) (*DatabaseStatus, error)
 	Close() error
+}
+
+// DatabaseStatus is what `storeimport db status` shows of a database.
+type DatabaseStatus struct {
+	Kind     string       `json:"kind"`      // sqlite or postgres
+	Location string       `json:"location"`  // the file, or the server and database with no password
+	Version  int64        `json:"migration"` // the last migration applied; 0 for a database not made yet
+	Locks    []LockHolder `json:"locks"`
+	// Unfinished counts, by organization, the journal's attempts that the next import settles.
+	Unfinished map[string]int `json:"unfinished"`
+}
+
+// LockHolder is a run holding an organization's lock.
+type LockHolder struct {
+	OrganizationID string    `json:"organization_id"`
+	PID            int       `json:"pid"`
+	Host           string    `json:"host"`
+	Command        string    `json:"command"`
+	Started        time.Time `json:"started_at"`
+	Refreshed      time.Time `json:"refreshed_at"`
 }
 
 // Lock is an organization's lock, held until Release.

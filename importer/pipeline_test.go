@@ -19,7 +19,8 @@ import (
 	"github.com/acme/storeimport/importer"
 	"github.com/acme/storeimport/orgclient"
 	"github.com/acme/storeimport/orgsim"
-	"github.com/acme/storeimport/storedb/sqlite"
+	"github.com/acme/storeimport/storedb"
+	"github.com/acme/storeimport/storedb/storetest"
 )
 
 const (
@@ -28,13 +29,14 @@ const (
 	header    = "public_id,name,location,industry,phone\n"
 )
 
-// harness is a real platform (the simulator over HTTP), a real client and a real SQLite file.
+// harness is a real platform (the simulator over HTTP), a real client and a real database: an
+// SQLite file, or a PostgreSQL database of its own with STOREIMPORT_TEST_STORE=postgres.
 type harness struct {
 	t        *testing.T
 	sim      *orgsim.Server
 	client   *orgclient.Client
-	db       *sqlite.DB
-	dbPath   string
+	db       importer.Database
+	store    storetest.Target
 	dir      string
 	endpoint string
 }
@@ -46,14 +48,8 @@ func newHarness(t *testing.T, cfg orgsim.Config, rate float64, burst int) *harne
 	}
 	cfg.Tokens = append(cfg.Tokens, orgsim.Token{Value: testToken, Orgs: []string{testOrg}})
 	sim := orgsim.New(cfg)
-	dir := t.TempDir()
-	dbPath := filepath.Join(dir, "storeimport.db")
-	db, err := sqlite.Open(context.Background(), dbPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	h := &harness{t: t, sim: sim, db: db, dbPath: dbPath, dir: dir}
+	store := storetest.FromEnv(t)
+	h := &harness{t: t, sim: sim, db: store.DB, store: store, dir: t.TempDir()}
 	h.serve(sim.Handler(), rate, burst)
 	return h
 }
@@ -181,7 +177,7 @@ func (h *harness) mutations() map[string]int {
 func (h *harness) liveShops() []orgsim.Shop { return h.sim.Shops(testOrg, false) }
 
 func (h *harness) localStores() map[string]string {
-	rows, err := h.db.SQL().Query(`SELECT public_id, platform_shop_id FROM stores`)
+	rows, err := h.store.SQL.Query(`SELECT public_id, platform_shop_id FROM stores`)
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -222,7 +218,7 @@ func TestImportCreatesShopsWithReservationAndStores(t *testing.T) {
 		}
 	}
 	var cached int
-	h.db.SQL().QueryRow(`SELECT count(*) FROM store_caches c JOIN stores s ON s.id = c.store_id WHERE c.platform_shop_id = s.platform_shop_id AND c.services = '["RESERVATION"]'`).Scan(&cached)
+	h.store.QueryRow(`SELECT count(*) FROM store_caches c JOIN stores s ON s.id = c.store_id WHERE c.platform_shop_id = s.platform_shop_id AND c.services = '["RESERVATION"]'`).Scan(&cached)
 	if cached != 3 {
 		t.Errorf("%d store caches match their shop, want 3", cached)
 	}
@@ -273,15 +269,11 @@ func TestAssignFailureDeletesTheShop(t *testing.T) {
 
 func TestLocalInsertFailureDeletesTheShop(t *testing.T) {
 	h := newHarness(t, orgsim.Config{}, 1000, 10)
-	_, err := h.db.SQL().Exec(`CREATE TRIGGER refuse_store BEFORE INSERT ON stores WHEN NEW.public_id = 'broken-01'
-		BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`)
-	if err != nil {
-		t.Fatal(err)
-	}
+	h.store.FailStoreInsert(t, "broken-01")
 	report := h.run(header + row("broken-01", "壊れた店") + row("fine-01", "元気な店"))
 
 	r := report.status("broken-01")
-	if r.Status != importer.StatusFailed || !strings.Contains(r.Error, "disk on fire") {
+	if r.Status != importer.StatusFailed || !strings.Contains(r.Error, "injected") {
 		t.Fatalf("row whose insert failed: %+v", r)
 	}
 	if n := h.mutations()[orgsim.OpDeleteShop]; n != 1 {
@@ -507,12 +499,8 @@ func TestStopLeavesTheRestNotAttempted(t *testing.T) {
 func TestDryRunWritesNothingAndSendsNoMutation(t *testing.T) {
 	h := newHarness(t, orgsim.Config{Organizations: []orgsim.Org{{ID: testOrg, Name: "Acme", ShopLimit: 2}}}, 1000, 10)
 	h.run(header + row("old-01", "既存店"))
-	h.db.Close()
-	before, err := os.ReadFile(h.dbPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ro, err := sqlite.OpenReadOnly(context.Background(), h.dbPath)
+	before := h.snapshot()
+	ro, err := storedb.OpenReadOnly(context.Background(), h.store.Location)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -531,9 +519,8 @@ func TestDryRunWritesNothingAndSendsNoMutation(t *testing.T) {
 	if fmt.Sprint(h.mutations()) != fmt.Sprint(mutationsBefore) {
 		t.Errorf("the dry run sent mutations: %v then %v", mutationsBefore, h.mutations())
 	}
-	after, _ := os.ReadFile(h.dbPath)
-	if string(before) != string(after) {
-		t.Error("the dry run changed the database file")
+	if after := h.snapshot(); after != before {
+		t.Errorf("the dry run changed the database: %s\nthen %s", before, after)
 	}
 }
 
@@ -581,4 +568,33 @@ func TestConcurrentWorkersKeepFileOrderAndTheLimit(t *testing.T) {
 	if assigns != rows-1 {
 		t.Errorf("%d assigns in the log, want %d", assigns, rows-1)
 	}
+}
+
+// snapshot is every row of the tables an import writes, as text, to tell whether anything changed.
+func (h *harness) snapshot() string {
+	h.t.Helper()
+	var all strings.Builder
+	for _, table := range []string{"organizations", "organization_caches", "stores", "store_caches", "import_runs", "import_rows", "organization_locks"} {
+		rows, err := h.store.SQL.Query(`SELECT * FROM ` + table + ` ORDER BY 1`)
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		columns, _ := rows.Columns()
+		for rows.Next() {
+			cells := make([]any, len(columns))
+			for i := range cells {
+				cells[i] = new(any)
+			}
+			if err := rows.Scan(cells...); err != nil {
+				h.t.Fatal(err)
+			}
+			fmt.Fprint(&all, table)
+			for _, cell := range cells {
+				fmt.Fprintf(&all, " %v", *cell.(*any))
+			}
+			fmt.Fprintln(&all)
+		}
+		rows.Close()
+	}
+	return all.String()
 }

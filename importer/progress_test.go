@@ -2,6 +2,7 @@ package importer_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/acme/storeimport/importer"
 	"github.com/acme/storeimport/orgsim"
@@ -29,12 +30,10 @@ func (b *beginning) End(*importer.Summary) {}
 func TestOutlookBeforeAnyMutation(t *testing.T) {
 	h := newHarness(t, orgsim.Config{}, 1000, 10)
 	h.saveOrg()
-	if _, err := h.db.SQL().Exec(`
-		INSERT INTO organizations (platform_org_id, name, created_at, updated_at) VALUES ('org_other', 'Other', 'now', 'now');
-		INSERT INTO stores (organization_id, public_id, platform_shop_id, name, location, industry, created_at, updated_at)
-		SELECT id, 'taken-01', 'shop_other', '他社店', '大阪', 'clinic', 'now', 'now' FROM organizations WHERE platform_org_id = 'org_other'`); err != nil {
-		t.Fatal(err)
-	}
+	stamp := time.Now().UTC().Format(time.RFC3339Nano)
+	h.store.Exec(t, `INSERT INTO organizations (platform_org_id, name, created_at, updated_at) VALUES ('org_other', 'Other', ?, ?)`, stamp, stamp)
+	h.store.Exec(t, `INSERT INTO stores (organization_id, public_id, platform_shop_id, name, location, industry, created_at, updated_at)
+		SELECT id, 'taken-01', 'shop_other', '他社店', '大阪', 'clinic', ?, ? FROM organizations WHERE platform_org_id = 'org_other'`, stamp, stamp)
 	h.leftBehind("shibuya-01", "渋谷店", "creating", "stem-7", "") // died before sending createShop
 	h.inDoubtSince30Hours("old-01", "古い店", "stem-8")            // settling it sends nothing
 	before := 0

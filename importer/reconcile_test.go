@@ -58,7 +58,7 @@ func TestReconcileFindsAndFixesOnlyWhatIsOurs(t *testing.T) {
 		}
 	}
 	// A cache that no longer says what the platform says.
-	h.db.SQL().Exec(`UPDATE store_caches SET name = '旧名' WHERE platform_shop_id = ?`, stores["stale-01"])
+	h.store.Exec(t, `UPDATE store_caches SET name = '旧名' WHERE platform_shop_id = ?`, stores["stale-01"])
 	mutationsBefore := h.mutations()
 
 	found := byKind(h.reconcile(false))

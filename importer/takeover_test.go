@@ -28,9 +28,7 @@ func (h *harness) takeOverAfterCreate(publicID string) {
 
 func (h *harness) settleAsSuccessor(publicID, shopID string) {
 	ctx := context.Background()
-	if _, err := h.db.SQL().Exec(`UPDATE organization_locks SET holder = 'successor', pid = 1, host = 'another-host'`); err != nil {
-		h.t.Fatal(err)
-	}
+	h.store.StealLock(h.t, testOrg)
 	open, err := h.db.Unsettled(ctx, testOrg)
 	if err != nil || len(open) != 1 || open[0].Store.PublicID != publicID {
 		h.t.Fatalf("the successor found %+v (err %v), want the attempt at %s", open, err, publicID)
@@ -70,7 +68,7 @@ func TestRunTakenOverMidRowLeavesTheRowToItsSuccessor(t *testing.T) {
 		t.Errorf("%d createShop sent, want only the first row's", n)
 	}
 	var state string
-	h.db.SQL().QueryRow(`SELECT state FROM import_rows WHERE public_id = 'paused-01'`).Scan(&state)
+	h.store.QueryRow(`SELECT state FROM import_rows WHERE public_id = 'paused-01'`).Scan(&state)
 	if state != "done" {
 		t.Errorf("journal says %s, want the successor's done", state)
 	}
@@ -83,7 +81,7 @@ func (h *harness) stealLockAtFirstRequest() {
 	next := h.sim.Handler()
 	h.serve(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if stolen.CompareAndSwap(false, true) {
-			h.db.SQL().Exec(`UPDATE organization_locks SET holder = 'successor', pid = 1, host = 'another-host'`)
+			h.store.StealLock(h.t, testOrg)
 		}
 		next.ServeHTTP(w, r)
 	}), 1000, 10)

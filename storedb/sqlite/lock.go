@@ -259,7 +259,7 @@ func (l *Lock) Err() error {
 // lost its lock cannot overwrite what its successor recorded. It shares the connection of the
 // database the lock was taken on, which alone is closed.
 func (l *Lock) Fenced() importer.Database {
-	return &DB{sql: l.db.sql, fence: &fence{org: l.org, holder: l.holder}}
+	return &DB{sql: l.db.sql, path: l.db.path, fence: &fence{org: l.org, holder: l.holder}}
 }
 
 // Release gives the lock up.

@@ -12,37 +12,6 @@ import (
 	"github.com/acme/storeimport/importer"
 )
 
-func TestSecondLockIsRefusedNamingTheHolder(t *testing.T) {
-	db, _ := openTemp(t)
-	ctx := context.Background()
-	first, err := db.Lock(ctx, "org_1", "storeimport import a.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = db.Lock(ctx, "org_1", "storeimport import b.csv")
-	var locked *LockedError
-	if !errors.As(err, &locked) {
-		t.Fatalf("second lock: %v, want a LockedError", err)
-	}
-	host, _ := os.Hostname()
-	if locked.Holder.PID != os.Getpid() || locked.Holder.Host != host || !strings.Contains(err.Error(), "a.csv") {
-		t.Errorf("the refusal must name the holder: %v", err)
-	}
-	if other, err := db.Lock(ctx, "org_2", "storeimport import c.csv"); err != nil {
-		t.Errorf("another organization's lock: %v", err)
-	} else {
-		other.Release()
-	}
-	if err := first.Release(); err != nil {
-		t.Fatal(err)
-	}
-	again, err := db.Lock(ctx, "org_1", "storeimport import b.csv")
-	if err != nil {
-		t.Fatalf("after release: %v", err)
-	}
-	again.Release()
-}
-
 // plantLock writes a lock row as another process would have left it.
 func plantLock(t *testing.T, db *DB, pid int, host string, refreshed time.Time) {
 	t.Helper()

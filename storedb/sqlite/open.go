@@ -22,7 +22,8 @@ import (
 // with no file yet behaves as an empty database and creates nothing.
 type DB struct {
 	sql   *sql.DB // nil when a read-only open found no file
-	fence *fence  // the lock journal writes require; nil for none (see Lock.Fenced)
+	path  string
+	fence *fence // the lock journal writes require; nil for none (see Lock.Fenced)
 }
 
 // Open opens the database at path for writing, creating it and applying pending migrations.
@@ -40,13 +41,13 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("preparing the database %s: %w", path, err)
 	}
-	return &DB{sql: db}, nil
+	return &DB{sql: db, path: path}, nil
 }
 
 // OpenReadOnly opens the database for a dry run: it never creates, migrates or writes the file.
 func OpenReadOnly(ctx context.Context, path string) (*DB, error) {
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-		return &DB{}, nil
+		return &DB{path: path}, nil
 	}
 	db, err := sql.Open("sqlite3", dsn(path, "ro", ""))
 	if err != nil {
@@ -56,7 +57,7 @@ func OpenReadOnly(ctx context.Context, path string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("opening the database %s read-only: %w", path, err)
 	}
-	return &DB{sql: db}, nil
+	return &DB{sql: db, path: path}, nil
 }
 
 // SidecarPaths are the files SQLite keeps beside the database at path while it works on it: the

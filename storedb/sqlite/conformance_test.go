@@ -1,0 +1,9 @@
+package sqlite_test
+
+import (
+	"testing"
+
+	"github.com/acme/storeimport/storedb/storetest"
+)
+
+func TestConformance(t *testing.T) { storetest.Run(t, storetest.SQLite) }
