@@ -37,6 +37,7 @@ type Holder struct {
 	Host    string
 	Command string
 	Started time.Time // by the database's clock
+	Session int       // the server process of its session, which holds the advisory lock
 }
 
 // LockedError says that another run holds the organization's lock, who, and what to do.
@@ -51,9 +52,9 @@ func (e *LockedError) Error() string {
 		return fmt.Sprintf("organization %s is locked by another run that is just starting or ending: try again in a moment", e.OrganizationID)
 	}
 	return fmt.Sprintf("organization %s is locked by another run (%s, pid %d on host %s, started %s): wait for it to finish; "+
-		"if it has died, the database frees its lock once it sees its connection gone (at once if the process was killed, "+
-		"within about 30 s if its host or network failed), and a run started then takes over",
-		e.OrganizationID, h.Command, h.PID, h.Host, h.Started.Local().Format(time.DateTime))
+		"if it has died, its lock goes with its connection to the database: at once if its process was killed, within about "+
+		"30 s if its host or network failed (or at once by ending its session: SELECT pg_terminate_backend(%d)); run again then",
+		e.OrganizationID, h.Command, h.PID, h.Host, h.Started.Local().Format(time.DateTime), h.Session)
 }
 
 // Lock is an organization's lock, held by this process until Release.
@@ -80,7 +81,7 @@ func (d *DB) Lock(ctx context.Context, organizationID, command string) (importer
 	if d.readOnly {
 		return nil, errors.New("the database was opened read-only")
 	}
-	l := &Lock{db: d, org: organizationID, key: advisoryKey("organization", d.schema, organizationID), holder: rand.Text(),
+	l := &Lock{db: d, org: organizationID, key: d.lockKey(organizationID), holder: rand.Text(),
 		stop: make(chan struct{}), done: make(chan struct{}), lost: make(chan struct{})}
 	held, err := l.take(ctx, command)
 	if err != nil {
@@ -131,10 +132,13 @@ func (d *DB) refusal(ctx context.Context, organizationID string) error {
 	var h Holder
 	err := d.pool.QueryRow(ctx, `SELECT pid, host, command, started_at FROM organization_locks WHERE platform_org_id = $1`,
 		organizationID).Scan(&h.PID, &h.Host, &h.Command, &h.Started)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return &LockedError{OrganizationID: organizationID}
+	if err == nil {
+		h.Session, err = d.LockSession(ctx, organizationID)
 	}
-	if err != nil {
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return &LockedError{OrganizationID: organizationID}
+	case err != nil:
 		return fmt.Errorf("organization %s is locked by another run, which could not be named: %w", organizationID, err)
 	}
 	return &LockedError{OrganizationID: organizationID, Holder: &h}
@@ -221,7 +225,7 @@ func (l *Lock) Err() error {
 // lost its lock cannot overwrite what its successor recorded. It shares the pool of the database
 // the lock was taken on, which alone is closed.
 func (l *Lock) Fenced() importer.Database {
-	return &DB{pool: l.db.pool, schema: l.db.schema, fence: &fence{org: l.org, holder: l.holder}}
+	return &DB{pool: l.db.pool, location: l.db.location, schema: l.db.schema, fence: &fence{org: l.org, holder: l.holder}}
 }
 
 // Release gives the lock up: the holder row goes, then the advisory lock, explicitly, so that it

@@ -19,6 +19,7 @@ import (
 type DB struct {
 	pool     *pgxpool.Pool // nil when a read-only open found no tables
 	readOnly bool
+	location string // the target, redacted
 	schema   string // the schema the tables are in: locks of another schema are other locks
 	fence    *fence // the lock journal writes require; nil for none (see Lock.Fenced)
 }
@@ -40,15 +41,16 @@ func Open(ctx context.Context, target, schema string) (*DB, error) {
 		pool.Close()
 		return nil, targetError("preparing the database", target, err)
 	}
-	return &DB{pool: pool, schema: current}, nil
+	return &DB{pool: pool, location: Redact(target), schema: current}, nil
 }
 
 // OpenReadOnly opens the database for a dry run: it never creates, migrates or writes anything.
 // A database that does not exist, or has no tables yet, is an empty one.
 func OpenReadOnly(ctx context.Context, target, schema string) (*DB, error) {
 	pool, err := connect(ctx, target, schema, true)
+	empty := &DB{readOnly: true, location: Redact(target)}
 	if isMissingDatabase(err) {
-		return &DB{readOnly: true}, nil
+		return empty, nil
 	}
 	if err != nil {
 		return nil, err
@@ -61,9 +63,9 @@ func OpenReadOnly(ctx context.Context, target, schema string) (*DB, error) {
 		if err != nil {
 			return nil, targetError("reading the database", target, err)
 		}
-		return &DB{readOnly: true}, nil
+		return empty, nil
 	}
-	return &DB{pool: pool, readOnly: true, schema: *current}, nil
+	return &DB{pool: pool, readOnly: true, location: Redact(target), schema: *current}, nil
 }
 
 // connect makes the pool and makes sure the server answers.
