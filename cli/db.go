@@ -13,12 +13,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/acme/storeimport/importer"
-	"github.com/acme/storeimport/storedb"
 )
 
 type dbStatusOptions struct {
 	Streams Streams
-	DB      string
+	DB      dbSettings
 	Format  string
 }
 
@@ -49,13 +48,13 @@ holding it, and how many attempts each organization has left unfinished for its 
 			return runDBStatus(cmd.Context(), opts)
 		},
 	}
-	dbFlag(cmd, &opts.DB)
+	opts.DB.addFlags(cmd)
 	cmd.Flags().StringVar(&opts.Format, "format", "table", "output format: "+strings.Join(dbStatusFormats, ", "))
 	return cmd
 }
 
 func runDBStatus(ctx context.Context, opts *dbStatusOptions) error {
-	db, err := storedb.OpenReadOnly(ctx, opts.DB)
+	db, err := opts.DB.open(ctx, true)
 	if err != nil {
 		return err
 	}

@@ -500,7 +500,7 @@ func TestDryRunWritesNothingAndSendsNoMutation(t *testing.T) {
 	h := newHarness(t, orgsim.Config{Organizations: []orgsim.Org{{ID: testOrg, Name: "Acme", ShopLimit: 2}}}, 1000, 10)
 	h.run(header + row("old-01", "既存店"))
 	before := h.snapshot()
-	ro, err := storedb.OpenReadOnly(context.Background(), h.store.Location)
+	ro, err := storedb.OpenReadOnly(context.Background(), h.store.Location, "")
 	if err != nil {
 		t.Fatal(err)
 	}
