@@ -96,88 +96,6 @@ func begin(t *testing.T, db importer.Journal, store importer.Store) *importer.En
 	return e
 }
 
-func TestCompleteStoresAndLooksUp(t *testing.T) {
-	db, _ := openTemp(t)
-	ctx := context.Background()
-	org := &orgclient.Organization{ID: "org_1", Name: "Acme", ShopLimit: 10}
-	if err := db.SaveOrganization(ctx, org, now); err != nil {
-		t.Fatal(err)
-	}
-	org.ShopLimit = 20
-	if err := db.SaveOrganization(ctx, org, now); err != nil {
-		t.Fatalf("saving the organization again must refresh it: %v", err)
-	}
-	var limit int
-	db.pool.QueryRow(ctx, `SELECT shop_limit FROM organization_caches`).Scan(&limit)
-	if limit != 20 {
-		t.Errorf("cached shop_limit = %d, want 20", limit)
-	}
-
-	store := importer.Store{PublicID: "shibuya-01", Name: "渋谷店", Location: "東京都", Industry: "restaurant"}
-	shop := &orgclient.Shop{ID: "shop_1", Name: "渋谷店", Location: "東京都", Services: []string{"RESERVATION"}, CreatedAt: "2026-11-25T09:00:00Z"}
-	entry := begin(t, db, store)
-	if err := db.Complete(ctx, entry, shop, now); err != nil {
-		t.Fatal(err)
-	}
-	if open, _ := db.Unsettled(ctx, "org_1"); len(open) != 0 {
-		t.Errorf("a completed attempt is still unsettled: %+v", open)
-	}
-	attempts, err := db.Attempts(ctx, "org_1")
-	if err != nil || len(attempts) != 1 || attempts[0].State != "done" || !attempts[0].BeganAt.Equal(now) || attempts[0].BeganAt.Location() != time.UTC {
-		t.Errorf("Attempts = %+v, %v; want the one attempt, done, begun at %v UTC", attempts, err, now)
-	}
-	got, err := db.LookupStore(ctx, "shibuya-01")
-	if err != nil || got == nil {
-		t.Fatalf("LookupStore = %v, %v", got, err)
-	}
-	want := importer.LocalStore{PublicID: "shibuya-01", OrganizationID: "org_1", PlatformShopID: "shop_1", Imported: store}
-	if *got != want {
-		t.Errorf("LookupStore = %+v, want %+v", got, want)
-	}
-	if publicID, err := db.StoreOfShop(ctx, "shop_1"); publicID != "shibuya-01" || err != nil {
-		t.Errorf("StoreOfShop = %q, %v", publicID, err)
-	}
-	var phone *string
-	var services string
-	db.pool.QueryRow(ctx, `SELECT s.phone, c.services FROM stores s JOIN store_caches c ON c.store_id = s.id`).Scan(&phone, &services)
-	if phone != nil || services != `["RESERVATION"]` {
-		t.Errorf("phone = %v, services = %s; want NULL and the shop's services", phone, services)
-	}
-	if missing, err := db.LookupStore(ctx, "nowhere-01"); missing != nil || err != nil {
-		t.Errorf("LookupStore of an unknown id = %v, %v", missing, err)
-	}
-	linked, err := db.LinkedStores(ctx, "org_1")
-	if err != nil || len(linked) != 1 || linked[0].CacheName != "渋谷店" || len(linked[0].CacheServices) != 1 {
-		t.Errorf("LinkedStores = %+v, %v", linked, err)
-	}
-}
-
-func TestCompleteIsOneTransaction(t *testing.T) {
-	db, _ := openTemp(t)
-	ctx := context.Background()
-	if err := db.SaveOrganization(ctx, &orgclient.Organization{ID: "org_1", Name: "Acme"}, now); err != nil {
-		t.Fatal(err)
-	}
-	// The cache insert fails after the store row went in; the store row must not survive.
-	run(t, db, `CREATE FUNCTION fail() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected'; END $$`)
-	run(t, db, `CREATE TRIGGER fail_cache BEFORE INSERT ON store_caches FOR EACH ROW EXECUTE FUNCTION fail()`)
-	store := importer.Store{PublicID: "shibuya-01", Name: "n", Location: "l", Industry: "other"}
-	entry := begin(t, db, store)
-	err := db.Complete(ctx, entry, &orgclient.Shop{ID: "shop_1"}, now)
-	if err == nil {
-		t.Fatal("Complete succeeded despite the failing trigger")
-	}
-	var n int
-	db.pool.QueryRow(ctx, `SELECT count(*) FROM stores`).Scan(&n)
-	if n != 0 {
-		t.Errorf("%d stores left after a failed Complete, want 0", n)
-	}
-	open, err := db.Unsettled(ctx, "org_1")
-	if err != nil || len(open) != 1 || open[0].State != "assigned" || open[0].ShopID != "shop_1" {
-		t.Errorf("after a failed Complete the journal must still say assigned with the shop: %+v, %v", open, err)
-	}
-}
-
 // The platform's createdAt is a String in its schema: whatever it says is cached as said.
 func TestCompleteCachesAnyCreatedAt(t *testing.T) {
 	db, _ := openTemp(t)
@@ -188,18 +106,5 @@ func TestCompleteCachesAnyCreatedAt(t *testing.T) {
 	entry := begin(t, db, importer.Store{PublicID: "shibuya-01", Name: "n", Location: "l", Industry: "other"})
 	if err := db.Complete(ctx, entry, &orgclient.Shop{ID: "shop_1", CreatedAt: "yesterday"}, now); err != nil {
 		t.Fatalf("Complete with a createdAt that is no timestamp: %v", err)
-	}
-}
-
-func TestFingerprintKeyIsMadeOnceAndKept(t *testing.T) {
-	db, url := openTemp(t)
-	ctx := context.Background()
-	first, err := db.FingerprintKey(ctx)
-	if err != nil || len(first) < 16 {
-		t.Fatalf("FingerprintKey = %x, %v", first, err)
-	}
-	again, err := openAt(t, url, "").FingerprintKey(ctx)
-	if err != nil || string(again) != string(first) {
-		t.Errorf("another open got key %x (%v), want %x", again, err, first)
 	}
 }

@@ -12,6 +12,8 @@ func FromEnv(t *testing.T) Target {
 	switch kind := os.Getenv("STOREIMPORT_TEST_STORE"); kind {
 	case "", "sqlite":
 		return SQLite(t)
+	case "postgres":
+		return Postgres(t)
 	default:
 		t.Fatalf("STOREIMPORT_TEST_STORE=%q: the tests know sqlite and postgres", kind)
 		return Target{}
