@@ -90,7 +90,7 @@ func (d *DB) Lock(ctx context.Context, organizationID, command string) (importer
 	if !held {
 		return nil, d.refusal(ctx, organizationID)
 	}
-	go l.watch()
+	go l.watch(lockPoll)
 	return l, nil
 }
 
@@ -146,16 +146,16 @@ func (d *DB) refusal(ctx context.Context, organizationID string) error {
 
 // watch finds the lock lost, and closes Lost so that the run stops, when its connection fails or
 // another run has taken it over.
-func (l *Lock) watch() {
+func (l *Lock) watch(every time.Duration) {
 	defer close(l.done)
-	ticker := time.NewTicker(lockPoll)
+	ticker := time.NewTicker(every)
 	defer ticker.Stop()
 	for {
 		select {
 		case <-l.stop:
 			return
 		case <-ticker.C:
-			if err := l.verify(); err != nil {
+			if err := l.verify(refreshHolder); err != nil {
 				l.lose(err)
 				return
 			}
@@ -163,25 +163,33 @@ func (l *Lock) watch() {
 	}
 }
 
+// The statements verify runs: the poll also counts itself in the holder row, where an operator
+// sees the holder is alive; Check, asked before every mutation, only reads, so that it neither
+// writes a commit nor waits for the journal writes that hold the row.
+const (
+	refreshHolder = `UPDATE organization_locks SET refreshed_at = clock_timestamp(), refresh_seq = refresh_seq + 1
+		WHERE platform_org_id = $1 AND holder = $2 RETURNING true`
+	readHolder = `SELECT true FROM organization_locks WHERE platform_org_id = $1 AND holder = $2`
+)
+
 // verify makes sure, on the lock's own connection, that its session, and so the advisory lock, is
-// alive and that the holder row is still this run's; it counts the check in the row, where an
-// operator sees the holder is alive. Any failure counts as lost: the connection may be gone, and
-// the lock with it.
-func (l *Lock) verify() error {
+// alive and that the holder row is still this run's. Any failure counts as lost: the connection
+// may be gone, and the lock with it.
+func (l *Lock) verify(statement string) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	// Not the caller's context: cancelling a statement closes the connection, and the lock with it,
 	// while an interrupted run's rows in flight still write the journal under it.
 	ctx, cancel := context.WithTimeout(context.Background(), lockProbe)
 	defer cancel()
-	tag, err := l.conn.Exec(ctx, `UPDATE organization_locks SET refreshed_at = clock_timestamp(), refresh_seq = refresh_seq + 1
-		WHERE platform_org_id = $1 AND holder = $2`, l.org, l.holder)
-	if err != nil {
+	var ours bool
+	err := l.conn.QueryRow(ctx, statement, l.org, l.holder).Scan(&ours)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return fmt.Errorf("another run took the lock of organization %s over", l.org)
+	case err != nil:
 		return fmt.Errorf("the connection to the database that holds the lock of organization %s failed (%w), "+
 			"and the lock may have gone with it", l.org, err)
-	}
-	if tag.RowsAffected() != 1 {
-		return fmt.Errorf("another run took the lock of organization %s over", l.org)
 	}
 	return nil
 }
@@ -200,7 +208,7 @@ func (l *Lock) Check(context.Context) error {
 	if err := l.Err(); err != nil {
 		return fmt.Errorf("%w: %v", importer.ErrSuperseded, err)
 	}
-	if err := l.verify(); err != nil {
+	if err := l.verify(readHolder); err != nil {
 		l.lose(err)
 		return fmt.Errorf("%w: %v", importer.ErrSuperseded, err)
 	}

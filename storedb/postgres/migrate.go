@@ -7,6 +7,7 @@ import (
 	"io/fs"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
@@ -46,7 +47,10 @@ func prepare(ctx context.Context, pool *pgxpool.Pool, schemaName string) (string
 		return "", fmt.Errorf("the search_path %q names no schema that exists: create it, or name it with --db-schema (STOREIMPORT_DB_SCHEMA), which creates it", path)
 	}
 	if err := migrate(ctx, pool); err != nil {
-		return "", fmt.Errorf("migrating schema %s: %w", *current, err)
+		role, schemaID := pgx.Identifier{conn.Conn().Config().User}.Sanitize(), pgx.Identifier{*current}.Sanitize()
+		return "", fmt.Errorf("migrating schema %s: %w%s", *current, err, ifRefused(err,
+			"grant the role CREATE on the schema (GRANT CREATE ON SCHEMA %s TO %s: since PostgreSQL 15 schema public "+
+				"grants it to no one), or give it a schema of its own with --db-schema", schemaID, role))
 	}
 	return *current, nil
 }
@@ -63,7 +67,9 @@ func createSchema(ctx context.Context, conn *pgx.Conn, name string) error {
 		return nil
 	}
 	if _, err := conn.Exec(ctx, `CREATE SCHEMA IF NOT EXISTS `+pgx.Identifier{name}.Sanitize()); err != nil {
-		return fmt.Errorf("creating schema %s (or have it created, with CREATE on it for this role): %w", name, err)
+		return fmt.Errorf("creating schema %s: %w%s", name, err, ifRefused(err,
+			"grant the role CREATE on the database, or create the schema for it (CREATE SCHEMA %s AUTHORIZATION %s)",
+			pgx.Identifier{name}.Sanitize(), pgx.Identifier{conn.Config().User}.Sanitize()))
 	}
 	return nil
 }
@@ -82,4 +88,13 @@ func migrate(ctx context.Context, pool *pgxpool.Pool) error {
 	}
 	_, err = provider.Up(ctx)
 	return errors.Join(err, db.Close())
+}
+
+// ifRefused adds what to do to an error when the server refused the role a privilege (42501).
+func ifRefused(err error, what string, args ...any) string {
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) || pgErr.Code != "42501" {
+		return ""
+	}
+	return "; " + fmt.Sprintf(what, args...)
 }
