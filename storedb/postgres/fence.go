@@ -7,6 +7,7 @@ import (
 	"maps"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/acme/storeimport/importer"
 )
@@ -34,10 +35,10 @@ func (f *fence) held(args pgx.NamedArgs) (string, pgx.NamedArgs) {
 
 // why explains a journal write that matched nothing: the lock was lost, or the entry is no longer
 // in the state the writer expected, which means another run has moved it on.
-func (f *fence) why(ctx context.Context, tx pgx.Tx, entryID int64, expected string) error {
+func (f *fence) why(ctx context.Context, db *pgxpool.Pool, entryID int64, expected string) error {
 	if f != nil {
 		var holder string
-		err := tx.QueryRow(ctx, `SELECT holder FROM organization_locks WHERE platform_org_id = $1`, f.org).Scan(&holder)
+		err := db.QueryRow(ctx, `SELECT holder FROM organization_locks WHERE platform_org_id = $1`, f.org).Scan(&holder)
 		if errors.Is(err, pgx.ErrNoRows) || (err == nil && holder != f.holder) {
 			return fmt.Errorf("%w: another run holds the lock of organization %s now", importer.ErrSuperseded, f.org)
 		}
@@ -49,7 +50,7 @@ func (f *fence) why(ctx context.Context, tx pgx.Tx, entryID int64, expected stri
 		return errors.New("the journal refused a new attempt although this run holds the lock")
 	}
 	var state string
-	err := tx.QueryRow(ctx, `SELECT state FROM import_rows WHERE id = $1`, entryID).Scan(&state)
+	err := db.QueryRow(ctx, `SELECT state FROM import_rows WHERE id = $1`, entryID).Scan(&state)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return fmt.Errorf("journal entry %d is missing", entryID)
 	}

@@ -53,16 +53,16 @@ func (d *DB) RefreshCache(ctx context.Context, publicID string, shop *orgclient.
 	if err != nil {
 		return err
 	}
-	err = d.inTx(ctx, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `
+	pool, err := d.writer()
+	if err == nil {
+		_, err = pool.Exec(ctx, `
 			INSERT INTO store_caches (store_id, platform_shop_id, name, location, services, shop_created_at, fetched_at)
 			SELECT id, $1::text, $2::text, $3::text, $4::jsonb, $5::text, $6::timestamptz FROM stores WHERE public_id = $7
 			ON CONFLICT (store_id) DO UPDATE SET platform_shop_id = excluded.platform_shop_id, name = excluded.name,
 				location = excluded.location, services = excluded.services, shop_created_at = excluded.shop_created_at,
 				fetched_at = excluded.fetched_at`,
 			shop.ID, shop.Name, shop.Location, string(services), shop.CreatedAt, now, publicID)
-		return err
-	})
+	}
 	if err != nil {
 		return fmt.Errorf("refreshing the cache of store %s: %w", publicID, err)
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/acme/storeimport/importer"
 	"github.com/acme/storeimport/orgclient"
@@ -75,12 +76,21 @@ func (d *DB) SaveOrganization(ctx context.Context, org *orgclient.Organization, 
 	return nil
 }
 
+// writer is the pool to write with; a database opened read-only has none.
+func (d *DB) writer() (*pgxpool.Pool, error) {
+	if d.readOnly {
+		return nil, errors.New("the database was opened read-only")
+	}
+	return d.pool, nil
+}
+
 // inTx runs fn in a transaction, committed when fn succeeds.
 func (d *DB) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
-	if d.readOnly {
-		return errors.New("the database was opened read-only")
+	pool, err := d.writer()
+	if err != nil {
+		return err
 	}
-	return pgx.BeginFunc(ctx, d.pool, fn)
+	return pgx.BeginFunc(ctx, pool, fn)
 }
 
 func nullIfEmpty(s string) any {

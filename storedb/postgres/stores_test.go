@@ -108,3 +108,17 @@ func TestCompleteCachesAnyCreatedAt(t *testing.T) {
 		t.Fatalf("Complete with a createdAt that is no timestamp: %v", err)
 	}
 }
+
+// Completing an attempt of an organization the database does not know changes nothing: the
+// journal is not marked done without its store.
+func TestCompleteOfAnUnknownOrganizationChangesNothing(t *testing.T) {
+	db, _ := openTemp(t)
+	entry := begin(t, db, importer.Store{PublicID: "shibuya-01", Name: "n", Location: "l", Industry: "other"})
+	err := db.Complete(context.Background(), entry, &orgclient.Shop{ID: "shop_1"}, now)
+	if err == nil || !strings.Contains(err.Error(), "organization org_1 is not in the database") {
+		t.Errorf("Complete without the organization: %v", err)
+	}
+	if state := journalState(t, db, entry.ID); state != "assigned" {
+		t.Errorf("journal says %s, want assigned untouched", state)
+	}
+}
