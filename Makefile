@@ -1,11 +1,17 @@
-# storeimport: build, test, demo. Needs only Go and a C compiler (go-sqlite3 and -race use cgo).
+# storeimport: build, test, demo. Needs Go, a C compiler (go-sqlite3 and -race use cgo) and, for the
+# tests and bench, PostgreSQL installed (apt-get install -y postgresql); make demo needs no server.
 SHELL := /bin/bash
 GO ?= go
 BIN := bin
+# The Postgres tests never skip: WITH_PG runs a command with STOREIMPORT_TEST_POSTGRES set to a server
+# that answers (the one it names, else the local server on /var/run/postgresql, else a throwaway
+# cluster that it starts in a temporary directory and stops), and fails only where PostgreSQL is not
+# installed. It says on stderr which server the tests use.
+WITH_PG := ./scripts/test-postgres.sh run --
 # What go generate writes; committed, and checked against a fresh generation by make test.
 GENERATED := orgclient/generated.go orgsim/internal
 
-.PHONY: build test check generate demo bench soak clean fuzz
+.PHONY: build test test-scripts check generate demo bench soak clean fuzz
 
 build:
 	$(GO) build -o $(BIN)/storeimport ./cmd/storeimport
@@ -14,9 +20,15 @@ build:
 # test fails when gofmt, go.mod/go.sum or the generated code drift, then runs every test with -race,
 # the fuzz targets' seed corpus included. It does not fuzz: new random inputs would make CI's
 # verdict depend on luck; make fuzz looks for them, and what it finds is committed as a seed.
-test: check
+# It tests scripts/test-postgres.sh first (about 6 s), so that every run, CI's included, also proves
+# the throwaway-cluster path that a machine with a running server never takes.
+test: check test-scripts
 	$(GO) vet ./...
-	$(GO) test -race -count=1 ./...
+	$(WITH_PG) $(GO) test -race -count=1 ./...
+
+# test-scripts tests the shell scripts the other targets rely on.
+test-scripts:
+	./scripts/test-postgres_test.sh
 
 check:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go') 2>/dev/null); \
@@ -36,13 +48,13 @@ demo: build
 
 # soak kills the import at many more random moments than make test does (about 1 s a round).
 soak:
-	STOREIMPORT_SOAK_ROUNDS=$${ROUNDS:-100} $(GO) test -count=1 -run '^TestCrashAtRandomMoments$$' -v ./e2e
+	STOREIMPORT_SOAK_ROUNDS=$${ROUNDS:-100} $(WITH_PG) $(GO) test -count=1 -run '^TestCrashAtRandomMoments$$' -v ./e2e
 
 # bench runs the benchmarks of bench/ once each (about 2 minutes), prints one table and appends it to
 # bench/RESULTS.md: throughput at the platform's limit, validate of a 1,000,000-row file, local overhead,
 # and validate's memory for rows of other shapes near the record cap.
 bench: build
-	$(GO) test -count=1 -run '^$$' -bench . -benchtime 1x -timeout 30m ./bench -args -results RESULTS.md
+	$(WITH_PG) $(GO) test -count=1 -run '^$$' -bench . -benchtime 1x -timeout 30m ./bench -args -results RESULTS.md
 
 # fuzz runs each fuzz target of the CSV reader and validator for FUZZTIME, from the seed corpus in
 # importer/testdata/fuzz; a failing input is written there, to fix and commit as a seed.
