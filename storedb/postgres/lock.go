@@ -27,9 +27,12 @@ var (
 )
 
 // keepalives make the server drop the session of a holder whose host or network died within
-// about 25 s, rather than the hours of the system's TCP defaults, so that its lock is freed. A
-// holder that is merely paused keeps its connection, and its lock, however long it pauses.
-const keepalives = `SET tcp_keepalives_idle = 10; SET tcp_keepalives_interval = 5; SET tcp_keepalives_count = 3`
+// about 25 s, rather than the minutes to hours of the system's TCP defaults, so that its lock is
+// freed: keepalives while the connection is idle, tcp_user_timeout while data waits for an answer.
+// A holder that is merely paused keeps its connection, and its lock, however long it pauses: its
+// kernel still answers. Settings the server ignores on a Unix socket.
+const keepalives = `SET tcp_keepalives_idle = 10; SET tcp_keepalives_interval = 5; SET tcp_keepalives_count = 3;
+	SET tcp_user_timeout = 25000`
 
 // Holder is the run holding an organization's lock, as its holder row says.
 type Holder struct {
@@ -53,7 +56,7 @@ func (e *LockedError) Error() string {
 	}
 	return fmt.Sprintf("organization %s is locked by another run (%s, pid %d on host %s, started %s): wait for it to finish; "+
 		"if it has died, its lock goes with its connection to the database: at once if its process was killed, within about "+
-		"30 s if its host or network failed (or at once by ending its session: SELECT pg_terminate_backend(%d)); run again then",
+		"25 s if its host or network failed (or at once by ending its session: SELECT pg_terminate_backend(%d)); run again then",
 		e.OrganizationID, h.Command, h.PID, h.Host, h.Started.Local().Format(time.DateTime), h.Session)
 }
 
