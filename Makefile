@@ -22,9 +22,13 @@ build:
 # verdict depend on luck; make fuzz looks for them, and what it finds is committed as a seed.
 # It tests scripts/test-postgres.sh first (about 6 s), so that every run, CI's included, also proves
 # the throwaway-cluster path that a machine with a running server never takes.
+# The packages whose tests take their database from storetest.FromEnv (the pipeline and the crash
+# suite) run a second time on PostgreSQL; the conformance suite runs on both kinds in every run.
+STORE_TESTS := ./importer ./e2e
 test: check test-scripts
 	$(GO) vet ./...
 	$(WITH_PG) $(GO) test -race -count=1 ./...
+	STOREIMPORT_TEST_STORE=postgres $(WITH_PG) $(GO) test -race -count=1 $(STORE_TESTS)
 
 # test-scripts tests the shell scripts the other targets rely on.
 test-scripts:
