@@ -144,44 +144,51 @@ func (r *rig) untilSettled(maxRuns int, extra ...string) jsonReport {
 	return jsonReport{}
 }
 
-// invariants checks what must hold whatever happened: each store of the file has exactly one
-// live shop, with RESERVATION, and one local store linked to it; no live shop is without a store;
-// every mutation carried an Idempotency-Key. It returns the duplicate and orphan counts.
+// invariants checks what must hold whatever happened (see exactlyOnce) and that every mutation
+// carried an Idempotency-Key. It returns the duplicate and orphan counts.
 func (r *rig) invariants(expectCreated map[string]bool) (duplicates, orphans int) {
 	r.t.Helper()
-	stores := localStores(r.t, r.store.SQL)
-	live := r.sim.Shops(org, false)
+	duplicates, orphans = exactlyOnce(r.t, r.sim, org, r.names, localStores(r.t, r.store.SQL), expectCreated)
+	for _, e := range r.sim.Log() {
+		if e.OperationType == "mutation" && e.IdempotencyKey == "" {
+			r.t.Errorf("a %s was sent without an Idempotency-Key", e.Operation)
+		}
+	}
+	return duplicates, orphans
+}
+
+// exactlyOnce checks one organization: each store of names (public_id -> shop name) expected
+// created has exactly one live shop, with RESERVATION, and one local store linked to it; the
+// others have nothing; no live shop is without a store. It returns the duplicate and orphan counts.
+func exactlyOnce(t *testing.T, sim *orgsim.Server, orgID string, names map[string]string, stores map[string]string,
+	expectCreated map[string]bool) (duplicates, orphans int) {
+	t.Helper()
 	byName := map[string][]orgsim.Shop{}
 	linked := map[string]bool{}
 	for _, id := range stores {
 		linked[id] = true
 	}
-	for _, s := range live {
+	for _, s := range sim.Shops(orgID, false) {
 		byName[s.Name] = append(byName[s.Name], s)
 		if !linked[s.ID] {
 			orphans++
-			r.t.Errorf("orphan: live shop %s (%s) has no local store", s.ID, s.Name)
+			t.Errorf("orphan: live shop %s (%s) has no local store", s.ID, s.Name)
 		}
 	}
-	for id, name := range r.names {
+	for id, name := range names {
 		shops := byName[name]
 		if len(shops) > 1 {
 			duplicates += len(shops) - 1
-			r.t.Errorf("duplicate: %s has %d live shops", id, len(shops))
+			t.Errorf("duplicate: %s has %d live shops", id, len(shops))
 		}
 		if !expectCreated[id] {
 			if len(shops) != 0 || stores[id] != "" {
-				r.t.Errorf("%s should have nothing: %d shops, store %q", id, len(shops), stores[id])
+				t.Errorf("%s should have nothing: %d shops, store %q", id, len(shops), stores[id])
 			}
 			continue
 		}
 		if len(shops) != 1 || stores[id] != shops[0].ID || fmt.Sprint(shops[0].Services) != "[RESERVATION]" {
-			r.t.Errorf("%s: live shops %+v, local store linked to %q", id, shops, stores[id])
-		}
-	}
-	for _, e := range r.sim.Log() {
-		if e.OperationType == "mutation" && e.IdempotencyKey == "" {
-			r.t.Errorf("a %s was sent without an Idempotency-Key", e.Operation)
+			t.Errorf("%s: live shops %+v, local store linked to %q", id, shops, stores[id])
 		}
 	}
 	return duplicates, orphans
