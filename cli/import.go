@@ -106,29 +106,30 @@ func runImport(ctx context.Context, opts *importOptions) error {
 	job.Progress = newProgress(opts.Streams.Err, opts.Platform.Rate, stats, jsonLog)
 	if client != nil {
 		job.Platform = client
-		// Without an endpoint a dry run is a check of the file alone: no database either.
-		db, err := opts.DB.open(ctx, opts.DryRun)
+	}
+	// A dry run opens the database read-only, endpoint or not, so that stores already imported
+	// show as would_skip; it never creates or migrates it.
+	db, err := opts.DB.open(ctx, opts.DryRun)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	job.Stores, job.Journal, job.Lookup = db, db, db
+	if !opts.DryRun {
+		lock, err := db.Lock(ctx, opts.Input.Org, "storeimport import "+opts.Input.File)
 		if err != nil {
 			return err
 		}
-		defer db.Close()
-		job.Stores, job.Journal, job.Lookup = db, db, db
-		if !opts.DryRun {
-			lock, err := db.Lock(ctx, opts.Input.Org, "storeimport import "+opts.Input.File)
-			if err != nil {
-				return err
-			}
-			defer lock.Release()
-			if job.TokenFingerprint, err = tokenFingerprint(ctx, db, client); err != nil {
-				return err
-			}
-			// Every write of the run also checks that it still holds the lock.
-			fenced := lock.Fenced()
-			job.Stores, job.Journal, job.Lookup, job.Lease = fenced, fenced, fenced, lock
-			runOver := make(chan struct{})
-			defer close(runOver)
-			job.Stop = either(opts.Stop, lock.Lost(), runOver)
+		defer lock.Release()
+		if job.TokenFingerprint, err = tokenFingerprint(ctx, db, client); err != nil {
+			return err
 		}
+		// Every write of the run also checks that it still holds the lock.
+		fenced := lock.Fenced()
+		job.Stores, job.Journal, job.Lookup, job.Lease = fenced, fenced, fenced, lock
+		runOver := make(chan struct{})
+		defer close(runOver)
+		job.Stop = either(opts.Stop, lock.Lost(), runOver)
 	}
 	summary, err := importer.Run(ctx, job, plan)
 	if summary != nil && summary.StopReason != "" {
