@@ -182,8 +182,10 @@ func (d *dbSettings) addFlags(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.StringVar(&d.Target, "db", def, "SQLite database file, or PostgreSQL URL (postgres://…) or keyword/value string (env STOREIMPORT_DB); "+
 		"created and migrated on first write")
+	// Help prints a flag's default: the environment's target, password and all, must not show.
+	f.Lookup("db").DefValue = storedb.Redact(def)
 	f.StringVar(&d.Schema, "db-schema", os.Getenv("STOREIMPORT_DB_SCHEMA"), "PostgreSQL schema of the tables, created if missing "+
-		"(env STOREIMPORT_DB_SCHEMA); default: the search_path's")
+		"(env STOREIMPORT_DB_SCHEMA); default: the first schema of the target's search_path, else public")
 }
 
 // open opens the database, for a dry run read-only. Its errors show the target with its password

@@ -35,7 +35,7 @@ type Journal interface {
 // ErrSuperseded is a journal write refused because another run has taken over: the run lost the
 // organization's lock, or an entry is no longer in the state this run left it in. The writer must
 // send nothing more and leave its rows to the journal as they are: the other run settles them.
-var ErrSuperseded = errors.New("another run has taken over this organization's import")
+var ErrSuperseded = errors.New("this run no longer holds the organization's lock, so another run may be settling its rows")
 
 // Entry is one attempt at importing one store, as the journal keeps it.
 type Entry struct {

@@ -119,7 +119,7 @@ func (d *DB) Complete(ctx context.Context, e *importer.Entry, shop *orgclient.Sh
 // conditional update returns, so a run that was superseded does not even try to insert it. A
 // missing organization leaves organization_id NULL, which NOT NULL refuses, undoing it all.
 func (d *DB) complete(ctx context.Context, e *importer.Entry, shop *orgclient.Shop, now time.Time) error {
-	services, err := json.Marshal(shop.Services)
+	services, err := json.Marshal(servicesOf(shop))
 	if err != nil {
 		return err
 	}

@@ -22,18 +22,21 @@ var migrationKey = advisoryKey("migrations")
 // the schema the tables are in. It holds migrationKey throughout, waiting for another process that
 // does the same: two first runs at once would otherwise race to create the schema (CREATE SCHEMA
 // IF NOT EXISTS can still fail on a concurrent one) and goose's version table.
+//
+// The lock is held on a connection of its own, outside the pool that goose migrates through, so
+// that a pool of one connection (pool_max_conns=1) does not wait for itself.
 func prepare(ctx context.Context, pool *pgxpool.Pool, schemaName string) (string, error) {
-	conn, err := pool.Acquire(ctx)
+	conn, err := pgx.ConnectConfig(ctx, pool.Config().ConnConfig.Copy())
 	if err != nil {
 		return "", err
 	}
-	defer conn.Release()
+	defer conn.Close(context.WithoutCancel(ctx))
 	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, migrationKey); err != nil {
 		return "", fmt.Errorf("waiting for another process's migrations: %w", err)
 	}
 	defer conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, migrationKey)
 	if schemaName != "" {
-		if err := createSchema(ctx, conn.Conn(), schemaName); err != nil {
+		if err := createSchema(ctx, conn, schemaName); err != nil {
 			return "", err
 		}
 	}
@@ -44,10 +47,10 @@ func prepare(ctx context.Context, pool *pgxpool.Pool, schemaName string) (string
 	if current == nil {
 		var path string
 		conn.QueryRow(ctx, `SHOW search_path`).Scan(&path)
-		return "", fmt.Errorf("the search_path %q names no schema that exists: create it, or name it with --db-schema (STOREIMPORT_DB_SCHEMA), which creates it", path)
+		return "", fmt.Errorf("schema %s, which the target's search_path names, does not exist: create it, or name it with --db-schema (STOREIMPORT_DB_SCHEMA), which creates it", path)
 	}
 	if err := migrate(ctx, pool); err != nil {
-		role, schemaID := pgx.Identifier{conn.Conn().Config().User}.Sanitize(), pgx.Identifier{*current}.Sanitize()
+		role, schemaID := pgx.Identifier{conn.Config().User}.Sanitize(), pgx.Identifier{*current}.Sanitize()
 		return "", fmt.Errorf("migrating schema %s: %w%s", *current, err, ifRefused(err,
 			"grant the role CREATE on the schema (GRANT CREATE ON SCHEMA %s TO %s: since PostgreSQL 15 schema public "+
 				"grants it to no one), or give it a schema of its own with --db-schema", schemaID, role))

@@ -7,6 +7,7 @@ package postgres
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -29,8 +30,8 @@ type DB struct {
 const connectTimeout = 10 * time.Second
 
 // Open opens the database target names (a URL or a keyword/value string) for writing and applies
-// pending migrations. With schema set the tables live in that schema, created if missing, and
-// every connection has it as its search_path; without, a search_path in target decides.
+// pending migrations. With schema set the tables live in that schema, created if missing; without,
+// in the first schema of a search_path the target sets, or else in public (see tablesSchema).
 func Open(ctx context.Context, target, schema string) (*DB, error) {
 	pool, err := connect(ctx, target, schema, false)
 	if err != nil {
@@ -78,9 +79,13 @@ func connect(ctx context.Context, target, schema string, readOnly bool) (*pgxpoo
 	if conn.ConnectTimeout == 0 {
 		conn.ConnectTimeout = connectTimeout
 	}
-	if schema != "" {
-		conn.RuntimeParams["search_path"] = pgx.Identifier{schema}.Sanitize()
-	}
+	// The tables are in one schema, named here once for every connection: a search_path left to
+	// the server would follow the role ("$user") and whatever schemas exist, and two operators, or
+	// one operator after a CREATE SCHEMA, could find two sets of tables and two locks.
+	conn.RuntimeParams["search_path"] = pgx.Identifier{tablesSchema(schema, conn)}.Sanitize()
+	// The fence's conditional writes rely on READ COMMITTED re-reading the holder row; a
+	// database or role set to REPEATABLE READ would make them fail when a refresh races them.
+	conn.RuntimeParams["default_transaction_isolation"] = "read committed"
 	if readOnly {
 		// Belt and braces: the server itself refuses any write a dry run might attempt.
 		conn.RuntimeParams["default_transaction_read_only"] = "on"
@@ -96,6 +101,26 @@ func connect(ctx context.Context, target, schema string, readOnly bool) (*pgxpoo
 		return nil, targetError("connecting to the database", target, err, conn.Password)
 	}
 	return pool, nil
+}
+
+// tablesSchema is the schema the tables are in: the one --db-schema names, else the first of a
+// search_path the target sets (folded to lower case unless quoted, as PostgreSQL reads it; "$user"
+// being the role), else public.
+func tablesSchema(named string, conn *pgx.ConnConfig) string {
+	if named != "" {
+		return named
+	}
+	first, _, _ := strings.Cut(conn.RuntimeParams["search_path"], ",")
+	first = strings.TrimSpace(first)
+	switch {
+	case first == "":
+		return "public"
+	case first == "$user" || first == `"$user"`:
+		return conn.User
+	case len(first) > 1 && strings.HasPrefix(first, `"`) && strings.HasSuffix(first, `"`):
+		return strings.ReplaceAll(first[1:len(first)-1], `""`, `"`)
+	}
+	return strings.ToLower(first)
 }
 
 // isMissingDatabase is a connection refused because the database does not exist (3D000).

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -148,7 +149,7 @@ func TestTablesInASchemaOfTheirOwn(t *testing.T) {
 		other.Release()
 	}
 	_, err = Open(ctx, target+"&search_path=nowhere", "")
-	if err == nil || !strings.Contains(err.Error(), `"nowhere" names no schema`) {
+	if err == nil || !strings.Contains(err.Error(), `schema "nowhere", which the target's search_path names, does not exist`) {
 		t.Errorf("a search_path naming no schema: %v", err)
 	}
 }
@@ -174,4 +175,45 @@ func TestOpenInAGivenSchemaNeedsNoCreateOnTheDatabase(t *testing.T) {
 		!strings.Contains(err.Error(), "CREATE SCHEMA \"not_given\" AUTHORIZATION") {
 		t.Errorf("a schema the role may not create: %v", err)
 	}
+}
+
+// Without a schema named, the tables stay where they are whatever schemas appear later: a schema
+// named after the role would otherwise come first in the server's default search_path ("$user",
+// public) and hide them behind a second, empty set of tables.
+func TestTablesStayPutWhenASchemaNamedAfterTheRoleAppears(t *testing.T) {
+	ctx := context.Background()
+	target := pgtest.URL(t)
+	db := openAt(t, target, "")
+	if err := db.SaveOrganization(ctx, &orgclient.Organization{ID: "org_1", Name: "Acme"}, now); err != nil {
+		t.Fatal(err)
+	}
+	role := db.pool.Config().ConnConfig.User
+	run(t, db, `CREATE SCHEMA `+pgx.Identifier{role}.Sanitize())
+
+	again := openAt(t, target, "")
+	if again.schema != "public" {
+		t.Errorf("reopened in schema %q, want public, where the tables are", again.schema)
+	}
+	if got := strings.Join(tables(t, target), " "); strings.Contains(got, role+".organizations") {
+		t.Errorf("tables: %s; want no second set in schema %s", got, role)
+	}
+	ro, err := OpenReadOnly(ctx, target, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	if ro.schema != "public" {
+		t.Errorf("read-only open in schema %q, want public", ro.schema)
+	}
+}
+
+// A pool of one connection can migrate: the migrations' lock is held on a connection of its own.
+func TestOpenWithAPoolOfOneConnection(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	db, err := Open(ctx, pgtest.URL(t)+"&pool_max_conns=1", "")
+	if err != nil {
+		t.Fatalf("open with pool_max_conns=1: %v", err)
+	}
+	db.Close()
 }

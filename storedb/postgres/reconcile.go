@@ -49,7 +49,7 @@ func (d *DB) LinkedStores(ctx context.Context, organizationID string) ([]importe
 
 // RefreshCache replaces the store's cache with what the platform says of its shop.
 func (d *DB) RefreshCache(ctx context.Context, publicID string, shop *orgclient.Shop, now time.Time) error {
-	services, err := json.Marshal(shop.Services)
+	services, err := json.Marshal(servicesOf(shop))
 	if err != nil {
 		return err
 	}
@@ -67,4 +67,13 @@ func (d *DB) RefreshCache(ctx context.Context, publicID string, shop *orgclient.
 		return fmt.Errorf("refreshing the cache of store %s: %w", publicID, err)
 	}
 	return nil
+}
+
+// servicesOf is the shop's services as stored: [] rather than null for none, as the column's
+// readers expect.
+func servicesOf(shop *orgclient.Shop) []string {
+	if shop.Services == nil {
+		return []string{}
+	}
+	return shop.Services
 }

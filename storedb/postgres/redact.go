@@ -16,9 +16,9 @@ var (
 	// postgres://user:PASSWORD@host: up to the last '@', as a password may hold an unescaped one.
 	urlPassword = regexp.MustCompile(`^(postgres(?:ql)?://[^:/?#@]*:)(.*)(@[^@]*)$`)
 	// ?password=PASSWORD or &sslpassword=PASSWORD
-	queryPassword = regexp.MustCompile(`([?&](?:ssl)?password=)([^&#]*)`)
+	queryPassword = regexp.MustCompile(`(?i)([?&](?:ssl)?password=)([^&#]*)`)
 	// password=PASSWORD or password='PASS WORD' (to the end when the quote is never closed)
-	keywordPassword = regexp.MustCompile(`(\b(?:ssl)?password\s*=\s*)('(?:[^'\\]|\\.)*'?|(?:[^\s\\]|\\.)+)`)
+	keywordPassword = regexp.MustCompile(`(?i)(\b(?:ssl)?password\s*=\s*)('(?:[^'\\]|\\.)*'?|(?:[^\s\\]|\\.)+)`)
 )
 
 const mask = "xxxxx"

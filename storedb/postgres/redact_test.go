@@ -41,6 +41,8 @@ func TestRedactMasksEveryPassword(t *testing.T) {
 		"host=h password = 's3 cr\\'et' dbname=x":       "host=h password = xxxxx dbname=x",
 		"host=h password='s3 cret dbname=x":             "host=h password=xxxxx",
 		"host=h sslpassword=s3cret":                     "host=h sslpassword=xxxxx",
+		"host=h PASSWORD=s3cret":                        "host=h PASSWORD=xxxxx",
+		"postgres://u@h/db?Password=s3cret":             "postgres://u@h/db?Password=xxxxx",
 	} {
 		if got := Redact(target); got != want {
 			t.Errorf("Redact(%q) = %q, want %q", target, got, want)
