@@ -64,7 +64,7 @@ type OverheadRun struct {
 	Name        string
 	Rows        int
 	Wall        time.Duration
-	RoundTrips  time.Duration // inside HTTP round trips
+	RoundTrips  time.Duration // with at least one request inside its HTTP round trip
 	Requests    int           // in the simulator's log
 	Mutations   int
 	Created     int
