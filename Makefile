@@ -55,8 +55,9 @@ soak:
 	STOREIMPORT_SOAK_ROUNDS=$${ROUNDS:-100} $(WITH_PG) $(GO) test -count=1 -run '^TestCrashAtRandomMoments$$' -v ./e2e
 
 # bench runs the benchmarks of bench/ once each (about 2 minutes), prints one table and appends it to
-# bench/RESULTS.md: throughput at the platform's limit, validate of a 1,000,000-row file, local overhead,
-# and validate's memory for rows of other shapes near the record cap.
+# bench/RESULTS.md: throughput at the platform's limit, validate of a 1,000,000-row file, local overhead
+# and reconcile on SQLite and on PostgreSQL (the server WITH_PG names), and validate's memory for rows
+# of other shapes near the record cap.
 bench: build
 	$(WITH_PG) $(GO) test -count=1 -run '^$$' -bench . -benchtime 1x -timeout 30m ./bench -args -results RESULTS.md
 

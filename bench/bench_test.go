@@ -5,7 +5,8 @@ package bench
 // prints one table of everything that ran and, given -results FILE, appends it to FILE.
 // Without -bench, `go test` runs only the quick tests at the end of this file.
 //
-// Every server is an httptest server on 127.0.0.1; every loop is bounded by its file's rows.
+// Every platform is an httptest server on 127.0.0.1, every PostgreSQL database a fresh one on the
+// server make bench's scripts/test-postgres.sh names; every loop is bounded by its file's rows.
 
 import (
 	"context"
@@ -27,7 +28,7 @@ import (
 	"github.com/acme/storeimport/importer"
 	"github.com/acme/storeimport/orgclient"
 	"github.com/acme/storeimport/orgsim"
-	"github.com/acme/storeimport/storedb/sqlite"
+	"github.com/acme/storeimport/storedb"
 )
 
 var resultsFile = flag.String("results", "", "append the table of this run to this file (make bench: RESULTS.md)")
@@ -88,16 +89,16 @@ const (
 	benchToken = "bench-token"
 )
 
-// platform is the simulator over HTTP on loopback, a client of it and a fresh SQLite database.
+// platform is the simulator over HTTP on loopback, a client of it and a fresh database.
 type platform struct {
 	sim    *orgsim.Server
 	client *orgclient.Client
-	db     *sqlite.DB
+	db     importer.Database
 	timing *TimingTransport
-	dir    string
 }
 
-func newPlatform(b *testing.B, limit orgsim.RateLimit, latency time.Duration, rate float64, burst int) *platform {
+// newPlatform starts a simulator and opens the database at target as --db would.
+func newPlatform(b *testing.B, target string, limit orgsim.RateLimit, latency time.Duration, rate float64, burst int) *platform {
 	b.Helper()
 	sim := orgsim.New(orgsim.Config{
 		Organizations: []orgsim.Org{{ID: benchOrg, Name: "Bench", ShopLimit: 1_000_000}},
@@ -116,13 +117,12 @@ func newPlatform(b *testing.B, limit orgsim.RateLimit, latency time.Duration, ra
 	if err != nil {
 		b.Fatal(err)
 	}
-	dir := b.TempDir()
-	db, err := sqlite.Open(context.Background(), filepath.Join(dir, "storeimport.db"))
+	db, err := storedb.Open(context.Background(), target, "")
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { db.Close() })
-	return &platform{sim: sim, client: client, db: db, timing: timing, dir: dir}
+	return &platform{sim: sim, client: client, db: db, timing: timing}
 }
 
 // counts is a reporter that keeps only the summary.
@@ -136,21 +136,30 @@ func (p *platform) log(from int) []orgsim.LogEntry { return p.sim.Log()[from:] }
 
 var keySeq atomic.Int64
 
+// lock takes the organization's lock as the command line does before a run that may send
+// mutations, and names the client's token as the journal does.
+func (p *platform) lock(b *testing.B) (importer.Lock, string) {
+	b.Helper()
+	lock, err := p.db.Lock(context.Background(), benchOrg, "bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	key, err := p.db.FingerprintKey(context.Background())
+	if err != nil {
+		lock.Release()
+		b.Fatal(err)
+	}
+	return lock, p.client.TokenFingerprint(key)
+}
+
 // importFile scans and imports path as the CLI does, and returns the summary and the wall time.
 func (p *platform) importFile(b *testing.B, path string, concurrency int) (*counts, time.Duration) {
 	b.Helper()
 	report := &counts{}
 	start := time.Now()
 	// As the command line runs it: under the organization's lock, every write fenced by it.
-	lock, err := p.db.Lock(context.Background(), benchOrg, "bench")
-	if err != nil {
-		b.Fatal(err)
-	}
+	lock, fingerprint := p.lock(b)
 	defer lock.Release()
-	key, err := p.db.FingerprintKey(context.Background())
-	if err != nil {
-		b.Fatal(err)
-	}
 	fenced := lock.Fenced()
 	job := importer.Job{
 		OrganizationID: benchOrg,
@@ -163,12 +172,12 @@ func (p *platform) importFile(b *testing.B, path string, concurrency int) (*coun
 		Lookup:         fenced,
 		Lease:          lock,
 		Clock:          importer.SystemClock{},
-		NewKey:         func() string { return fmt.Sprintf("bench-%d", keySeq.Add(1)) },
+		NewKey:         newKey,
 		Concurrency:    concurrency,
 		Report:         report,
 		Log:            slog.New(slog.DiscardHandler),
 
-		TokenFingerprint: p.client.TokenFingerprint(key),
+		TokenFingerprint: fingerprint,
 	}
 	plan, err := importer.Scan(path, job.Encoding)
 	if err != nil {
@@ -179,6 +188,8 @@ func (p *platform) importFile(b *testing.B, path string, concurrency int) (*coun
 	}
 	return report, time.Since(start)
 }
+
+func newKey() string { return fmt.Sprintf("bench-%d", keySeq.Add(1)) }
 
 func writeStores(b *testing.B, dir string, rows int) (path string, invalid int) {
 	b.Helper()
@@ -205,7 +216,7 @@ func BenchmarkThroughput(b *testing.B) {
 			b.Run(fmt.Sprintf("latency=%v/concurrency=%d", latency, conc), func(b *testing.B) {
 				var cell ThroughputCell
 				for b.Loop() {
-					p := newPlatform(b, orgsim.RateLimit{RPS: limit, Burst: burst}, latency, limit, burst)
+					p := newPlatform(b, sqliteStore.target(b), orgsim.RateLimit{RPS: limit, Burst: burst}, latency, limit, burst)
 					report, _ := p.importFile(b, path, conc)
 					if report.n(importer.StatusCreated) != rows {
 						b.Fatalf("%s, want %d created", report.line(), rows)
@@ -319,45 +330,122 @@ func buildStoreimport(b *testing.B) string {
 	return bin
 }
 
-// Overhead: 3. 10,000 rows imported by one worker against the simulator with no latency and no
-// limit; the wall time not spent inside HTTP round trips is the importer's own (reading, the
-// journal, SQLite), per row. Then the same file again: every row skipped, no mutation.
+// Overhead: 3. 10,000 rows imported against the simulator with no latency and no limit, into
+// SQLite and into PostgreSQL: by one worker, then the same file again (every row skipped, no
+// mutation), then reconcile of the organization's shops; and, on a fresh database and simulator,
+// by eight workers. The wall time not spent inside HTTP round trips is the importer's own
+// (reading, the journal, the database), per row.
 func BenchmarkOverhead(b *testing.B) {
 	const rows = 10_000
 	path, invalid := writeStores(b, b.TempDir(), rows)
-	var first, rerun OverheadRun
-	for b.Loop() {
-		p := newPlatform(b, orgsim.RateLimit{}, 0, 1e6, 1000)
-		first = p.measure(b, "first import", path, rows, 0)
-		if first.Created != rows-invalid || first.Invalid != invalid {
-			b.Fatalf("first import: %d created, %d invalid; want %d and %d", first.Created, first.Invalid, rows-invalid, invalid)
-		}
-		rerun = p.measure(b, "rerun", path, rows, first.Requests)
-		if rerun.Mutations != 0 || rerun.Skipped != rows-invalid {
-			b.Fatalf("rerun: %d mutations, %d skipped; want 0 and %d", rerun.Mutations, rerun.Skipped, rows-invalid)
-		}
+	for _, st := range []store{sqliteStore, postgresStore} {
+		b.Run("store="+st.name, func(b *testing.B) {
+			var o storeOverhead
+			for b.Loop() {
+				o = overheadOf(b, st, path, rows, invalid)
+			}
+			b.ReportMetric(o.first.OutsideMicrosPerRow(), "µs/row-outside")
+			b.ReportMetric(o.eight.OutsideMicrosPerRow(), "µs/row-outside-conc8")
+			b.ReportMetric(o.rerun.Wall.Seconds(), "rerun-s")
+			b.ReportMetric(float64(o.rerun.Mutations), "rerun-mutations")
+			b.ReportMetric(o.reconcile.Outside().Seconds(), "reconcile-outside-s")
+			record(func(r *Results) {
+				r.Overhead = append(r.Overhead, o.first, o.eight, o.rerun)
+				r.Reconcile = append(r.Reconcile, o.reconcile)
+				r.Stores = append(r.Stores, o.server)
+			})
+		})
 	}
-	b.ReportMetric(first.OutsideMicrosPerRow(), "µs/row-outside")
-	b.ReportMetric(first.Wall.Seconds(), "first-s")
-	b.ReportMetric(rerun.Wall.Seconds(), "rerun-s")
-	b.ReportMetric(float64(rerun.Mutations), "rerun-mutations")
-	record(func(r *Results) { r.Overhead = append(r.Overhead, first, rerun) })
 }
 
-// measure imports path with one worker; logFrom is where this run's requests start in the log.
-func (p *platform) measure(b *testing.B, name, path string, rows, logFrom int) OverheadRun {
-	spentBefore, _ := p.timing.Spent()
-	report, wall := p.importFile(b, path, 1)
-	spent, _ := p.timing.Spent()
-	run := OverheadRun{Name: name, Rows: rows, Wall: wall, RoundTrips: spent - spentBefore, Concurrency: 1,
+// storeOverhead is section 3's runs on one store.
+type storeOverhead struct {
+	server              string // what the store runs on
+	first, eight, rerun OverheadRun
+	reconcile           ReconcileRun
+}
+
+// overheadOf imports path (rows rows, invalid of them invalid) with one worker, again, reconciles,
+// and imports it with eight workers into a fresh database and simulator.
+func overheadOf(b *testing.B, st store, path string, rows, invalid int) storeOverhead {
+	b.Helper()
+	target := st.target(b)
+	o := storeOverhead{server: st.describe(b, target)}
+	p := newPlatform(b, target, orgsim.RateLimit{}, 0, 1e6, 1000)
+	o.first = p.measure(b, st.name, "first import", path, rows, 1, 0)
+	checkFirst(b, o.first, rows-invalid, invalid)
+	o.rerun = p.measure(b, st.name, "rerun", path, rows, 1, o.first.Requests)
+	if o.rerun.Mutations != 0 || o.rerun.Skipped != rows-invalid {
+		b.Fatalf("rerun: %d mutations, %d skipped; want 0 and %d", o.rerun.Mutations, o.rerun.Skipped, rows-invalid)
+	}
+	o.reconcile = p.reconcile(b, st.name, o.first.Created, o.first.Requests+o.rerun.Requests)
+	p = newPlatform(b, st.target(b), orgsim.RateLimit{}, 0, 1e6, 1000)
+	o.eight = p.measure(b, st.name, "first import", path, rows, 8, 0)
+	checkFirst(b, o.eight, rows-invalid, invalid)
+	return o
+}
+
+func checkFirst(b *testing.B, run OverheadRun, created, invalid int) {
+	b.Helper()
+	if run.Created != created || run.Invalid != invalid {
+		b.Fatalf("first import at concurrency %d: %d created, %d invalid; want %d and %d",
+			run.Concurrency, run.Created, run.Invalid, created, invalid)
+	}
+}
+
+// measure imports path with concurrency workers; logFrom is where this run's requests start in
+// the simulator's log.
+func (p *platform) measure(b *testing.B, storeName, name, path string, rows, concurrency, logFrom int) OverheadRun {
+	busyBefore := p.timing.Busy()
+	report, wall := p.importFile(b, path, concurrency)
+	run := OverheadRun{Store: storeName, Name: name, Rows: rows, Wall: wall, RoundTrips: p.timing.Busy() - busyBefore, Concurrency: concurrency,
 		Created: report.n(importer.StatusCreated), Skipped: report.n(importer.StatusSkipped), Invalid: report.n(importer.StatusInvalid)}
+	run.Requests, run.Mutations = p.requests(logFrom)
+	return run
+}
+
+// requests counts the simulator's log from logFrom on, and the mutations among them.
+func (p *platform) requests(logFrom int) (requests, mutations int) {
 	for _, e := range p.log(logFrom) {
-		run.Requests++
+		requests++
 		if e.OperationType == "mutation" {
-			run.Mutations++
+			mutations++
 		}
 	}
-	return run
+	return requests, mutations
+}
+
+// reconcile runs reconcile of the organization, without --fix, as the command line does: under
+// the lock, reading through the fenced database. The import left the platform and the stores
+// alike, so any finding fails the benchmark.
+func (p *platform) reconcile(b *testing.B, storeName string, stores, logFrom int) ReconcileRun {
+	b.Helper()
+	busyBefore := p.timing.Busy()
+	start := time.Now()
+	lock, fingerprint := p.lock(b)
+	defer lock.Release()
+	fenced := lock.Fenced()
+	findings, err := importer.Reconcile(context.Background(), importer.ReconcileJob{
+		OrganizationID: benchOrg,
+		Platform:       p.client,
+		Stores:         fenced,
+		Journal:        fenced,
+		Clock:          importer.SystemClock{},
+		NewKey:         newKey,
+		Log:            slog.New(slog.DiscardHandler),
+
+		TokenFingerprint: fingerprint,
+		Lease:            lock,
+	})
+	wall := time.Since(start)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if len(findings) != 0 {
+		b.Fatalf("reconcile of %d stores found %d disagreements, want none; the first: %+v", stores, len(findings), findings[0])
+	}
+	requests, _ := p.requests(logFrom)
+	return ReconcileRun{Store: storeName, Stores: stores, Wall: wall, RoundTrips: p.timing.Busy() - busyBefore, Requests: requests}
 }
 
 // The quick tests, which plain `go test` runs.
@@ -422,18 +510,49 @@ func TestPaceOf(t *testing.T) {
 	}
 }
 
+// Overlapping round trips count once: adding them up would give more than the wall time.
+func TestTimingTransportJoinsOverlappingRoundTrips(t *testing.T) {
+	timing := &TimingTransport{Next: roundTripFunc(func(*http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: http.StatusOK, Body: io.NopCloser(strings.NewReader(""))}, nil
+	})}
+	req := httptest.NewRequest(http.MethodPost, "http://platform/graphql", nil)
+	start := time.Now()
+	first, _ := timing.RoundTrip(req)
+	second, _ := timing.RoundTrip(req)
+	time.Sleep(20 * time.Millisecond)
+	first.Body.Close()
+	time.Sleep(20 * time.Millisecond)
+	second.Body.Close()
+	wall := time.Since(start)
+	if busy := timing.Busy(); busy < 40*time.Millisecond || busy > wall {
+		t.Errorf("busy %v, want at least 40ms and no more than the %v the two took together", busy, wall)
+	}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(req *http.Request) (*http.Response, error) { return f(req) }
+
 func TestTableHasEverySection(t *testing.T) {
 	r := Results{When: time.Unix(0, 0), Machine: "m", Commit: "c", Command: "go test",
 		Throughput: []ThroughputCell{{Latency: 200 * time.Millisecond, Concurrency: 8, Limit: 50, Burst: 5, Rows: 75,
 			Pace: Pace{Requests: 155, Span: 3 * time.Second, PerSecond: 40, MaxWindow: 45}}},
 		Validate: []ValidateRun{{Rows: 1_000_000, Bytes: 150 << 20, Validate: ChildRun{Wall: 10 * time.Second, PeakRSS: 50 << 10},
 			Baseline: 5 * time.Second}},
-		Overhead: []OverheadRun{{Name: "first import", Rows: 10_000, Wall: 10 * time.Second, RoundTrips: 6 * time.Second, Concurrency: 1}},
+		Overhead: []OverheadRun{
+			{Store: "postgres", Name: "first import", Rows: 10_000, Wall: 16 * time.Second, RoundTrips: 3 * time.Second, Concurrency: 1},
+			{Store: "postgres", Name: "first import", Rows: 10_000, Wall: 8 * time.Second, RoundTrips: 4 * time.Second, Concurrency: 8},
+			{Store: "postgres", Name: "rerun", Rows: 10_000, Wall: 1500 * time.Millisecond, Requests: 1, Concurrency: 1}},
+		Reconcile: []ReconcileRun{{Store: "postgres", Stores: 9_981, Requests: 20, Wall: 4 * time.Second, RoundTrips: 500 * time.Millisecond}},
+		Stores:    []string{"postgres: PostgreSQL 15 on /var/run/postgresql"},
 		Shapes: []ShapeRun{{Shape: Shape{Cells: 16_384, CellBytes: 62}, Rows: 300, Bytes: 295 << 20,
 			Validate: ChildRun{Wall: time.Second, PeakRSS: 80 << 10, ExitCode: 1}}},
 	}
 	table := r.Table()
-	for _, want := range []string{"0.800", "45 of 55", "met (limit only)", "1,000,000", "100,000", "400", "ratio <= 2 met",
+	for _, want := range []string{"0.800", "45 of 55", "met (limit only)", "1,000,000", "100,000", "ratio <= 2 met",
+		"PostgreSQL 15 on /var/run/postgresql", "1,300", "<= 1,000 µs/row outside at concurrency 1 MISSED (1,300)",
+		"at concurrency 8 no worse per row, i.e. <= 1.1 x concurrency 1's µs/row outside, met (x0.31)",
+		"postgres rerun 0 mutations and <= 1 s MISSED", "9,981", "3.50  MISSED",
 		"16,384", "295.0 MiB", "80.0 MiB", "peak RSS < 64 MiB MISSED"} {
 		if !strings.Contains(table, want) {
 			t.Errorf("table lacks %q:\n%s", want, table)

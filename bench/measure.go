@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -47,35 +46,56 @@ func PaceOf(arrivals []time.Time, burst int) Pace {
 	return p
 }
 
-// TimingTransport adds up the time requests spend in the HTTP round trip, from the request being
-// handed to the network until its response body is read to the end or closed: the platform's
-// share of a run, which the rest of the wall time is not.
+// TimingTransport measures the time during which at least one request is in its HTTP round trip,
+// from being handed to the network until its response body is read to the end or closed: the
+// platform's share of a run, which the rest of the wall time is not. With one worker that is the
+// round trips' time added up; with several, round trips overlap, and adding them up would count
+// the same second once per worker (more than the wall time, at eight workers on two CPUs), so the
+// spans in which any is under way are joined instead.
 type TimingTransport struct {
-	Next  http.RoundTripper
-	total atomic.Int64 // nanoseconds
-	trips atomic.Int64
+	Next http.RoundTripper
+
+	mu       sync.Mutex
+	inFlight int
+	since    time.Time     // when inFlight last rose from 0
+	busy     time.Duration // the spans that have ended
 }
 
 // RoundTrip times one request.
 func (t *TimingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	start := time.Now()
+	t.begin()
 	resp, err := t.Next.RoundTrip(req)
 	if err != nil {
-		t.add(start)
+		t.end()
 		return nil, err
 	}
-	resp.Body = &timedBody{ReadCloser: resp.Body, done: func() { t.add(start) }}
+	resp.Body = &timedBody{ReadCloser: resp.Body, done: t.end}
 	return resp, nil
 }
 
-func (t *TimingTransport) add(start time.Time) {
-	t.total.Add(int64(time.Since(start)))
-	t.trips.Add(1)
+func (t *TimingTransport) begin() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.inFlight == 0 {
+		t.since = time.Now()
+	}
+	t.inFlight++
 }
 
-// Spent is the time in round trips so far, and how many there were.
-func (t *TimingTransport) Spent() (time.Duration, int64) {
-	return time.Duration(t.total.Load()), t.trips.Load()
+func (t *TimingTransport) end() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.inFlight--; t.inFlight == 0 {
+		t.busy += time.Since(t.since)
+	}
+}
+
+// Busy is the time so far during which at least one round trip was under way. A span still open
+// is not counted yet, so ask between runs, when none is.
+func (t *TimingTransport) Busy() time.Duration {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.busy
 }
 
 // timedBody ends the round trip's clock at the body's end or close, whichever comes first.
