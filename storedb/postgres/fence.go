@@ -7,10 +7,14 @@ import (
 	"maps"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/acme/storeimport/importer"
 )
+
+// querier is a pool or a transaction: where a refused write is explained.
+type querier interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
 
 // fence is the organization lock a journal write requires: the write and the check that the
 // lock is still this run's are one statement, so no successor's record can come between them.
@@ -35,7 +39,7 @@ func (f *fence) held(args pgx.NamedArgs) (string, pgx.NamedArgs) {
 
 // why explains a journal write that matched nothing: the lock was lost, or the entry is no longer
 // in the state the writer expected, which means another run has moved it on.
-func (f *fence) why(ctx context.Context, db *pgxpool.Pool, entryID int64, expected string) error {
+func (f *fence) why(ctx context.Context, db querier, entryID int64, expected string) error {
 	if f != nil {
 		var holder string
 		err := db.QueryRow(ctx, `SELECT holder FROM organization_locks WHERE platform_org_id = $1`, f.org).Scan(&holder)

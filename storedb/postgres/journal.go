@@ -57,6 +57,9 @@ func (d *DB) Begin(ctx context.Context, e *importer.Entry, now time.Time) error 
 	return nil
 }
 
+// begin is the one write committed synchronously (see durableWrites): the intent of a createShop,
+// whose replay needs the key this entry holds. The transaction goes to the server as one batch,
+// one round trip, as the other writes, which are single statements, take.
 func (d *DB) begin(ctx context.Context, e *importer.Entry, now time.Time) error {
 	pool, err := d.writer()
 	if err != nil {
@@ -65,16 +68,38 @@ func (d *DB) begin(ctx context.Context, e *importer.Entry, now time.Time) error 
 	held, args := d.fence.held(pgx.NamedArgs{"run": e.RunID, "org": e.OrganizationID, "public_id": e.Store.PublicID,
 		"line": e.Line, "name": e.Store.Name, "location": e.Store.Location, "industry": e.Store.Industry,
 		"phone": e.Store.Phone, "key": e.Key, "fingerprint": e.TokenFingerprint, "state": e.State, "error": e.Error, "now": now})
+	batch := &pgx.Batch{}
+	batch.Queue(`BEGIN`)
+	batch.Queue(`SET LOCAL synchronous_commit TO on`)
 	// INSERT … SELECT gives its parameters no column types: the casts do.
-	err = pool.QueryRow(ctx, `
+	insert := batch.Queue(`
 		INSERT INTO import_rows (run_id, platform_org_id, public_id, line, name, location, industry, phone,
 			idempotency_key, token_fingerprint, state, shop_id, error, created_at, updated_at)
 		SELECT @run::bigint, @org::text, @public_id::text, @line::integer, @name::text, @location::text, @industry::text,
 			@phone::text, @key::text, @fingerprint::text, @state::text, NULL, @error::text, @now::timestamptz, @now::timestamptz
 		WHERE `+held+`
-		RETURNING id`, args).Scan(&e.ID)
-	if errors.Is(err, pgx.ErrNoRows) {
+		RETURNING id`, args)
+	inserted := 0
+	insert.QueryRow(func(row pgx.Row) error {
+		err := row.Scan(&e.ID)
+		if err == nil {
+			inserted++
+		}
+		return ignoreNoRows(err)
+	})
+	batch.Queue(`COMMIT`)
+	if err := pool.SendBatch(ctx, batch).Close(); err != nil {
+		return err
+	}
+	if inserted == 0 {
 		return d.fence.why(ctx, pool, 0, "")
+	}
+	return nil
+}
+
+func ignoreNoRows(err error) error {
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil
 	}
 	return err
 }

@@ -69,6 +69,15 @@ func OpenReadOnly(ctx context.Context, target, schema string) (*DB, error) {
 	return &DB{pool: pool, readOnly: true, location: Redact(target), schema: *current}, nil
 }
 
+// durableWrites is how the pool's commits wait for the disk: they do not. The journal needs one
+// write to outlive a crash of the server itself, the intent of a createShop, since only the key it
+// records can make a replay return the shop instead of a second one; Begin commits that one
+// synchronously, which also flushes every commit before it. Any later step that a crash of the
+// server took back is settled from the platform as after a killed run: a lost "created" replays the
+// same key, a lost "assigned" asks for the shop, a lost "compensating" finds the shop gone, a lost
+// "done" saves the store again. A killed importer loses nothing: the server has every commit.
+const durableWrites = "off"
+
 // connect makes the pool and makes sure the server answers.
 func connect(ctx context.Context, target, schema string, readOnly bool) (*pgxpool.Pool, error) {
 	config, err := pgxpool.ParseConfig(target)
@@ -86,6 +95,9 @@ func connect(ctx context.Context, target, schema string, readOnly bool) (*pgxpoo
 	// The fence's conditional writes rely on READ COMMITTED re-reading the holder row; a
 	// database or role set to REPEATABLE READ would make them fail when a refresh races them.
 	conn.RuntimeParams["default_transaction_isolation"] = "read committed"
+	if !readOnly {
+		conn.RuntimeParams["synchronous_commit"] = durableWrites
+	}
 	if readOnly {
 		// Belt and braces: the server itself refuses any write a dry run might attempt.
 		conn.RuntimeParams["default_transaction_read_only"] = "on"
