@@ -294,9 +294,11 @@ func (r *runner) stopped() bool {
 }
 
 // fenced fails with ErrSuperseded once the run no longer holds its lock. It is asked right before
-// every mutation, so that a run taken over while it was paused sends nothing more.
-func (r *runner) fenced(ctx context.Context) error {
-	if r.job.Lease == nil {
+// every mutation of a row, so that a run taken over while it was paused sends nothing more. A
+// journal write that just checked the lock in its own statement, with no request since, is as
+// good a proof: then it asks the database nothing more.
+func (r *runner) fenced(ctx context.Context, run *rowRun) error {
+	if r.job.Lease == nil || run.justJournaled {
 		return nil
 	}
 	return r.job.Lease.Check(ctx)

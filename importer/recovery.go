@@ -101,7 +101,7 @@ func (r *runner) resumeShop(ctx context.Context, run *rowRun) error {
 		return r.assign(ctx, run)
 	case !shop.HasService(orgclient.Reservation):
 		// Recorded as assigned, yet the service is off: turn it on again before storing.
-		if err := r.fenced(ctx); err != nil {
+		if err := r.fenced(ctx, run); err != nil {
 			return err
 		}
 		shop, err = r.job.Platform.AssignReservation(ctx, assignKey(&run.entry, r.runID), run.entry.OrganizationID, run.entry.ShopID)

@@ -114,7 +114,7 @@ func (r *runner) importRow(ctx context.Context, run *rowRun) error {
 // attempt's own key, then goes on.
 func (r *runner) create(ctx context.Context, run *rowRun) error {
 	store, lang := run.entry.Store, r.job.Lang
-	if err := r.fenced(ctx); err != nil {
+	if err := r.fenced(ctx, run); err != nil {
 		return err
 	}
 	shop, err := r.job.Platform.CreateShop(ctx, createKey(&run.entry), run.entry.OrganizationID, store.Name, store.Location)
@@ -161,7 +161,7 @@ func inDoubtReason(lang string, err error) string {
 
 // assign turns reservations on for the row's shop, then stores the row.
 func (r *runner) assign(ctx context.Context, run *rowRun) error {
-	if err := r.fenced(ctx); err != nil {
+	if err := r.fenced(ctx, run); err != nil {
 		return err
 	}
 	shop, err := r.job.Platform.AssignReservation(ctx, assignKey(&run.entry, r.runID), run.entry.OrganizationID, run.entry.ShopID)
@@ -194,7 +194,7 @@ func (r *runner) compensate(ctx context.Context, run *rowRun, cause string) erro
 			return err
 		}
 	}
-	if err := r.fenced(ctx); err != nil {
+	if err := r.fenced(ctx, run); err != nil {
 		return err
 	}
 	linked, err := r.job.Stores.StoreOfShop(ctx, run.entry.ShopID)
@@ -222,8 +222,9 @@ func (r *runner) compensate(ctx context.Context, run *rowRun, cause string) erro
 
 // notePlatform stops the run at once when every further row would meet the same end: the token
 // refused, or the endpoint redirecting elsewhere. It also remembers that the row could not reach
-// the platform.
+// the platform. Every platform request of a row is followed by it.
 func (r *runner) notePlatform(run *rowRun, err error) {
+	run.justJournaled = false
 	switch {
 	case errors.Is(err, orgclient.ErrUnauthenticated), errors.Is(err, orgclient.ErrPermissionDenied):
 		r.stop("the platform refused the token (" + err.Error() + "); check the token and --org")

@@ -114,6 +114,9 @@ type rowRun struct {
 
 	unanswered bool // some platform call of this row got no answer, even after retries
 	replay     bool // an earlier run sent this attempt's createShop: a refusal now proves little
+	// justJournaled: the last thing done for the row was a journal write, which checked that the
+	// run still holds its lock; no platform request since.
+	justJournaled bool
 }
 
 func newRowRun(row *Row, journal Journal, clock Clock) *rowRun {
@@ -135,13 +138,17 @@ func (r *rowRun) to(ctx context.Context, next rowState) error {
 	from := r.state
 	r.state = next
 	r.entry.State, r.entry.Error = string(next), r.err
+	var err error
 	switch {
 	case next == stateCreating:
-		return r.journal.Begin(ctx, &r.entry, r.clock.Now())
+		err = r.journal.Begin(ctx, &r.entry, r.clock.Now())
 	case r.entry.ID != 0:
-		return r.journal.Record(ctx, &r.entry, string(from), r.clock.Now())
+		err = r.journal.Record(ctx, &r.entry, string(from), r.clock.Now())
+	default:
+		return nil
 	}
-	return nil
+	r.justJournaled = err == nil
+	return err
 }
 
 // complete stores the row locally and marks it done, in one transaction.
