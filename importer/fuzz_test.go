@@ -127,7 +127,7 @@ func checkRow(t *testing.T, r *Reader, row *Row) {
 	if !slices.Contains(columns[3].OneOf, s.Industry) {
 		t.Errorf("line %d: industry %q passed", row.Line, s.Industry)
 	}
-	if digits := len(s.Phone) - strings.Count(s.Phone, "-"); s.Phone != "" && (!phonePattern.MatchString(s.Phone) || digits < 10 || digits > 11) {
+	if s.Phone != "" && (!isASCII(s.Phone) || !phonePattern.MatchString(phoneSeparators.Replace(s.Phone))) {
 		t.Errorf("line %d: phone %q passed", row.Line, s.Phone)
 	}
 }
@@ -229,10 +229,11 @@ func underHeader(row *Row) []string {
 }
 
 // The rules for public_id and phone as the README states them; the validator's loops must judge
-// every value as these do.
+// every value as these do. A phone number is matched once its separators are dropped.
 var (
-	idPattern    = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{2,62}$`)
-	phonePattern = regexp.MustCompile(`^[0-9]+(-[0-9]+)*$`)
+	idPattern       = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{2,62}$`)
+	phonePattern    = regexp.MustCompile(`^0[0-9]{9,10}$`)
+	phoneSeparators = strings.NewReplacer("-", "", " ", "", "(", "", ")", "")
 )
 
 // FuzzValidate puts any values in a well-formed row and checks the validator: a row that passes
@@ -296,12 +297,18 @@ func checkAsPatterns(t *testing.T, row *Row, id, phone string) {
 	if phone == "" || unusable("phone") {
 		return
 	}
-	n := strings.Map(asciiPhoneRune, phone)
-	digits := len(n) - strings.Count(n, "-")
-	if want := phonePattern.MatchString(n) && digits >= 10 && digits <= 11; has(CodeBadPhone) == want {
-		t.Errorf("phone %q: refused %v, but the pattern says it is good: %v", phone, has(CodeBadPhone), want)
+	n := phoneSeparators.Replace(strings.Map(asciiPhoneRune, phone))
+	refused := has(CodeBadPhone) || has(CodePhoneNoLeadingZero) || has(CodePhoneScientific) || has(CodePhoneDate)
+	if want := phonePattern.MatchString(n); refused == want {
+		t.Errorf("phone %q: refused %v, but the pattern says it is good: %v", phone, refused, want)
+	}
+	// The leading 0 is said to be missing only from digits, and then it is.
+	if has(CodePhoneNoLeadingZero) && (!onlyDigits.MatchString(n) || n[0] == '0') {
+		t.Errorf("phone %q: refused for a missing leading 0", phone)
 	}
 }
+
+var onlyDigits = regexp.MustCompile(`^[0-9]+$`)
 
 func csvOf(t *testing.T, records ...[]string) []byte {
 	t.Helper()

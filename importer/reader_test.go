@@ -107,7 +107,7 @@ func TestReadReportsEveryProblemOfARow(t *testing.T) {
 		`店舗ID: "Bad ID" is not a valid ID: use 3 to 63 lowercase letters (a-z), digits or hyphens, starting with a letter or digit`,
 		`店舗名: is empty; this column is required`,
 		`業種: "cafe" is not allowed; use one of restaurant, hair_salon, beauty, clinic, fitness, school, other`,
-		`電話番号: "03-12" is not a phone number (10 or 11 digits)`,
+		`電話番号: "03-12" is not a phone number (10 or 11 digits starting with 0, hyphens optional)`,
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

@@ -23,18 +23,21 @@ type Code string
 
 // Codes of row problems.
 const (
-	CodeRequired     Code = "required"          // the cell is empty
-	CodeTooLong      Code = "too_long"          // Count characters, Limit allowed
-	CodeControl      Code = "control_character" // a tab, line break or other control character
-	CodeBadID        Code = "bad_id"            // not a public_id
-	CodeNotAllowed   Code = "not_allowed"       // not one of Allowed
-	CodeBadPhone     Code = "bad_phone"         // not a Japanese phone number
-	CodeCellCount    Code = "cell_count"        // Count cells on the line, Limit in the header
-	CodeCellTooLarge Code = "cell_too_large"    // the cell is over Limit bytes
-	CodeNUL          Code = "nul_byte"          // the cell has a NUL byte
-	CodeNotUTF8      Code = "not_utf8"          // the cell has bytes that are not UTF-8
-	CodeNotSJIS      Code = "not_sjis"          // the cell has bytes that are not Shift_JIS
-	CodeStrayQuote   Code = "stray_quote"       // a double quote where CSV allows none
+	CodeRequired           Code = "required"              // the cell is empty
+	CodeTooLong            Code = "too_long"              // Count characters, Limit allowed
+	CodeControl            Code = "control_character"     // a tab, line break or other control character
+	CodeBadID              Code = "bad_id"                // not a public_id
+	CodeNotAllowed         Code = "not_allowed"           // not one of Allowed
+	CodeBadPhone           Code = "bad_phone"             // not a Japanese phone number
+	CodePhoneNoLeadingZero Code = "phone_no_leading_zero" // digits that do not start with 0, as a spreadsheet leaves them
+	CodePhoneScientific    Code = "phone_scientific"      // a number a spreadsheet wrote in scientific notation
+	CodePhoneDate          Code = "phone_date"            // a date a spreadsheet made of what was typed
+	CodeCellCount          Code = "cell_count"            // Count cells on the line, Limit in the header
+	CodeCellTooLarge       Code = "cell_too_large"        // the cell is over Limit bytes
+	CodeNUL                Code = "nul_byte"              // the cell has a NUL byte
+	CodeNotUTF8            Code = "not_utf8"              // the cell has bytes that are not UTF-8
+	CodeNotSJIS            Code = "not_sjis"              // the cell has bytes that are not Shift_JIS
+	CodeStrayQuote         Code = "stray_quote"           // a double quote where CSV allows none
 )
 
 // Problem is one thing wrong with a row.
@@ -93,8 +96,17 @@ func (p Problem) message(ja bool) string {
 		return pick(ja, fmt.Sprintf("%s is not allowed; use one of %s", v, list),
 			fmt.Sprintf("%s は使えません。次のいずれかにしてください: %s", v, list))
 	case CodeBadPhone:
-		return pick(ja, fmt.Sprintf("%s is not a phone number (10 or 11 digits)", v),
-			fmt.Sprintf("%s は電話番号ではありません（10桁または11桁の数字、ハイフン可）", v))
+		return pick(ja, fmt.Sprintf("%s is not a phone number (%s)", v, phoneRule.en),
+			fmt.Sprintf("%s は電話番号ではありません（%s）", v, phoneRule.ja))
+	case CodePhoneNoLeadingZero:
+		return pick(ja, fmt.Sprintf("%s does not start with 0: the leading 0 is missing, as a spreadsheet drops it when the cell is a number; %s", v, retypePhone.en),
+			fmt.Sprintf("%s は先頭の0が欠けています（表計算ソフトはセルが数値だと先頭の0を消します）。%s", v, retypePhone.ja))
+	case CodePhoneScientific:
+		return pick(ja, fmt.Sprintf("%s is a number in scientific notation, as a spreadsheet shows a long number: its digits and its leading 0 are lost; %s", v, retypePhone.en),
+			fmt.Sprintf("%s は指数表記の数値です（表計算ソフトが長い数値をこう表示し、桁と先頭の0が失われています）。%s", v, retypePhone.ja))
+	case CodePhoneDate:
+		return pick(ja, fmt.Sprintf("%s is a date, which a spreadsheet made of what was typed; format the column as text (文字列) and type the number again", v),
+			fmt.Sprintf("%s は日付です（表計算ソフトが入力を日付に変えました）。列の表示形式を「文字列」にして、番号を入力し直してください", v))
 	case CodeCellCount:
 		return pick(ja, fmt.Sprintf("the line has %d cells but the header has %d; a cell that contains a comma must be in double quotes", p.Count, p.Limit),
 			fmt.Sprintf("この行のセル数は%dですが、見出しは%d列です。カンマを含むセルはダブルクォートで囲んでください", p.Count, p.Limit))
@@ -214,42 +226,4 @@ func isASCII(s string) bool {
 		}
 	}
 	return true
-}
-
-// checkPhone accepts what a Japanese IME types for a phone number, full-width digits and the
-// long vowel mark or minus sign for a hyphen among them, and stores it in ASCII: groups of digits
-// joined by single hyphens, 10 or 11 digits in all.
-func checkPhone(_ *Column, v string) (string, []Problem) {
-	digits, afterDigit, ascii := 0, false, true
-	for _, r := range v {
-		ascii = ascii && r < utf8.RuneSelf
-		switch asciiPhoneRune(r) {
-		case '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
-			digits, afterDigit = digits+1, true
-		case '-':
-			if !afterDigit {
-				return v, []Problem{{Code: CodeBadPhone, Value: v}}
-			}
-			afterDigit = false
-		default:
-			return v, []Problem{{Code: CodeBadPhone, Value: v}}
-		}
-	}
-	if !afterDigit || digits < 10 || digits > 11 {
-		return v, []Problem{{Code: CodeBadPhone, Value: v}}
-	}
-	if ascii {
-		return v, nil
-	}
-	return strings.Map(asciiPhoneRune, v), nil
-}
-
-func asciiPhoneRune(r rune) rune {
-	switch {
-	case r >= '０' && r <= '９':
-		return '0' + r - '０'
-	case strings.ContainsRune("‐‑‒–—―−⁃﹘﹣－ーｰ", r):
-		return '-'
-	}
-	return r
 }
