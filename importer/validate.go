@@ -89,8 +89,8 @@ func (p Problem) message(ja bool) string {
 		return pick(ja, fmt.Sprintf("%s contains a control character (such as a tab or line break); remove it", v),
 			fmt.Sprintf("%s に制御文字（タブや改行など）が含まれています。削除してください", v))
 	case CodeBadID:
-		return pick(ja, fmt.Sprintf("%s is not a valid ID: use 3 to 63 lowercase letters (a-z), digits or hyphens, starting with a letter or digit", v),
-			fmt.Sprintf("%s はIDとして使えません。半角英小文字・数字・ハイフンの3～63文字で、先頭は英小文字か数字にしてください", v))
+		return pick(ja, fmt.Sprintf("%s is not a valid ID: use %s", v, idRule.en),
+			fmt.Sprintf("%s はIDとして使えません。%sにしてください", v, idRule.ja))
 	case CodeNotAllowed:
 		list := strings.Join(p.Allowed, ", ")
 		return pick(ja, fmt.Sprintf("%s is not allowed; use one of %s", v, list),
@@ -147,15 +147,22 @@ func quoteValue(v string) string {
 }
 
 // rule checks one trimmed, non-empty value of column c and returns it normalized, with what is
-// wrong with it. Rules are named by Store's rule tag.
+// wrong with it.
 type rule func(c *Column, v string) (string, []Problem)
 
-var rules = map[string]rule{
-	"id":    checkID,
-	"text":  checkText,
-	"line":  checkLine,
-	"oneof": checkOneOf,
-	"phone": checkPhone,
+// ruleKind is a rule as Store's rule tag names it: its check, and the words that state what it
+// allows (ruletext.go), so that the template says what the check holds a value to.
+type ruleKind struct {
+	check rule
+	text  func(c *Column, ja bool) string
+}
+
+var rules = map[string]ruleKind{
+	"id":    {checkID, idText},
+	"text":  {checkText, textText},
+	"line":  {checkLine, lineText},
+	"oneof": {checkOneOf, oneOfText},
+	"phone": {checkPhone, phoneText},
 }
 
 // check validates one cell of column c, already trimmed.
@@ -166,7 +173,7 @@ func (c *Column) check(v string) (string, []Problem) {
 		}
 		return v, nil
 	}
-	return c.rule(c, v)
+	return c.kind.check(c, v)
 }
 
 // checkID accepts what the README states as the pattern ^[a-z0-9][a-z0-9-]{2,62}$, tested
