@@ -26,8 +26,10 @@ var retypePhone = message{
 // and hyphens (an IME's look-alikes too), spaces and parentheses dropped, a 0 and 9 or 10 more
 // digits. It stores the value as typed, in ASCII, and never repairs it: a number without its 0 may
 // be the merchant's mistake as well as the spreadsheet's, and only the merchant knows which.
+// Digits alone that do not start with 0 are what a spreadsheet leaves of a number typed in a cell
+// that is not text, and are told so; with a separator the cell was text, and the 0 never typed.
 func checkPhone(_ *Column, v string) (string, []Problem) {
-	digits, first, ascii := 0, rune(0), true
+	digits, first, separated, ascii := 0, rune(0), false, true
 	for _, r := range v {
 		ascii = ascii && r < utf8.RuneSelf
 		switch r = asciiPhoneRune(r); {
@@ -37,14 +39,15 @@ func checkPhone(_ *Column, v string) (string, []Problem) {
 			}
 			digits++
 		case r == '-' || r == ' ' || r == '(' || r == ')':
+			separated = true
 		default:
 			return v, phoneProblem(v, CodeBadPhone)
 		}
 	}
 	switch {
-	case digits > 0 && first != '0':
+	case digits > 0 && first != '0' && !separated:
 		return v, phoneProblem(v, CodePhoneNoLeadingZero)
-	case digits < 10 || digits > 11:
+	case first != '0' || digits < 10 || digits > 11:
 		return v, phoneProblem(v, CodeBadPhone)
 	case ascii:
 		return v, nil

@@ -90,8 +90,10 @@ func TestColumnCheck(t *testing.T) {
 		{"phone", "781234567", "781234567", []Code{CodePhoneNoLeadingZero}},
 		{"phone", "9012345678", "9012345678", []Code{CodePhoneNoLeadingZero}},
 		{"phone", "９０１２３４５６７８", "９０１２３４５６７８", []Code{CodePhoneNoLeadingZero}},
-		{"phone", "90-1234-5678", "90-1234-5678", []Code{CodePhoneNoLeadingZero}},
-		{"phone", "3-1234", "3-1234", []Code{CodePhoneNoLeadingZero}},
+		// With a separator the cell was text: the 0 was never typed, and the rule says it is needed.
+		{"phone", "90-1234-5678", "90-1234-5678", []Code{CodeBadPhone}},
+		{"phone", "(90) 1234 5678", "(90) 1234 5678", []Code{CodeBadPhone}},
+		{"phone", "1-15", "1-15", []Code{CodeBadPhone}},
 		// ... and showed a long one in scientific notation.
 		{"phone", "9.01235E+09", "9.01235E+09", []Code{CodePhoneScientific}},
 		{"phone", "9.01235e+09", "9.01235e+09", []Code{CodePhoneScientific}},
