@@ -1,11 +1,9 @@
 package importer
 
 import (
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"runtime"
 	"slices"
 	"strings"
@@ -55,8 +53,7 @@ type Row struct {
 // no more than a few batches, each bounded in records and in bytes, are held at once. Close stops
 // them when the rows are not read to the end.
 type Reader struct {
-	csv      *csv.Reader
-	feed     *lineFeeder
+	src      source
 	encoding string
 	header   []string // as written, without the empty cells at its end
 	names    []string // the header's cells trimmed: the columns as problems name them
@@ -79,22 +76,10 @@ func NewReader(r io.Reader, opts ReadOptions) (*Reader, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Until the header is read, it may have an errors CSV's error column besides maxRowCells.
-	feed := &lineFeeder{src: src, maxCells: maxRowCells + 1}
-	cr := csv.NewReader(feed)
-	cr.FieldsPerRecord = -1 // a ragged record is a problem of its row, not the end of the file
-	rd := &Reader{csv: cr, feed: feed, encoding: encoding, idsOnly: opts.IDsOnly}
-	cells, line, err := rd.read()
-	switch {
-	case errors.Is(err, io.EOF):
-		return nil, &FileError{Code: FileEmpty}
-	case err != nil:
-		if ferr := rd.fatal(err); ferr != nil {
-			return nil, ferr
-		}
-		var pe *csv.ParseError
-		errors.As(err, &pe)
-		return nil, &FileError{Code: FileBadHeader, Line: pe.StartLine, Err: err}
+	rd := &Reader{src: newCSVSource(src), encoding: encoding, idsOnly: opts.IDsOnly}
+	cells, line, err := rd.src.header()
+	if err != nil {
+		return nil, err
 	}
 	if err := rd.setHeader(cells, line); err != nil {
 		return nil, err
@@ -317,74 +302,22 @@ func (r *Reader) checkBatch(records []parsed) ([]*Row, error) {
 
 // nextRecord parses one record.
 func (r *Reader) nextRecord() (parsed, error) {
-	cells, line, err := r.read()
-	var structural []Problem
+	rec, err := r.src.next()
 	if err != nil {
-		if ferr := r.fatal(err); ferr != nil {
-			return parsed{}, ferr
-		}
-		// The parser stopped at a quote on this record's last line and goes on with the next line,
-		// so only this record is lost; its cells are recovered with a forgiving parse.
-		var pe *csv.ParseError
-		errors.As(err, &pe)
-		cells, line, structural = r.feed.lenientCells(), pe.StartLine, []Problem{{Code: CodeStrayQuote}}
-	}
-	if err := r.tooWide(cells, line); err != nil {
 		return parsed{}, err
 	}
-	return parsed{line, cells, structural}, nil
+	if err := r.tooWide(rec.cells, rec.line); err != nil {
+		return parsed{}, err
+	}
+	return rec, nil
 }
 
-// tooWide is the file error of a record with more than maxCells cells, or nil. The feeder stops
-// most such records before the parser makes their cells; not the header, whose limit is known
-// only once it is read, nor a record the forgiving parse reads otherwise.
+// tooWide is the file error of a record with more than maxCells cells, or nil. The source stops
+// most such records before it makes their cells; not the header, whose limit is known only once
+// it is read, nor a record a CSV's forgiving parse reads otherwise.
 func (r *Reader) tooWide(cells []string, line int) error {
 	if len(cells) > r.maxCells {
 		return &FileError{Code: FileTooManyCells, Line: line}
-	}
-	return nil
-}
-
-// read returns the next record that has a non-empty cell, and the line it starts on.
-func (r *Reader) read() ([]string, int, error) {
-	for {
-		r.feed.startRecord()
-		cells, err := r.csv.Read()
-		if err != nil {
-			return nil, 0, err
-		}
-		if !blank(cells) {
-			line, _ := r.csv.FieldPos(0)
-			return cells, line, nil
-		}
-	}
-}
-
-// fatal turns an error of the parser into the error that ends reading, io.EOF or a *FileError,
-// or nil when only the record is lost: a quote out of place on the record's last line, after
-// which the parser goes on at the next line.
-func (r *Reader) fatal(err error) error {
-	if errors.Is(err, io.EOF) {
-		return io.EOF
-	}
-	if line := r.feed.openQuote(math.MaxInt); line > 0 {
-		return &FileError{Code: FileUnclosedQuote, Line: line, Err: err}
-	}
-	if errors.Is(err, errRecordTooLong) {
-		return &FileError{Code: FileRecordTooLong, Line: r.feed.recordLine()}
-	}
-	if errors.Is(err, errTooManyCells) {
-		return &FileError{Code: FileTooManyCells, Line: r.feed.recordLine()}
-	}
-	var pe *csv.ParseError
-	if !errors.As(err, &pe) {
-		return &FileError{Code: FileRead, Err: err}
-	}
-	// A quoted cell that spans lines and is followed by more than a comma was most likely
-	// opened by mistake, and then its closing quote belongs to a later cell: the lines in
-	// between are misread, so the file cannot be trusted from here on.
-	if line := r.feed.openQuote(pe.Line); line > 0 {
-		return &FileError{Code: FileUnclosedQuote, Line: line, Err: err}
 	}
 	return nil
 }
@@ -401,7 +334,7 @@ func (r *Reader) setHeader(cells []string, line int) error {
 	if err := r.tooWide(cells, line); err != nil {
 		return err
 	}
-	r.feed.maxCells = r.maxCells
+	r.src.limitCells(r.maxCells)
 	r.header = cells
 	r.names = make([]string, len(cells))
 	r.at = make([]int, len(cells))
