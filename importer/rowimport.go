@@ -16,8 +16,8 @@ func (r *runner) problems(row *Row) string {
 	for _, p := range row.Problems {
 		all = append(all, p.Render(r.job.Lang))
 	}
-	if dup := r.plan.duplicateOf(row, r.job.Lang); dup != "" {
-		all = append(all, dup)
+	if dup, ok := r.plan.duplicate(row); ok {
+		all = append(all, dup.Render(r.job.Lang))
 	}
 	return strings.Join(all, "; ")
 }

@@ -107,24 +107,29 @@ func (p *Plan) duplicated(publicID string) bool {
 	return dup
 }
 
-// duplicateOf says, in lang, which other lines the row's public_id is on; "" when it is on no other.
-func (p *Plan) duplicateOf(row *Row, lang string) string {
+// duplicate is the problem of a row whose public_id is on other lines too, naming up to
+// namedLines of them; false when it is on no other.
+func (p *Plan) duplicate(row *Row) (Problem, bool) {
 	on, dup := p.duplicates[row.Store.PublicID]
 	if !dup {
-		return ""
+		return Problem{}, false
 	}
-	return msgDuplicate.in(lang, p.idHeader, row.Store.PublicID, on.besides(row.Line, lang))
-}
-
-// besides names, in lang, up to namedLines of the lines other than line, and counts the rest.
-func (on idLines) besides(line int, lang string) string {
-	var named []string
+	var named []int
 	for _, l := range on.first[:min(on.count, len(on.first))] {
-		if l != line && len(named) < namedLines {
-			named = append(named, strconv.Itoa(l))
+		if l != row.Line && len(named) < namedLines {
+			named = append(named, l)
 		}
 	}
-	lines, more := strings.Join(named, ", "), on.count-1-len(named)
+	return Problem{Column: p.idHeader, Code: CodeDuplicate, Value: row.Store.PublicID, Lines: named, Count: on.count - 1}, true
+}
+
+// otherLines names, in lang, the lines a repeated public_id is also on, and counts those not named.
+func (p Problem) otherLines(lang string) string {
+	named := make([]string, len(p.Lines))
+	for i, l := range p.Lines {
+		named[i] = strconv.Itoa(l)
+	}
+	lines, more := strings.Join(named, ", "), p.Count-len(p.Lines)
 	switch {
 	case more > 0:
 		return msgOtherLinesAndMore.in(lang, lines, thousands(more))

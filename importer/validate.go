@@ -38,16 +38,19 @@ const (
 	CodeNotUTF8            Code = "not_utf8"              // the cell has bytes that are not UTF-8
 	CodeNotSJIS            Code = "not_sjis"              // the cell has bytes that are not Shift_JIS
 	CodeStrayQuote         Code = "stray_quote"           // a double quote where CSV allows none
+	CodeDuplicate          Code = "duplicate"             // the public_id is on Count other lines too, Lines naming a few
 )
 
 // Problem is one thing wrong with a row.
 type Problem struct {
 	Column  string // the column's header as written in the file; "" when the record as a whole is at fault
+	Cell    string // in a workbook, the cell at fault as the spreadsheet names it (E5); "" in a CSV
 	Code    Code
 	Value   string   // the offending value, trimmed; "" when the problem is not about a value
 	Limit   int      // what is allowed: characters (CodeTooLong), cells (CodeCellCount), bytes (CodeCellTooLarge)
 	Count   int      // what there is, in the same unit as Limit
 	Allowed []string // CodeNotAllowed: the values allowed
+	Lines   []int    // CodeDuplicate: some of the other lines the value is on
 }
 
 // String renders the problem in English.
@@ -57,13 +60,18 @@ func (p Problem) String() string {
 
 // Render says what is wrong and what is expected, in lang ("ja" or else English), prefixed with
 // the column as the merchant's header writes it (quoted if it must be: an unknown column's name
-// can hold anything).
+// can hold anything) and, in a workbook, the cell, which is where a spreadsheet user looks.
 func (p Problem) Render(lang string) string {
 	msg := p.message(lang == LangJA)
-	if p.Column == "" {
+	switch {
+	case p.Column == "" && p.Cell == "":
 		return msg
+	case p.Cell == "":
+		return quoteIfControl(p.Column) + ": " + msg
+	case p.Column == "":
+		return p.Cell + ": " + msg
 	}
-	return quoteIfControl(p.Column) + ": " + msg
+	return quoteIfControl(p.Column) + " (" + p.Cell + "): " + msg
 }
 
 // quoteIfControl shows the merchant's text in the report: as it is, unless it holds a line break
@@ -122,6 +130,9 @@ func (p Problem) message(ja bool) string {
 	case CodeNotSJIS:
 		return pick(ja, fmt.Sprintf("%s has bytes that are not Shift_JIS; if the file is UTF-8, use --encoding utf8", v),
 			fmt.Sprintf("%s にShift_JISではないバイトが含まれています。UTF-8のファイルなら --encoding utf8 を指定してください", v))
+	case CodeDuplicate:
+		// The id in full, not shortened: the merchant looks for it as it is.
+		return msgDuplicate.in(langOf(ja), p.Value, p.otherLines(langOf(ja)))
 	case CodeStrayQuote:
 		return pick(ja, `a double quote (") is out of place; put the cell in double quotes and double each quote inside it ("")`,
 			`ダブルクォート（"）の位置が正しくありません。セルをダブルクォートで囲み、中のダブルクォートは2つ重ねてください（""）`)
@@ -135,6 +146,9 @@ func pick(ja bool, en, jaText string) string {
 	}
 	return en
 }
+
+// langOf is the language a message function's ja flag stands for, for the messages of messages.go.
+func langOf(ja bool) string { return pick(ja, LangEN, LangJA) }
 
 // quoteValue shows a value in a message: quoted, so that spaces and control characters are
 // visible, and shortened, so that a pasted paragraph does not bury the message.

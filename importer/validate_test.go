@@ -143,6 +143,22 @@ func TestProblemRender(t *testing.T) {
 	}
 }
 
+// A problem of a workbook's cell names the cell as well as the column, as the spreadsheet shows
+// it; a cell outside every column (right of the header) is named alone.
+func TestProblemRenderNamesTheCell(t *testing.T) {
+	p := Problem{Column: "電話番号", Cell: "E5", Code: CodeBadPhone, Value: "03-12"}
+	if got, want := p.Render(LangEN), `電話番号 (E5): "03-12" is not a phone number`; !strings.HasPrefix(got, want) {
+		t.Errorf("en: got %q, want it to start with %q", got, want)
+	}
+	if got, want := p.Render(LangJA), `電話番号 (E5): "03-12" は電話番号ではありません`; !strings.HasPrefix(got, want) {
+		t.Errorf("ja: got %q, want it to start with %q", got, want)
+	}
+	outside := Problem{Cell: "G5", Code: CodeNUL}
+	if got, want := outside.Render(LangEN), "G5: contains a NUL byte"; !strings.HasPrefix(got, want) {
+		t.Errorf("got %q, want it to start with %q", got, want)
+	}
+}
+
 // A number a spreadsheet changed says what happened and how to keep the number as typed, in the
 // merchant's language.
 func TestPhoneFromASpreadsheetSaysWhy(t *testing.T) {
@@ -181,7 +197,7 @@ func TestPhoneFromASpreadsheetSaysWhy(t *testing.T) {
 // rowCodes are the codes of row problems, each of which must render in each language.
 var rowCodes = []Code{CodeRequired, CodeTooLong, CodeControl, CodeBadID, CodeNotAllowed, CodeBadPhone,
 	CodePhoneNoLeadingZero, CodePhoneScientific, CodePhoneDate,
-	CodeCellCount, CodeCellTooLarge, CodeNUL, CodeNotUTF8, CodeNotSJIS, CodeStrayQuote}
+	CodeCellCount, CodeCellTooLarge, CodeNUL, CodeNotUTF8, CodeNotSJIS, CodeStrayQuote, CodeDuplicate}
 
 // Every code has its own sentence in each language, not the fallback of the bare code.
 func TestProblemRenderEveryCode(t *testing.T) {
