@@ -170,7 +170,7 @@ func (p *platform) importFile(b *testing.B, path string, concurrency int) (*coun
 
 		TokenFingerprint: p.client.TokenFingerprint(key),
 	}
-	plan, err := importer.Scan(path, job.Encoding)
+	plan, err := importer.Scan(path, importer.ReadOptions{Encoding: job.Encoding})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -371,7 +371,7 @@ func TestGeneratedFileIsJudgedAlikeByValidateAndBaseline(t *testing.T) {
 	if invalid != 9 { // 5 rows with a bad industry, 4 with a bad phone
 		t.Errorf("generator made %d invalid rows, want 9", invalid)
 	}
-	plan, err := importer.Scan(path, "auto")
+	plan, err := importer.Scan(path, importer.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

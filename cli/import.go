@@ -87,7 +87,7 @@ func runImport(ctx context.Context, opts *importOptions) error {
 			return err
 		}
 	}
-	plan, err := importer.Scan(job.Path, job.Encoding)
+	plan, err := importer.Scan(job.Path, importer.ReadOptions{Encoding: job.Encoding, Sheet: job.Sheet})
 	if fileErr := (*importer.FileError)(nil); errors.As(err, &fileErr) {
 		return errors.New(fileErr.Render(opts.Input.Lang))
 	}

@@ -13,7 +13,8 @@ import (
 type Job struct {
 	OrganizationID string
 	Path           string
-	Encoding       string // auto, utf8 or sjis
+	Encoding       string // a CSV's: auto, utf8 or sjis
+	Sheet          string // a workbook's sheet to read; "" for the Reader to choose
 	Lang           string // language of the report's messages: en or ja
 	DryRun         bool
 
@@ -155,7 +156,7 @@ func (r *runner) rows(ctx context.Context) error {
 		return fmt.Errorf("reopening %s: %w", r.job.Path, err)
 	}
 	defer f.Close()
-	reader, err := NewReader(f, ReadOptions{Encoding: r.job.Encoding})
+	reader, err := NewReader(f, ReadOptions{Encoding: r.job.Encoding, Sheet: r.job.Sheet})
 	if err != nil {
 		return err
 	}

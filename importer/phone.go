@@ -55,6 +55,23 @@ func checkPhone(_ *Column, v string) (string, []Problem) {
 	return strings.Map(asciiPhoneRune, v), nil
 }
 
+// phoneCell is what the phone rule says of a workbook's phone cell that holds a number or a
+// date (see Column.notText): a date is one the spreadsheet made of what was typed, and a number
+// gets the message a CSV would get for the digits it shows, when that message is one about what a
+// spreadsheet does (a leading 0 dropped, scientific notation); a number that shows as a phone
+// number, or as something else, is only not text.
+func phoneCell(v string, kind cellKind) (Code, bool) {
+	switch kind {
+	case kindDate:
+		return CodePhoneDate, true
+	case kindNumber:
+		if _, problems := checkPhone(nil, v); len(problems) == 1 && problems[0].Code != CodeBadPhone {
+			return problems[0].Code, true
+		}
+	}
+	return "", false
+}
+
 // asciiPhoneRune folds what a Japanese IME types in a phone number to ASCII: full-width digits,
 // parentheses and spaces, and the hyphen's look-alikes (the long vowel mark, the minus sign, dashes).
 func asciiPhoneRune(r rune) rune {

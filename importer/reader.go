@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -33,7 +34,8 @@ var (
 
 // ReadOptions are the choices a Reader needs from the user.
 type ReadOptions struct {
-	Encoding string // EncodingAuto (also when empty), EncodingUTF8 or EncodingSJIS
+	Encoding string // a CSV's: EncodingAuto (also when empty), EncodingUTF8 or EncodingSJIS
+	Sheet    string // a workbook's sheet to read; "" for the Reader to choose (see workbook.choose)
 	// IDsOnly reads only what Scan's quick pass over the whole file needs: each row's line, its
 	// structural problems and its public_id, trimmed but not checked. The other cells are neither
 	// checked nor decoded.
@@ -42,19 +44,21 @@ type ReadOptions struct {
 
 // Row is one record of the file: a store to import, or the problems that keep it from being one.
 type Row struct {
-	Line     int      // the file line the record starts on; the header is line 1
-	Raw      []string // the record's cells as written, decoded to UTF-8, for the errors CSV
+	Line     int      // the file line the record starts on, or the workbook's row; the header is line 1
+	Raw      []string // the record's cells as written, decoded to UTF-8, for the errors file
 	Store    Store    // the cells of known columns, trimmed and normalized
 	Problems []Problem
 }
 
-// Reader reads the stores of a CSV file one record at a time. Behind Next, one goroutine parses
+// Reader reads the stores of a CSV file, or of a workbook's sheet, one record at a time: a sheet's
+// rows are records like a CSV's, checked the same way. Behind Next, one goroutine parses
 // the file and others check batches of its records, so that reading a large file uses every core;
 // no more than a few batches, each bounded in records and in bytes, are held at once. Close stops
 // them when the rows are not read to the end.
 type Reader struct {
 	src      source
-	encoding string
+	encoding string   // a CSV's; "" for a workbook
+	sheet    string   // the workbook's sheet read; "" for a CSV
 	header   []string // as written, without the empty cells at its end
 	names    []string // the header's cells trimmed: the columns as problems name them
 	at       []int    // per header cell: the index of its column, or ignoredCell or errorCell
@@ -69,23 +73,49 @@ type Reader struct {
 	err      error                 // io.EOF or the *FileError that ended reading
 }
 
-// NewReader detects the encoding, reads the header and checks that it has the required columns.
-// A file that cannot be read as a store CSV fails with a *FileError.
+// NewReader tells a workbook from a CSV by the file's content, finds the sheet to read or the
+// CSV's encoding, reads the header and checks that it has the required columns. A file that
+// cannot be read as a list of stores fails with a *FileError. A workbook is read at an offset
+// when r can be (a file, bytes in memory), else read into memory.
 func NewReader(r io.Reader, opts ReadOptions) (*Reader, error) {
-	src, encoding, err := decode(r, opts.Encoding)
-	if err != nil {
+	in := bufio.NewReaderSize(r, sampleBytes)
+	rd := &Reader{idsOnly: opts.IDsOnly}
+	sheet, err := openSheet(r, in, opts.Sheet)
+	switch {
+	case err != nil:
 		return nil, err
+	case sheet != nil:
+		rd.src, rd.sheet = sheet, sheet.name
+	case opts.Sheet != "":
+		return nil, fmt.Errorf("sheet %q was asked for, but the file is not a workbook", opts.Sheet)
+	default:
+		csv, encoding, err := decode(in, opts.Encoding)
+		if err != nil {
+			return nil, err
+		}
+		rd.src, rd.encoding = newCSVSource(csv), encoding
 	}
-	rd := &Reader{src: newCSVSource(src), encoding: encoding, idsOnly: opts.IDsOnly}
 	cells, line, err := rd.src.header()
 	if err != nil {
-		return nil, err
+		return nil, rd.located(err)
 	}
 	if err := rd.setHeader(cells, line); err != nil {
-		return nil, err
+		return nil, rd.located(err)
 	}
 	return rd, nil
 }
+
+// located names the sheet in a file error of a workbook's row.
+func (r *Reader) located(err error) error {
+	var fe *FileError
+	if r.sheet != "" && errors.As(err, &fe) && fe.Line > 0 {
+		fe.Sheet = r.sheet
+	}
+	return err
+}
+
+// Sheet is the workbook's sheet read, or "" when the file is a CSV.
+func (r *Reader) Sheet() string { return r.sheet }
 
 // Header is the file's header as written, without empty cells at its end.
 func (r *Reader) Header() []string { return slices.Clone(r.header) }
@@ -112,8 +142,8 @@ const (
 	errorCell   = -2
 )
 
-// Encoding is the file's encoding, EncodingUTF8 or EncodingSJIS, so that files written for the
-// merchant from this one can use it too.
+// Encoding is a CSV file's encoding, EncodingUTF8 or EncodingSJIS, so that files written for the
+// merchant from this one can use it too; "" for a workbook.
 func (r *Reader) Encoding() string { return r.encoding }
 
 // Next returns the next record that has a non-empty cell, or io.EOF after the last. A malformed
@@ -263,12 +293,21 @@ func (r *Reader) parseBatch() ([]parsed, error) {
 type parsed struct {
 	line       int
 	cells      []string
-	structural []Problem // a stray quote, found while parsing
+	structural []Problem  // a stray quote, found while parsing
+	kinds      []cellKind // a workbook's, by cell; nil when every cell is text, as a CSV's are
+}
+
+// kind is what cell i holds.
+func (p parsed) kind(i int) cellKind {
+	if i < len(p.kinds) {
+		return p.kinds[i]
+	}
+	return kindText
 }
 
 // size is about the memory the record's cells take: the parser puts their text in one string.
 func (p parsed) size() int {
-	n := len(p.cells) * cellHeaderBytes
+	n := len(p.cells)*cellHeaderBytes + len(p.kinds)
 	for _, c := range p.cells {
 		n += len(c)
 	}
@@ -281,7 +320,7 @@ func (r *Reader) checkBatch(records []parsed) ([]*Row, error) {
 	rows := make([]*Row, len(records))
 	values := make([][]string, len(records))
 	for i, rec := range records {
-		rows[i], values[i] = r.newRow(rec.line, rec.cells, rec.structural)
+		rows[i], values[i] = r.newRow(rec)
 	}
 	if r.idsOnly {
 		// Only the id is wanted, as it is written: no need to have gocsv decode the rest.
@@ -304,10 +343,10 @@ func (r *Reader) checkBatch(records []parsed) ([]*Row, error) {
 func (r *Reader) nextRecord() (parsed, error) {
 	rec, err := r.src.next()
 	if err != nil {
-		return parsed{}, err
+		return parsed{}, r.located(err)
 	}
 	if err := r.tooWide(rec.cells, rec.line); err != nil {
-		return parsed{}, err
+		return parsed{}, r.located(err)
 	}
 	return rec, nil
 }
@@ -363,13 +402,7 @@ func (r *Reader) setHeader(cells []string, line int) error {
 			r.warnings = append(r.warnings, fmt.Sprintf("unknown column %q is ignored; the columns are %s", r.names[i], ExpectedHeader()))
 		}
 	}
-	var missing []string
-	for i, c := range columns {
-		if _, ok := seen[i]; !ok && c.Required {
-			missing = append(missing, fmt.Sprintf("%s (%s)", c.Name, c.Label))
-		}
-	}
-	if len(missing) > 0 {
+	if missing := missingColumns(cells); len(missing) > 0 {
 		return &FileError{Code: FileMissingColumns, Line: line, Names: missing}
 	}
 	r.idCell = seen[publicIDColumn]
@@ -378,15 +411,39 @@ func (r *Reader) setHeader(cells []string, line int) error {
 
 func isErrorHeader(cell string) bool { return headerKey(cell) == ErrorColumn }
 
+// missingColumns names the required columns a header lacks, in English and in Japanese.
+func missingColumns(header []string) []string {
+	has := map[int]bool{}
+	for _, cell := range header {
+		if col, known := columnByKey[headerKey(cell)]; known {
+			has[col] = true
+		}
+	}
+	var missing []string
+	for i, c := range columns {
+		if c.Required && !has[i] {
+			missing = append(missing, fmt.Sprintf("%s (%s)", c.Name, c.Label))
+		}
+	}
+	return missing
+}
+
 // newRow checks one record and returns it with the values of its columns, for decoding. A record
 // whose cells do not line up with the header (structural problems) gets only those problems:
-// checking misplaced values would only mislead. With IDsOnly only the public_id is read, and not
-// checked.
-func (r *Reader) newRow(line int, cells []string, structural []Problem) (*Row, []string) {
-	if structural == nil {
+// checking misplaced values would only mislead. A workbook's cell that holds a number or a date
+// gets its column's problem for such a cell instead of the rule's. With IDsOnly only the
+// public_id is read, and not checked.
+func (r *Reader) newRow(rec parsed) (*Row, []string) {
+	cells, structural := rec.cells, rec.structural
+	switch {
+	case r.sheet != "":
+		// A sheet's row ends at its last cell with something in it: those after it are empty, not
+		// missing, and a required one is to be told so.
+		cells = padded(cells, len(r.header))
+	case structural == nil:
 		structural = r.cellCount(cells)
 	}
-	row := &Row{Line: line, Raw: cells, Problems: structural}
+	row := &Row{Line: rec.line, Raw: cells, Problems: structural}
 	values := make([]string, len(columns))
 	if r.idsOnly {
 		if i := r.idCell; i < len(cells) {
@@ -405,7 +462,7 @@ func (r *Reader) newRow(line int, cells []string, structural []Problem) (*Row, [
 			column = r.names[i]
 		}
 		if p, bad := r.cellProblem(cell); bad {
-			p.Column = column
+			p.Column, p.Cell = column, r.cellRef(i, rec.line)
 			row.Problems = append(row.Problems, p)
 			continue
 		}
@@ -415,15 +472,36 @@ func (r *Reader) newRow(line int, cells []string, structural []Problem) (*Row, [
 		v := cellValue(cell)
 		if len(structural) == 0 {
 			var problems []Problem
-			v, problems = (&columns[r.at[i]]).check(v)
+			if col := &columns[r.at[i]]; rec.kind(i) == kindText {
+				v, problems = col.check(v)
+			} else {
+				problems = []Problem{col.notText(v, rec.kind(i))}
+			}
 			for _, p := range problems {
-				p.Column = column
+				p.Column, p.Cell = column, r.cellRef(i, rec.line)
 				row.Problems = append(row.Problems, p)
 			}
 		}
 		values[r.at[i]] = v
 	}
 	return row, values
+}
+
+// cellRef names cell i of a workbook's row as the spreadsheet does (E5); "" in a CSV, whose
+// report names the line.
+func (r *Reader) cellRef(i, line int) string {
+	if r.sheet == "" {
+		return ""
+	}
+	return cellName(i, line)
+}
+
+// padded is cells with empty cells added up to n.
+func padded(cells []string, n int) []string {
+	if len(cells) >= n {
+		return cells
+	}
+	return append(cells[:len(cells):len(cells)], make([]string, n-len(cells))...)
 }
 
 // cellCount is the problem of a record whose cells do not match the header one for one. Empty

@@ -39,6 +39,9 @@ const (
 	CodeNotSJIS            Code = "not_sjis"              // the cell has bytes that are not Shift_JIS
 	CodeStrayQuote         Code = "stray_quote"           // a double quote where CSV allows none
 	CodeDuplicate          Code = "duplicate"             // the public_id is on Count other lines too, Lines naming a few
+	CodeNumberCell         Code = "number_cell"           // a workbook's cell holds a number, not text
+	CodeDateCell           Code = "date_cell"             // a workbook's cell holds a date or a time, not text
+	CodeErrorCell          Code = "error_cell"            // a workbook's cell holds a formula's error, such as #N/A
 )
 
 // Problem is one thing wrong with a row.
@@ -133,6 +136,13 @@ func (p Problem) message(ja bool) string {
 	case CodeDuplicate:
 		// The id in full, not shortened: the merchant looks for it as it is.
 		return msgDuplicate.in(langOf(ja), p.Value, p.otherLines(langOf(ja)))
+	case CodeNumberCell, CodeDateCell:
+		what := map[Code]message{CodeNumberCell: {"a number", "数値"}, CodeDateCell: {"a date", "日付"}}[p.Code]
+		return pick(ja, fmt.Sprintf("%s is %s cell, not text: format the column as text (文字列) and type it again", v, what.en),
+			fmt.Sprintf("%s は%sのセルで、文字列ではありません。列の表示形式を「文字列」にして、入力し直してください", v, what.ja))
+	case CodeErrorCell:
+		return pick(ja, fmt.Sprintf("%s is a formula's error, not a value: correct the formula, or type the value in its place", v),
+			fmt.Sprintf("%s は数式のエラーです。数式を直すか、値を入力してください", v))
 	case CodeStrayQuote:
 		return pick(ja, `a double quote (") is out of place; put the cell in double quotes and double each quote inside it ("")`,
 			`ダブルクォート（"）の位置が正しくありません。セルをダブルクォートで囲み、中のダブルクォートは2つ重ねてください（""）`)
@@ -169,14 +179,17 @@ type rule func(c *Column, v string) (string, []Problem)
 type ruleKind struct {
 	check rule
 	text  func(c *Column, ja bool) string
+	// spreadsheet, where the rule has words of its own for a workbook's cell that holds a number
+	// or a date (see notText), says which fit the cell as shown; nil where the rule has none.
+	spreadsheet func(v string, kind cellKind) (Code, bool)
 }
 
 var rules = map[string]ruleKind{
-	"id":    {checkID, idText},
-	"text":  {checkText, textText},
-	"line":  {checkLine, lineText},
-	"oneof": {checkOneOf, oneOfText},
-	"phone": {checkPhone, phoneText},
+	"id":    {checkID, idText, nil},
+	"text":  {checkText, textText, nil},
+	"line":  {checkLine, lineText, nil},
+	"oneof": {checkOneOf, oneOfText, nil},
+	"phone": {checkPhone, phoneText, phoneCell},
 }
 
 // check validates one cell of column c, already trimmed.

@@ -197,7 +197,8 @@ func TestPhoneFromASpreadsheetSaysWhy(t *testing.T) {
 // rowCodes are the codes of row problems, each of which must render in each language.
 var rowCodes = []Code{CodeRequired, CodeTooLong, CodeControl, CodeBadID, CodeNotAllowed, CodeBadPhone,
 	CodePhoneNoLeadingZero, CodePhoneScientific, CodePhoneDate,
-	CodeCellCount, CodeCellTooLarge, CodeNUL, CodeNotUTF8, CodeNotSJIS, CodeStrayQuote, CodeDuplicate}
+	CodeCellCount, CodeCellTooLarge, CodeNUL, CodeNotUTF8, CodeNotSJIS, CodeStrayQuote, CodeDuplicate,
+	CodeNumberCell, CodeDateCell, CodeErrorCell}
 
 // Every code has its own sentence in each language, not the fallback of the bare code.
 func TestProblemRenderEveryCode(t *testing.T) {
@@ -235,9 +236,10 @@ func TestJapaneseMessagesFitShiftJIS(t *testing.T) {
 		}
 	}
 	fileCodes := []FileCode{FileEmpty, FileUTF16, FileNotText, FileUnknownEncoding, FileNotUTF8, FileNotSJIS,
-		FileBadHeader, FileHeaderControl, FileMissingColumns, FileDuplicateColumn, FileUnclosedQuote, FileRecordTooLong, FileTooManyCells, FileRead}
+		FileBadHeader, FileHeaderControl, FileMissingColumns, FileDuplicateColumn, FileUnclosedQuote, FileRecordTooLong, FileTooManyCells, FileRead,
+		FileWorkbookLocked, FileOldWorkbook, FileLockedOrOld, FileDamagedWorkbook, FileWorkbookTooLarge, FileSeveralSheets, FileNoSuchSheet}
 	for _, code := range fileCodes {
-		fe := &FileError{Code: code, Line: 3, Offset: 7, Names: []string{"a", "b"}, Err: io.ErrUnexpectedEOF}
+		fe := &FileError{Code: code, Line: 3, Sheet: "店舗一覧", Offset: 7, Names: []string{"a", "b"}, Err: io.ErrUnexpectedEOF}
 		if msg := fe.Render(LangJA); msg == string(code) {
 			t.Errorf("%s has no message", code)
 		} else if _, err := enc.String(msg); err != nil {

@@ -1,0 +1,68 @@
+package importer
+
+import (
+	"encoding/xml"
+	"errors"
+	"io"
+	"strings"
+)
+
+// maxSharedStringsBytes bounds the text of a workbook's shared strings, which is held whole: a
+// million rows of stores, each name and address its own, take about a third of it.
+const maxSharedStringsBytes = 256 << 20
+
+// sharedStrings is the table of texts a workbook's string cells refer to by number, in any order,
+// so it is read whole: as one string and the end of each item, which takes little more memory
+// than the text itself, however many short items there are.
+type sharedStrings struct {
+	text string
+	ends []uint32 // item i is text[ends[i-1]:ends[i]]
+}
+
+// at is item i; false when the table has no such item.
+func (s *sharedStrings) at(i int) (string, bool) {
+	if i < 0 || i >= len(s.ends) {
+		return "", false
+	}
+	start := uint32(0)
+	if i > 0 {
+		start = s.ends[i-1]
+	}
+	return s.text[start:s.ends[i]], true
+}
+
+// sharedStrings reads the workbook's table of shared strings; an empty one when it has none.
+func (wb *workbook) sharedStrings() (*sharedStrings, error) {
+	if wb.strings == "" {
+		return &sharedStrings{}, nil
+	}
+	part, err := wb.open(wb.strings)
+	if err != nil {
+		return nil, err
+	}
+	defer part.Close()
+	dec := xml.NewDecoder(part)
+	var text strings.Builder
+	var ends []uint32
+	for {
+		tok, err := dec.RawToken()
+		switch {
+		case errors.Is(err, io.EOF):
+			return &sharedStrings{text: text.String(), ends: ends}, nil
+		case err != nil:
+			return nil, damaged(err)
+		}
+		if start, ok := tok.(xml.StartElement); !ok || start.Name.Local != "si" {
+			continue
+		}
+		item, err := readText(dec, "si", false, maxSharedStringsBytes-text.Len())
+		switch {
+		case errors.Is(err, errTextTooLong):
+			return nil, &FileError{Code: FileWorkbookTooLarge}
+		case err != nil:
+			return nil, damaged(err)
+		}
+		text.WriteString(unescapeXString(item))
+		ends = append(ends, uint32(text.Len()))
+	}
+}
