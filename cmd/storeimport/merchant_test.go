@@ -141,7 +141,8 @@ func merchantFixtures() map[string][]byte {
 		// UTF-16 as Excel's "Unicode text" writes it (with a BOM), and without a BOM.
 		"utf16_bom.csv": utf16LE("\uFEFF" + jaHeader + "\r\n" + crlf(threeOK)),
 		"utf16le.csv":   utf16LE(enHeader + "\r\n" + crlf(threeOK)),
-		// The workbook itself (an .xlsx is a zip), renamed to .csv.
+		// A zip that holds no workbook (no xl/workbook.xml), named .xlsx: binary data like any other
+		// (merchant_workbook.txtar has real workbooks).
 		"binary.xlsx": zipOf("[Content_Types].xml", `<?xml version="1.0" encoding="UTF-8"?><Types/>`),
 		// A Western tool's ANSI file: Windows-1252 is neither UTF-8 nor Shift_JIS.
 		"cp1252.csv": mustEncode(charmap.Windows1252.NewEncoder().String, enHeader+"\n"+
