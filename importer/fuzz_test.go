@@ -48,7 +48,8 @@ func FuzzReader(f *testing.F) {
 			return
 		}
 		if r.Sheet() != "" {
-			return // a workbook's errors file is a workbook
+			checkErrorsWorkbook(t, r, rows)
+			return
 		}
 		checkErrorsCSV(t, r, rows)
 	})
@@ -153,6 +154,44 @@ func checkRendered(t *testing.T, p Problem) {
 
 // checkErrorsCSV writes every row to an errors CSV and reads it back: the merchant must get the
 // same values and the same problems.
+// checkErrorsWorkbook holds for any workbook read: its errors workbook reads back row for row,
+// each cell as it was shown (a cell over a spreadsheet's 32,767 characters aside: a workbook
+// cannot hold it).
+func checkErrorsWorkbook(t *testing.T, r *Reader, rows []*Row) {
+	t.Helper()
+	if len(rows) == 0 {
+		return
+	}
+	var buf bytes.Buffer
+	e, err := NewErrorsXLSX(&buf, r.Header(), r.Sheet(), LangEN, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	for _, row := range rows {
+		if err := e.Write(row, "=error"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := e.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	back, _, err := readFuzz(t, buf.Bytes())
+	if err != nil || len(back) != len(rows) {
+		t.Fatalf("the errors workbook reads back %d rows of %d: %v", len(back), len(rows), err)
+	}
+	layout := newErrorsLayout(r.Header())
+	for i, row := range rows {
+		if slices.Contains(codes(row), CodeCellTooLarge) {
+			continue
+		}
+		want := layout.line(layout.rowCells(row))
+		if got := padded(back[i].Raw, len(want))[:len(want)]; !slices.Equal(got, want) {
+			t.Errorf("row %d: %q back from the errors workbook, want %q", row.Line, got, want)
+		}
+	}
+}
+
 func checkErrorsCSV(t *testing.T, r *Reader, rows []*Row) {
 	t.Helper()
 	if len(rows) == 0 {

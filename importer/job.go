@@ -40,7 +40,7 @@ type Job struct {
 
 	Report        Reporter
 	Progress      Progress // told of each finished row; may be nil
-	ErrorsCSVPath string   // where to write the invalid and failed rows; empty for none
+	ErrorsCSVPath string   // where to write the invalid and failed rows, as a CSV or a workbook like the input; empty for none
 	Log           *slog.Logger
 }
 
@@ -66,7 +66,7 @@ func Run(ctx context.Context, job Job, plan *Plan) (*Summary, error) {
 	}}
 	if job.ErrorsCSVPath != "" {
 		// Created first, so that a path it cannot be written to is refused before anything is sent.
-		errorsFile, err := createErrorsFile(job.ErrorsCSVPath, plan.header, plan.encoding)
+		errorsFile, err := createErrorsFile(job.ErrorsCSVPath, plan, job.Lang)
 		if err != nil {
 			return nil, err
 		}

@@ -87,13 +87,17 @@ func formatColumnsAsText(f *excelize.File, sheet string) error {
 	return f.SetColStyle(sheet, columnName(0)+":"+columnName(len(columns)-1), text)
 }
 
-// styleHeaderRow sets the header apart from the rows below it; it stays text like them.
+// headerStyle sets a header row apart from the rows below it, in the template and in an errors
+// workbook; it stays text like them.
+var headerStyle = excelize.Style{
+	NumFmt: textFormat,
+	Font:   &excelize.Font{Bold: true},
+	Fill:   excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},
+}
+
+// styleHeaderRow sets the header apart from the rows below it.
 func styleHeaderRow(f *excelize.File, sheet string) error {
-	header, err := f.NewStyle(&excelize.Style{
-		NumFmt: textFormat,
-		Font:   &excelize.Font{Bold: true},
-		Fill:   excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},
-	})
+	header, err := f.NewStyle(&headerStyle)
 	if err != nil {
 		return err
 	}

@@ -50,7 +50,9 @@ func TestScripts(t *testing.T) {
 			"replace":  cmdReplace,
 			"dbstore":  cmdDBStore,
 			// workbook_script_test.go
-			"xlsx": cmdXLSX,
+			"xlsx":     cmdXLSX,
+			"xlsxdump": cmdXLSXDump,
+			"xlsxset":  cmdXLSXSet,
 		},
 	})
 }
