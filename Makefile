@@ -44,12 +44,14 @@ soak:
 bench: build
 	$(GO) test -count=1 -run '^$$' -bench . -benchtime 1x -timeout 30m ./bench -args -results RESULTS.md
 
-# fuzz runs each fuzz target of the CSV reader and validator for FUZZTIME, from the seed corpus in
-# importer/testdata/fuzz; a failing input is written there, to fix and commit as a seed.
+# fuzz runs each fuzz target of the reader (CSV and workbook), the validator and the workbooks' XML
+# tokenizer for FUZZTIME, from the seed corpus in importer/testdata/fuzz; a failing input is written
+# there, to fix and commit as a seed.
 FUZZTIME ?= 30s
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzReader$$' -fuzztime $(FUZZTIME) ./importer/
 	$(GO) test -run '^$$' -fuzz '^FuzzValidate$$' -fuzztime $(FUZZTIME) ./importer/
+	$(GO) test -run '^$$' -fuzz '^FuzzXMLTokens$$' -fuzztime $(FUZZTIME) ./importer/
 
 clean:
 	rm -rf $(BIN)

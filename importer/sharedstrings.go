@@ -1,7 +1,6 @@
 package importer
 
 import (
-	"encoding/xml"
 	"errors"
 	"io"
 	"strings"
@@ -41,18 +40,18 @@ func (wb *workbook) sharedStrings() (*sharedStrings, error) {
 		return nil, err
 	}
 	defer part.Close()
-	dec := xml.NewDecoder(part)
+	dec := newXMLTokens(part)
 	var text strings.Builder
 	var ends []uint32
 	for {
-		tok, err := dec.RawToken()
+		tok, err := dec.next()
 		switch {
 		case errors.Is(err, io.EOF):
 			return &sharedStrings{text: text.String(), ends: ends}, nil
 		case err != nil:
 			return nil, damaged(err)
 		}
-		if start, ok := tok.(xml.StartElement); !ok || start.Name.Local != "si" {
+		if tok != startTag || dec.name != "si" {
 			continue
 		}
 		item, err := readText(dec, "si", false, maxSharedStringsBytes-text.Len())

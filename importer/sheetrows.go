@@ -1,7 +1,6 @@
 package importer
 
 import (
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -18,7 +17,7 @@ const maxSheetRows = 1 << 20
 // inflated, a row at a time, so that a large sheet takes no more memory than its longest row.
 type sheetRows struct {
 	name     string // on the sheet's tab
-	dec      *xml.Decoder
+	dec      *xmlTokens
 	strings  *sharedStrings
 	formats  *numberFormats
 	last     int // the number of the row read last
@@ -32,7 +31,7 @@ func (wb *workbook) rows(s sheetPart, strs *sharedStrings, formats *numberFormat
 		return nil, err
 	}
 	// Inflating stops with the Reader, which nothing waits on: the part is left to the collector.
-	return &sheetRows{name: s.name, dec: xml.NewDecoder(part), strings: strs, formats: formats, maxCells: maxRowCells + 1}, nil
+	return &sheetRows{name: s.name, dec: newXMLTokens(part), strings: strs, formats: formats, maxCells: maxRowCells + 1}, nil
 }
 
 // startsWithStores says whether sheet s's first row with text is a header of stores.
@@ -64,11 +63,10 @@ func (s *sheetRows) header() ([]string, int, error) {
 // next returns the next row that has a cell with text; io.EOF after the last.
 func (s *sheetRows) next() (parsed, error) {
 	for {
-		start, err := s.nextRow()
-		if err != nil {
+		if err := s.nextRow(); err != nil {
 			return parsed{}, err
 		}
-		row, err := s.readRow(start)
+		row, err := s.readRow()
 		if err != nil {
 			return parsed{}, err
 		}
@@ -78,74 +76,65 @@ func (s *sheetRows) next() (parsed, error) {
 	}
 }
 
-// nextRow finds the start of the next row.
-func (s *sheetRows) nextRow() (xml.StartElement, error) {
+// nextRow reads up to the start of the next row.
+func (s *sheetRows) nextRow() error {
 	for {
-		tok, err := s.dec.RawToken()
+		tok, err := s.dec.next()
 		switch {
 		case errors.Is(err, io.EOF):
-			return xml.StartElement{}, io.EOF
+			return io.EOF
 		case err != nil:
-			return xml.StartElement{}, damaged(err)
+			return damaged(err)
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			if t.Name.Local == "row" {
-				return t, nil
-			}
-		case xml.EndElement:
-			if t.Name.Local == "sheetData" {
-				return xml.StartElement{}, io.EOF
-			}
+		switch {
+		case tok == startTag && s.dec.name == "row":
+			return nil
+		case tok == endTag && s.dec.name == "sheetData":
+			return io.EOF
 		}
 	}
 }
 
-// readRow reads a row's cells, up to its end. Its cells together may take maxRecordBytes, and
-// reach column maxCells, as a CSV's record may.
-func (s *sheetRows) readRow(start xml.StartElement) (parsed, error) {
-	line, err := s.rowNumber(start)
+// readRow reads the row just started, up to its end. Its cells together may take
+// maxRecordBytes, and reach column maxCells, as a CSV's record may.
+func (s *sheetRows) readRow() (parsed, error) {
+	line, err := s.rowNumber(s.dec.attr("r"))
 	if err != nil {
 		return parsed{}, err
 	}
 	row := parsed{line: line}
 	budget, col := maxRecordBytes, 0
 	for {
-		tok, err := s.dec.RawToken()
+		tok, err := s.dec.next()
 		if err != nil {
 			return parsed{}, rowError(unexpectedEOF(err), line)
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			if t.Name.Local != "c" {
-				continue
-			}
-			switch col = cellColumn(t, col); {
+		switch {
+		case tok == startTag && s.dec.name == "c":
+			switch col = cellColumn(s.dec.attr("r"), col); {
 			case col < 1:
-				return parsed{}, rowError(fmt.Errorf("cell reference %q", attr(t, "r")), line)
+				return parsed{}, rowError(fmt.Errorf("cell reference %q", s.dec.attr("r")), line)
 			case col > s.maxCells:
 				return parsed{}, &FileError{Code: FileTooManyCells, Line: line}
 			}
-			text, kind, err := s.readCell(t, &budget)
+			text, kind, err := s.readCell(&budget)
 			if err != nil {
 				return parsed{}, rowError(err, line)
 			}
 			row.put(col, text, kind)
-		case xml.EndElement:
-			if t.Name.Local == "row" {
-				return row, nil
-			}
+		case tok == endTag && s.dec.name == "row":
+			return row, nil
 		}
 	}
 }
 
 // rowNumber is the row's r, or the number after the last row's where it has none, as a cell's
 // column is. Rows come in order, within the rows a spreadsheet has.
-func (s *sheetRows) rowNumber(start xml.StartElement) (int, error) {
+func (s *sheetRows) rowNumber(r []byte) (int, error) {
 	n := s.last + 1
-	if r := attr(start, "r"); r != "" {
+	if len(r) > 0 {
 		var err error
-		if n, err = strconv.Atoi(r); err != nil {
+		if n, err = strconv.Atoi(string(r)); err != nil {
 			return 0, damaged(fmt.Errorf("row number %q: %w", r, err))
 		}
 	}
@@ -188,9 +177,8 @@ func (p *parsed) put(col int, text string, kind cellKind) {
 // cellColumn is the cell's column (1-based) from its reference (E5), or the column after the last
 // cell's where it has none; 0 for a reference with no column. A reference past the columns a
 // spreadsheet has comes out past them.
-func cellColumn(start xml.StartElement, last int) int {
-	ref := attr(start, "r")
-	if ref == "" {
+func cellColumn(ref []byte, last int) int {
+	if len(ref) == 0 {
 		return last + 1
 	}
 	col := 0
@@ -210,39 +198,56 @@ func cellColumn(start xml.StartElement, last int) int {
 	return col
 }
 
-// readCell reads a cell up to its end: its text as the spreadsheet shows it, and what it holds.
-// Its text takes from budget, what is left of the row's.
-func (s *sheetRows) readCell(start xml.StartElement, budget *int) (string, cellKind, error) {
+// readCell reads the cell just started, up to its end: its text as the spreadsheet shows it, and
+// what it holds. Its text takes from budget, what is left of the row's.
+func (s *sheetRows) readCell(budget *int) (string, cellKind, error) {
+	typ, style := cellType(s.dec.attr("t")), cellStyle(s.dec.attr("s"))
 	var text string
 	for {
-		tok, err := s.dec.RawToken()
+		tok, err := s.dec.next()
 		if err != nil {
 			return "", 0, unexpectedEOF(err)
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			switch t.Name.Local {
-			case "v":
-				text, err = readText(s.dec, "v", true, *budget)
-			case "is":
-				text, err = readText(s.dec, "is", false, *budget)
-			default: // a formula (<f>), whose value is <v>, or what a later application adds
-				err = skip(s.dec)
-			}
-			if err != nil {
-				return "", 0, err
-			}
-		case xml.EndElement:
-			if t.Name.Local == "c" {
-				*budget -= len(text)
-				return s.value(attr(start, "t"), attr(start, "s"), text)
-			}
+		switch {
+		case tok == startTag && s.dec.name == "v":
+			text, err = readText(s.dec, "v", true, *budget)
+		case tok == startTag && s.dec.name == "is":
+			text, err = readText(s.dec, "is", false, *budget)
+		case tok == startTag: // a formula (<f>), whose value is <v>, or what a later application adds
+			err = skip(s.dec)
+		case tok == endTag && s.dec.name == "c":
+			*budget -= len(text)
+			return s.value(typ, style, text)
+		}
+		if err != nil {
+			return "", 0, err
 		}
 	}
 }
 
-// value is a cell's text as shown, from its type t, its style s and the text of its XML.
-func (s *sheetRows) value(t, style, text string) (string, cellKind, error) {
+// cellType is a cell's t: "n" (a number) when it has none.
+func cellType(t []byte) string {
+	switch string(t) {
+	case "", "n":
+		return "n"
+	case "s":
+		return "s"
+	case "str":
+		return "str"
+	case "inlineStr":
+		return "inlineStr"
+	}
+	return string(t)
+}
+
+// cellStyle is a cell's s: 0, the default, when it has none, or one that is not a number.
+func cellStyle(s []byte) int {
+	n, _ := strconv.Atoi(string(s))
+	return n
+}
+
+// value is a cell's text as shown, from its type t, its style and the text of its XML.
+func (s *sheetRows) value(t string, style int, text string) (string, cellKind, error) {
 	switch t {
 	case "s":
 		i, err := strconv.Atoi(strings.TrimSpace(text))
@@ -266,15 +271,5 @@ func (s *sheetRows) value(t, style, text string) (string, cellKind, error) {
 	if text == "" {
 		return "", kindText, nil // a cell with a style and no value: empty
 	}
-	id, _ := strconv.Atoi(style) // no style, or one that is not a number: the default, 0
-	return s.formats.show(text, id)
-}
-
-func attr(start xml.StartElement, name string) string {
-	for _, a := range start.Attr {
-		if a.Name.Local == name {
-			return a.Value
-		}
-	}
-	return ""
+	return s.formats.show(text, style)
 }

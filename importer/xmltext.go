@@ -1,15 +1,13 @@
 package importer
 
 import (
-	"encoding/xml"
 	"errors"
 	"io"
 	"strconv"
 	"strings"
 )
 
-// Reading the text out of a workbook's XML, token by token: RawToken, which leaves namespaces
-// alone (applications differ in the prefixes they write) and costs least.
+// Reading the text out of a workbook's XML, token by token (xmlTokens).
 
 // errTextTooLong ends a text read past its limit.
 var errTextTooLong = errors.New("text too long")
@@ -19,24 +17,24 @@ var errTextTooLong = errors.New("text too long")
 // its runs of rich text, not that of its phonetic guides (<rPh>: the furigana Japanese Excel
 // keeps of what was typed), which the cell does not show. Past limit bytes it fails with
 // errTextTooLong.
-func readText(dec *xml.Decoder, end string, whole bool, limit int) (string, error) {
+func readText(dec *xmlTokens, end string, whole bool, limit int) (string, error) {
 	var text []byte
 	inText, phonetic := whole, 0
 	for {
-		tok, err := dec.RawToken()
+		tok, err := dec.next()
 		if err != nil {
 			return "", unexpectedEOF(err)
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			switch t.Name.Local {
+		switch tok {
+		case startTag:
+			switch dec.name {
 			case "t":
 				inText = true
 			case "rPh":
 				phonetic++
 			}
-		case xml.EndElement:
-			switch t.Name.Local {
+		case endTag:
+			switch dec.name {
 			case end:
 				return string(text), nil
 			case "t":
@@ -44,9 +42,9 @@ func readText(dec *xml.Decoder, end string, whole bool, limit int) (string, erro
 			case "rPh":
 				phonetic--
 			}
-		case xml.CharData:
+		case textData:
 			if inText && phonetic == 0 {
-				if text = append(text, t...); len(text) > limit {
+				if text = append(text, dec.text...); len(text) > limit {
 					return "", errTextTooLong
 				}
 			}
@@ -55,16 +53,16 @@ func readText(dec *xml.Decoder, end string, whole bool, limit int) (string, erro
 }
 
 // skip reads past the end of the element just started.
-func skip(dec *xml.Decoder) error {
+func skip(dec *xmlTokens) error {
 	for depth := 1; depth > 0; {
-		tok, err := dec.RawToken()
+		tok, err := dec.next()
 		if err != nil {
 			return unexpectedEOF(err)
 		}
-		switch tok.(type) {
-		case xml.StartElement:
+		switch tok {
+		case startTag:
 			depth++
-		case xml.EndElement:
+		case endTag:
 			depth--
 		}
 	}
