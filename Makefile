@@ -40,7 +40,7 @@ soak:
 
 # bench runs the benchmarks of bench/ once each (about 2 minutes), prints one table and appends it to
 # bench/RESULTS.md: throughput at the platform's limit, validate of a 1,000,000-row file, local overhead,
-# and validate's memory for rows of other shapes near the record cap.
+# validate's memory for rows of other shapes near the record cap, and validate of a 100,000-row workbook.
 bench: build
 	$(GO) test -count=1 -run '^$$' -bench . -benchtime 1x -timeout 30m ./bench -args -results RESULTS.md
 
