@@ -156,7 +156,7 @@ func (r *runner) rows(ctx context.Context) error {
 		return fmt.Errorf("reopening %s: %w", r.job.Path, err)
 	}
 	defer f.Close()
-	reader, err := NewReader(f, ReadOptions{Encoding: r.job.Encoding, Sheet: r.job.Sheet})
+	reader, err := NewReader(f, ReadOptions{Encoding: r.job.Encoding, Sheet: r.job.Sheet, strings: r.plan.strings})
 	if err != nil {
 		return err
 	}

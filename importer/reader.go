@@ -40,6 +40,9 @@ type ReadOptions struct {
 	// structural problems and its public_id, trimmed but not checked. The other cells are neither
 	// checked nor decoded.
 	IDsOnly bool
+	// strings are a workbook's shared strings as an earlier read of it had them (Scan's), read
+	// again only if the workbook's part is not the same: each read would hold its own copy.
+	strings *sharedStrings
 }
 
 // Row is one record of the file: a store to import, or the problems that keep it from being one.
@@ -80,7 +83,7 @@ type Reader struct {
 func NewReader(r io.Reader, opts ReadOptions) (*Reader, error) {
 	in := bufio.NewReaderSize(r, sampleBytes)
 	rd := &Reader{idsOnly: opts.IDsOnly}
-	sheet, err := openSheet(r, in, opts.Sheet)
+	sheet, err := openSheet(r, in, opts.Sheet, opts.strings)
 	switch {
 	case err != nil:
 		return nil, err
@@ -116,6 +119,14 @@ func (r *Reader) located(err error) error {
 
 // Sheet is the workbook's sheet read, or "" when the file is a CSV.
 func (r *Reader) Sheet() string { return r.sheet }
+
+// sharedStrings are the workbook's shared strings; nil for a CSV.
+func (r *Reader) sharedStrings() *sharedStrings {
+	if rows, ok := r.src.(*sheetRows); ok {
+		return rows.strings
+	}
+	return nil
+}
 
 // Header is the file's header as written, without empty cells at its end.
 func (r *Reader) Header() []string { return slices.Clone(r.header) }

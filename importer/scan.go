@@ -20,6 +20,7 @@ type Plan struct {
 	header     []string           // the file's header as written, for the errors file
 	encoding   string             // a CSV file's encoding, for the errors CSV
 	sheet      string             // a workbook's sheet read; "" for a CSV
+	strings    *sharedStrings     // a workbook's shared strings, for the rows to be read again
 }
 
 // Scan reads the whole file, before anything is sent or written. An error is a file-level
@@ -43,6 +44,7 @@ func Scan(path string, opts ReadOptions) (*Plan, error) {
 	plan.Warnings = reader.Warnings()
 	plan.idHeader, plan.idCell = reader.ColumnHeader("public_id"), reader.idCell
 	plan.header, plan.encoding, plan.sheet = reader.Header(), reader.Encoding(), reader.Sheet()
+	plan.strings, opts.strings = reader.sharedStrings(), reader.sharedStrings()
 	if len(suspects) == 0 {
 		return plan, nil
 	}

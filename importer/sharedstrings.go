@@ -16,6 +16,13 @@ const maxSharedStringsBytes = 256 << 20
 type sharedStrings struct {
 	text string
 	ends []uint32 // item i is text[ends[i-1]:ends[i]]
+	part partID   // what they were read from
+}
+
+// partID tells a part of a zip from another, and from itself changed: by its checksum and size.
+type partID struct {
+	crc  uint32
+	size uint64
 }
 
 // at is item i; false when the table has no such item.
@@ -30,10 +37,15 @@ func (s *sharedStrings) at(i int) (string, bool) {
 	return s.text[start:s.ends[i]], true
 }
 
-// sharedStrings reads the workbook's table of shared strings; an empty one when it has none.
-func (wb *workbook) sharedStrings() (*sharedStrings, error) {
-	if wb.strings == "" {
+// sharedStrings reads the workbook's table of shared strings, unless read holds them already,
+// read from this very part; an empty one when it has none.
+func (wb *workbook) sharedStrings(read *sharedStrings) (*sharedStrings, error) {
+	if wb.strings == "" || wb.parts[wb.strings] == nil {
 		return &sharedStrings{}, nil
+	}
+	id := partID{wb.parts[wb.strings].CRC32, wb.parts[wb.strings].UncompressedSize64}
+	if read != nil && read.part == id {
+		return read, nil
 	}
 	part, err := wb.open(wb.strings)
 	if err != nil {
@@ -47,7 +59,7 @@ func (wb *workbook) sharedStrings() (*sharedStrings, error) {
 		tok, err := dec.next()
 		switch {
 		case errors.Is(err, io.EOF):
-			return &sharedStrings{text: text.String(), ends: ends}, nil
+			return &sharedStrings{text: text.String(), ends: ends, part: id}, nil
 		case err != nil:
 			return nil, damaged(err)
 		}

@@ -74,8 +74,8 @@ type sheetPart struct{ name, path string }
 
 // openSheet opens the workbook r holds at the sheet to read (see choose), or returns nil when r
 // holds no workbook: a CSV, or binary data, for decode to say which. in buffers r, and already
-// holds the file's start.
-func openSheet(r io.Reader, in *bufio.Reader, name string) (*sheetRows, error) {
+// holds the file's start; read are its shared strings as read before, if they were.
+func openSheet(r io.Reader, in *bufio.Reader, name string, read *sharedStrings) (*sheetRows, error) {
 	sample, _ := in.Peek(len(cfbMagic))
 	switch {
 	case bytes.HasPrefix(sample, cfbMagic):
@@ -91,7 +91,7 @@ func openSheet(r io.Reader, in *bufio.Reader, name string) (*sheetRows, error) {
 		// A zip that holds no workbook is binary data like any other, refused as decode does.
 		return nil, badByte(FileNotText, sample, controlByteAt(sample))
 	}
-	strs, err := wb.sharedStrings()
+	strs, err := wb.sharedStrings(read)
 	if err != nil {
 		return nil, err
 	}

@@ -402,3 +402,27 @@ func TestScanWorkbook(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+// Scan's read of a workbook's shared strings serves the run's read of the same workbook, which
+// would otherwise hold a second copy; a workbook changed in between has its own read.
+func TestSharedStringsReadOncePerPart(t *testing.T) {
+	first := workbookOf(t, testSheet{"S", [][]any{jaColumns, {"a-01", "店", "東京都", "other"}}})
+	changed := workbookOf(t, testSheet{"S", [][]any{jaColumns, {"b-01", "別の店", "大阪府", "other"}}})
+	r, err := NewReader(bytes.NewReader(first), ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := r.sharedStrings()
+	again, _, err := readFrom(t, bytes.NewReader(first), ReadOptions{strings: read})
+	if err != nil || len(again) != 1 || again[0].Store.Name != "店" {
+		t.Fatalf("%+v, %v", again, err)
+	}
+	r2, err := NewReader(bytes.NewReader(first), ReadOptions{strings: read})
+	if err != nil || r2.sharedStrings() != read {
+		t.Errorf("the same part is read again: %v", err)
+	}
+	rows, r3, err := readFrom(t, bytes.NewReader(changed), ReadOptions{strings: read})
+	if err != nil || r3.sharedStrings() == read || len(rows) != 1 || rows[0].Store.Name != "別の店" {
+		t.Errorf("a changed part is taken for the one read before: %+v, %v", rows, err)
+	}
+}
