@@ -56,17 +56,19 @@ soak:
 
 # bench runs the benchmarks of bench/ once each (about 2 minutes), prints one table and appends it to
 # bench/RESULTS.md: throughput at the platform's limit, validate of a 1,000,000-row file, local overhead
-# and reconcile on SQLite and on PostgreSQL (the server WITH_PG names), and validate's memory for rows
-# of other shapes near the record cap.
+# and reconcile on SQLite and on PostgreSQL (the server WITH_PG names), validate's memory for rows of
+# other shapes near the record cap, and validate of a 100,000-row workbook.
 bench: build
 	$(WITH_PG) $(GO) test -count=1 -run '^$$' -bench . -benchtime 1x -timeout 30m ./bench -args -results RESULTS.md
 
-# fuzz runs each fuzz target of the CSV reader and validator for FUZZTIME, from the seed corpus in
-# importer/testdata/fuzz; a failing input is written there, to fix and commit as a seed.
+# fuzz runs each fuzz target of the reader (CSV and workbook), the validator and the workbooks' XML
+# tokenizer for FUZZTIME, from the seed corpus in importer/testdata/fuzz; a failing input is written
+# there, to fix and commit as a seed.
 FUZZTIME ?= 30s
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzReader$$' -fuzztime $(FUZZTIME) ./importer/
 	$(GO) test -run '^$$' -fuzz '^FuzzValidate$$' -fuzztime $(FUZZTIME) ./importer/
+	$(GO) test -run '^$$' -fuzz '^FuzzXMLTokens$$' -fuzztime $(FUZZTIME) ./importer/
 
 clean:
 	rm -rf $(BIN)

@@ -23,7 +23,8 @@ var baselineIndustries = map[string]bool{
 // record must have as many cells as the header, each valid UTF-8 without a NUL byte and at most
 // 64 KiB; then the column rules: trim, required cells, the public_id regexp, name and location
 // lengths in characters, no control character in the name, the industry set, a phone of 10 or 11
-// digits with optional hyphens (full-width digits accepted), and a public_id on more than one
+// digits starting with 0 with optional hyphens, spaces and parentheses (full-width digits
+// accepted), and a public_id on more than one
 // line makes every such line invalid (a map of the ids seen, as a plain program keeps). It is what
 // validate is compared with: no encoding detection, no report. It returns the rows read and how
 // many of them break a rule.
@@ -116,22 +117,21 @@ func baselineRowOK(id, name, loc, industry, phone string) bool {
 	return ok
 }
 
-// baselinePhoneOK accepts digit groups separated by single hyphens, 10 or 11 digits in all.
+// baselinePhoneOK accepts 10 or 11 digits starting with 0, hyphens, spaces and parentheses
+// between them dropped.
 func baselinePhoneOK(v string) bool {
-	digits, lastHyphen := 0, true // a leading hyphen is refused
+	digits := 0
 	for _, r := range v {
 		switch {
 		case r >= '0' && r <= '9', r >= '０' && r <= '９':
-			digits++
-			lastHyphen = false
-		case r == '-' || r == '－' || r == 'ー' || r == '−' || r == '‐':
-			if lastHyphen {
+			if digits == 0 && r != '0' && r != '０' {
 				return false
 			}
-			lastHyphen = true
+			digits++
+		case strings.ContainsRune("-－ー−‐ ()（）　", r):
 		default:
 			return false
 		}
 	}
-	return !lastHyphen && digits >= 10 && digits <= 11
+	return digits >= 10 && digits <= 11
 }

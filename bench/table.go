@@ -60,6 +60,16 @@ type ShapeRun struct {
 	Validate ChildRun
 }
 
+// WorkbookRun is validate of the same generated rows as a workbook and as CSV, in the same run.
+type WorkbookRun struct {
+	Rows, Invalid int
+	Bytes         int64 // the workbook's
+	Workbook, CSV ChildRun
+}
+
+// Ratio is the workbook's validate time ÷ the CSV's.
+func (w WorkbookRun) Ratio() float64 { return w.Workbook.Wall.Seconds() / w.CSV.Wall.Seconds() }
+
 // OverheadRun is an import of a file against the simulator with no latency and no limit.
 type OverheadRun struct {
 	Store       string // sqlite or postgres
@@ -105,11 +115,13 @@ type Results struct {
 	Reconcile  []ReconcileRun
 	Stores     []string // what each store of the overhead runs is, in their order
 	Shapes     []ShapeRun
+	Workbooks  []WorkbookRun
 }
 
 // Empty says that no benchmark recorded anything.
 func (r *Results) Empty() bool {
-	return len(r.Throughput) == 0 && len(r.Validate) == 0 && len(r.Overhead) == 0 && len(r.Reconcile) == 0 && len(r.Shapes) == 0
+	return len(r.Throughput) == 0 && len(r.Validate) == 0 && len(r.Overhead) == 0 && len(r.Reconcile) == 0 &&
+		len(r.Shapes) == 0 && len(r.Workbooks) == 0
 }
 
 // Table renders the run as plain text.
@@ -156,6 +168,9 @@ func (r *Results) Table() string {
 	}
 	if len(r.Shapes) > 0 {
 		writeShapes(&b, r.Shapes)
+	}
+	if len(r.Workbooks) > 0 {
+		writeWorkbooks(&b, r.Workbooks)
 	}
 	return b.String()
 }
@@ -232,6 +247,23 @@ func writeReconcile(b *strings.Builder, runs []ReconcileRun) {
 	}
 	tw.Flush()
 	fmt.Fprintf(b, "   goal: outside <= 3 s\n")
+}
+
+// writeWorkbooks is the table's section 5: validate of a workbook against the same rows as CSV.
+func writeWorkbooks(b *strings.Builder, runs []WorkbookRun) {
+	fmt.Fprintf(b, "\n5. validate --format csv of section 2's rows as a workbook (.xlsx, shared strings, as Excel saves one) and as\n")
+	fmt.Fprintf(b, "   the CSV, no endpoint: the built binary, stdout to /dev/null; ratio = workbook s / CSV s\n")
+	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "rows\tworkbook\tinvalid\tworkbook s\tpeak RSS\tCSV s\tratio\t")
+	ratioOK, rssOK := true, true
+	for _, w := range runs {
+		fmt.Fprintf(tw, "%s\t%.1f MiB\t%s\t%.2f\t%.1f MiB\t%.2f\t%.2f\t\n", thousands(w.Rows), float64(w.Bytes)/(1<<20),
+			thousands(w.Invalid), w.Workbook.Wall.Seconds(), float64(w.Workbook.PeakRSS)/1024, w.CSV.Wall.Seconds(), w.Ratio())
+		ratioOK = ratioOK && w.Ratio() <= 5
+		rssOK = rssOK && w.Workbook.PeakRSS >= 0 && w.Workbook.PeakRSS < 256*1024
+	}
+	tw.Flush()
+	fmt.Fprintf(b, "   goals: ratio <= 5 %s; peak RSS < 256 MiB %s\n", mark(ratioOK), mark(rssOK))
 }
 
 // writeShapes is the table's section 4: validate's memory by the shape of the rows.

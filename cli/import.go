@@ -20,6 +20,7 @@ type importOptions struct {
 	DryRun   bool
 	Platform platformSettings
 	Input    fileSettings
+	Workbook workbookSettings
 }
 
 func newImportCommand(streams Streams, stop <-chan struct{}) *cobra.Command {
@@ -40,12 +41,16 @@ func newImportCommand(streams Streams, stop <-chan struct{}) *cobra.Command {
 	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "check everything, send no mutation, write nothing (same as validate)")
 	opts.Platform.addFlags(cmd)
 	opts.Input.addFlags(cmd)
+	opts.Workbook.addFlags(cmd)
 	return cmd
 }
 
 // check refuses bad flags and files before any network or database I/O.
 func (o *importOptions) check(cmd *cobra.Command, args []string) error {
 	if err := o.Input.check(cmd, args); err != nil {
+		return err
+	}
+	if err := o.checkFileKind(cmd); err != nil {
 		return err
 	}
 	if o.Platform.Endpoint == "" && !o.DryRun {
@@ -68,6 +73,7 @@ func runImport(ctx context.Context, opts *importOptions) error {
 		OrganizationID: opts.Input.Org,
 		Path:           opts.Input.File,
 		Encoding:       opts.Input.Encoding,
+		Sheet:          opts.Workbook.Sheet,
 		Lang:           opts.Input.Lang,
 		DryRun:         opts.DryRun,
 		Clock:          importer.SystemClock{},
@@ -85,7 +91,7 @@ func runImport(ctx context.Context, opts *importOptions) error {
 			return err
 		}
 	}
-	plan, err := importer.Scan(job.Path, job.Encoding)
+	plan, err := importer.Scan(job.Path, importer.ReadOptions{Encoding: job.Encoding, Sheet: job.Sheet})
 	if fileErr := (*importer.FileError)(nil); errors.As(err, &fileErr) {
 		return errors.New(fileErr.Render(opts.Input.Lang))
 	}

@@ -114,7 +114,7 @@ func (s *fileSettings) addFlags(cmd *cobra.Command) {
 	f.StringVar(&s.Encoding, "encoding", "auto", "input encoding: "+strings.Join(encodings, ", "))
 	f.StringVar(&s.Lang, "lang", "en", "language of the report's messages: "+strings.Join(languages, ", "))
 	f.StringVar(&s.Format, "format", "table", "report format on stdout: "+strings.Join(importer.Formats, ", "))
-	f.StringVar(&s.ErrorsCSV, "errors-csv", "", "write the invalid and failed rows, with an error column, to this CSV")
+	f.StringVar(&s.ErrorsCSV, "errors-csv", "", "write the invalid and failed rows, with an error column, to this CSV (a workbook, named .xlsx, when FILE is one)")
 	f.StringVar(&s.LogFormat, "log-format", "text", "logs on stderr: "+strings.Join(logFormats, ", "))
 	f.BoolVar(&s.Verbose, "verbose", false, "log a line per platform request")
 }

@@ -17,3 +17,11 @@ func TestTemplateKeepsMerchantDataPrivate(t *testing.T) {
 		}
 	})
 }
+
+func TestTemplateWorkbookKeepsMerchantDataPrivate(t *testing.T) {
+	permtest.CheckWrite(t, func(t *testing.T, path string) {
+		if err := runTemplate(&templateOptions{Lang: "ja", Example: true, Format: "xlsx", Output: path}); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

@@ -10,6 +10,7 @@ func newValidateCommand(streams Streams, stop <-chan struct{}) *cobra.Command {
 		Use:   "validate --org ID [--endpoint URL] [flags] FILE",
 		Short: "Dry run: report what import would do with FILE, sending no mutation and writing nothing",
 		Example: `  storeimport validate --org org_1 stores.csv
+  storeimport validate --org org_1 --sheet 店舗一覧 stores.xlsx
   storeimport validate --org org_1 --endpoint https://platform.example.com/graphql --token-file token.txt stores.csv`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := opts.check(cmd, args); err != nil {
@@ -21,5 +22,6 @@ func newValidateCommand(streams Streams, stop <-chan struct{}) *cobra.Command {
 	opts.DB.addFlags(cmd)
 	opts.Platform.addFlags(cmd)
 	opts.Input.addFlags(cmd)
+	opts.Workbook.addFlags(cmd)
 	return cmd
 }

@@ -19,7 +19,7 @@ type Column struct {
 	OneOf    []string // the values allowed; nil when the rule is not a choice
 	Examples []string // the template's sample values, one per sample row
 
-	rule rule
+	kind ruleKind
 }
 
 // Header is the column's header in lang: the Japanese label for "ja", the English name otherwise.
@@ -102,7 +102,7 @@ func columnOf(f reflect.StructField) (Column, error) {
 		return c, fmt.Errorf("csv and ja tags are required")
 	}
 	var ok bool
-	if c.rule, ok = rules[tag.Get("rule")]; !ok {
+	if c.kind, ok = rules[tag.Get("rule")]; !ok {
 		return c, fmt.Errorf("unknown rule %q", tag.Get("rule"))
 	}
 	if m := tag.Get("max"); m != "" {

@@ -20,9 +20,66 @@ const ErrorColumn = "error"
 type ErrorsCSV struct {
 	csv      *csv.Writer
 	encoding string
-	drop     []int // header cells of an earlier run's error column: replaced, not repeated
-	width    int   // header cells written before the error column
-	input    int   // header cells of the input
+	layout   errorsLayout
+}
+
+// errorsLayout lines the cells of an errors file's rows up under its header: the input's header,
+// less an earlier errors file's error column (whose messages are replaced, not repeated), and the
+// error column last.
+type errorsLayout struct {
+	drop  []int // header cells of an earlier run's error column
+	width int   // header cells written before the error column
+	input int   // header cells of the input
+}
+
+func newErrorsLayout(header []string) errorsLayout {
+	l := errorsLayout{input: len(header)}
+	for i, h := range header {
+		if headerKey(h) == ErrorColumn {
+			l.drop = append(l.drop, i)
+		}
+	}
+	l.width = len(header) - len(l.drop)
+	return l
+}
+
+// rowCells are a row's cells as read, less the empty ones past the header, which Excel's
+// trailing commas make and which would push the message off its column.
+func (l errorsLayout) rowCells(row *Row) []string {
+	cells := row.Raw
+	for len(cells) > l.input && strings.TrimSpace(cells[len(cells)-1]) == "" {
+		cells = cells[:len(cells)-1]
+	}
+	return cells
+}
+
+// line is cells as written before the error column: less those of the dropped column, and padded
+// to the header's width.
+func (l errorsLayout) line(cells []string) []string {
+	out := make([]string, 0, max(len(cells), l.width)+1)
+	for i, c := range cells {
+		if !slices.Contains(l.drop, i) {
+			out = append(out, c)
+		}
+	}
+	for len(out) < l.width {
+		out = append(out, "")
+	}
+	return out
+}
+
+// column is where the input's cell i is written; false for a cell of the dropped column.
+func (l errorsLayout) column(i int) (int, bool) {
+	dropped := 0
+	for _, d := range l.drop {
+		switch {
+		case d == i:
+			return 0, false
+		case d < i:
+			dropped++
+		}
+	}
+	return i - dropped, true
 }
 
 // NewErrorsCSV writes header, the input file's header as the Reader returned it, followed by
@@ -32,13 +89,7 @@ func NewErrorsCSV(w io.Writer, header []string, encoding string) (*ErrorsCSV, er
 	if err != nil {
 		return nil, err
 	}
-	e := &ErrorsCSV{csv: cw, encoding: encoding, input: len(header)}
-	for i, h := range header {
-		if headerKey(h) == ErrorColumn {
-			e.drop = append(e.drop, i)
-		}
-	}
-	e.width = len(header) - len(e.drop)
+	e := &ErrorsCSV{csv: cw, encoding: encoding, layout: newErrorsLayout(header)}
 	if err := e.write(header, ErrorColumn); err != nil {
 		return nil, err
 	}
@@ -47,11 +98,7 @@ func NewErrorsCSV(w io.Writer, header []string, encoding string) (*ErrorsCSV, er
 
 // Write adds the row's cells, lined up under the header, and message.
 func (e *ErrorsCSV) Write(row *Row, message string) error {
-	cells := row.Raw
-	for len(cells) > e.input && strings.TrimSpace(cells[len(cells)-1]) == "" {
-		cells = cells[:len(cells)-1] // Excel's trailing commas would push the message off its column
-	}
-	return e.write(cells, message)
+	return e.write(e.layout.rowCells(row), message)
 }
 
 // Flush writes what is buffered; call it once the last row is written.
@@ -64,14 +111,9 @@ func (e *ErrorsCSV) Flush() error {
 }
 
 func (e *ErrorsCSV) write(cells []string, message string) error {
-	out := make([]string, 0, max(len(cells), e.width)+1)
-	for i, c := range cells {
-		if !slices.Contains(e.drop, i) {
-			out = append(out, e.cell(c))
-		}
-	}
-	for len(out) < e.width {
-		out = append(out, "")
+	out := e.layout.line(cells)
+	for i, c := range out {
+		out[i] = e.cell(c)
 	}
 	if err := e.csv.Write(append(out, e.cell(message))); err != nil {
 		return fmt.Errorf("writing the errors CSV: %w", err)

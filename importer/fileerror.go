@@ -2,6 +2,7 @@ package importer
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -24,12 +25,22 @@ const (
 	FileRecordTooLong   FileCode = "record_too_long"
 	FileTooManyCells    FileCode = "too_many_cells" // more than a spreadsheet's columns
 	FileRead            FileCode = "read"           // the file could not be read; Err says why
+
+	// A workbook's: what the file is instead, and which sheet to read.
+	FileWorkbookLocked   FileCode = "workbook_password"  // encrypted with a password
+	FileOldWorkbook      FileCode = "old_workbook"       // an .xls, Excel 97-2003's binary format
+	FileLockedOrOld      FileCode = "compound_file"      // the container of either, not telling which
+	FileDamagedWorkbook  FileCode = "damaged_workbook"   // a zip or its XML broken; Err says how
+	FileWorkbookTooLarge FileCode = "workbook_too_large" // more text than a store list has
+	FileSeveralSheets    FileCode = "several_sheets"     // Names: the sheets; none is the obvious one
+	FileNoSuchSheet      FileCode = "no_such_sheet"      // Sheet: the one asked for; Names: those there are
 )
 
 // FileError is a problem that keeps the whole file from being imported.
 type FileError struct {
 	Code   FileCode
-	Line   int      // the line at fault, 1-based; 0 when not one line
+	Line   int      // the line at fault, 1-based (a workbook's row); 0 when not one line
+	Sheet  string   // in a workbook, the sheet at fault
 	Column int      // the header cell at fault, 1-based; 0 when not one cell
 	Offset int64    // encoding errors: the offset of the first bad byte in the file
 	Names  []string // FileMissingColumns: the columns missing; FileDuplicateColumn: the two headers
@@ -43,8 +54,11 @@ func (e *FileError) Unwrap() error { return e.Err }
 // Render says what is wrong, where, and what to do, in lang ("ja" or else English).
 func (e *FileError) Render(lang string) string {
 	ja := lang == LangJA
-	if e.Line == 0 {
+	switch {
+	case e.Line == 0:
 		return e.message(ja)
+	case e.Sheet != "":
+		return pick(ja, fmt.Sprintf("sheet %q, row %d: ", e.Sheet, e.Line), fmt.Sprintf("シート「%s」の%d行目: ", e.Sheet, e.Line)) + e.message(ja)
 	}
 	return pick(ja, fmt.Sprintf("line %d: ", e.Line), fmt.Sprintf("%d行目: ", e.Line)) + e.message(ja)
 }
@@ -96,5 +110,50 @@ func (e *FileError) message(ja bool) string {
 	case FileRead:
 		return pick(ja, fmt.Sprintf("reading the file failed: %v", e.Err), fmt.Sprintf("ファイルを読めませんでした: %v", e.Err))
 	}
+	return e.workbookMessage(ja)
+}
+
+func (e *FileError) workbookMessage(ja bool) string {
+	sheets := quotedList(e.Names)
+	switch e.Code {
+	case FileWorkbookLocked:
+		return pick(ja, "the workbook is protected with a password, which the tool cannot open: open it in Excel, remove the password (File > Info > Protect Workbook > Encrypt with Password, and clear it) and save it as .xlsx",
+			"パスワードで保護されたブックは読めません。Excelで開いてパスワードを解除し（ファイル → 情報 → ブックの保護 → パスワードを使用して暗号化 で空欄にする）、.xlsx 形式で保存し直してください")
+	case FileOldWorkbook:
+		return pick(ja, "the file is an Excel 97-2003 workbook (.xls), which the tool does not read: open it in Excel and save it as an Excel Workbook (.xlsx)",
+			"Excel 97-2003 ブック（.xls）は読めません。Excelで開き、「Excel ブック (*.xlsx)」として保存し直してください")
+	case FileLockedOrOld:
+		return pick(ja, "the file is an encrypted workbook or an old .xls: save it as .xlsx without a password",
+			"パスワードで保護されたブックか、古い形式（.xls）のファイルです。パスワードなしの .xlsx 形式で保存し直してください")
+	case FileDamagedWorkbook:
+		return pick(ja, fmt.Sprintf("the workbook is damaged (%v): open it in Excel, which repairs what it can, and save it again as .xlsx; or ask for the file again", e.Err),
+			fmt.Sprintf("ブックが壊れています（%v）。Excelで開くと修復できる場合があるので、.xlsx 形式で保存し直すか、ファイルを送り直してもらってください", e.Err))
+	case FileWorkbookTooLarge:
+		return pick(ja, fmt.Sprintf("the workbook's text is over %d MiB, far more than a store list takes; is this the right file?", maxSharedStringsBytes>>20),
+			fmt.Sprintf("ブックの文字データが%d MiBを超えています。正しいファイルか確認してください", maxSharedStringsBytes>>20))
+	case FileSeveralSheets:
+		first := ""
+		if len(e.Names) > 0 {
+			first = e.Names[0]
+		}
+		return pick(ja, fmt.Sprintf("the workbook has several sheets (%s); say which one to read with --sheet NAME, such as --sheet %q", sheets, first),
+			fmt.Sprintf("ブックに複数のシートがあります（%s）。読み込むシートを --sheet シート名 で指定してください（例: --sheet %q）", sheets, first))
+	case FileNoSuchSheet:
+		if len(e.Names) == 0 {
+			return pick(ja, "the workbook has no worksheet to read; is this the right file?",
+				"ブックに読み込めるワークシートがありません。正しいファイルか確認してください")
+		}
+		return pick(ja, fmt.Sprintf("the workbook has no sheet %q; its sheets are %s: give one of them to --sheet", e.Sheet, sheets),
+			fmt.Sprintf("ブックにシート %q がありません。シートは %s です。--sheet にはこのいずれかを指定してください", e.Sheet, sheets))
+	}
 	return string(e.Code)
+}
+
+// quotedList names sheets the way a command line takes them, each quoted.
+func quotedList(names []string) string {
+	quoted := make([]string, len(names))
+	for i, n := range names {
+		quoted[i] = strconv.Quote(n)
+	}
+	return strings.Join(quoted, ", ")
 }

@@ -13,7 +13,8 @@ import (
 type Job struct {
 	OrganizationID string
 	Path           string
-	Encoding       string // auto, utf8 or sjis
+	Encoding       string // a CSV's: auto, utf8 or sjis
+	Sheet          string // a workbook's sheet to read; "" for the Reader to choose
 	Lang           string // language of the report's messages: en or ja
 	DryRun         bool
 
@@ -39,7 +40,7 @@ type Job struct {
 
 	Report        Reporter
 	Progress      Progress // told of each finished row; may be nil
-	ErrorsCSVPath string   // where to write the invalid and failed rows; empty for none
+	ErrorsCSVPath string   // where to write the invalid and failed rows, as a CSV or a workbook like the input; empty for none
 	Log           *slog.Logger
 }
 
@@ -65,7 +66,7 @@ func Run(ctx context.Context, job Job, plan *Plan) (*Summary, error) {
 	}}
 	if job.ErrorsCSVPath != "" {
 		// Created first, so that a path it cannot be written to is refused before anything is sent.
-		errorsFile, err := createErrorsFile(job.ErrorsCSVPath, plan.header, plan.encoding)
+		errorsFile, err := createErrorsFile(job.ErrorsCSVPath, plan, job.Lang)
 		if err != nil {
 			return nil, err
 		}
@@ -155,7 +156,7 @@ func (r *runner) rows(ctx context.Context) error {
 		return fmt.Errorf("reopening %s: %w", r.job.Path, err)
 	}
 	defer f.Close()
-	reader, err := NewReader(f, ReadOptions{Encoding: r.job.Encoding})
+	reader, err := NewReader(f, ReadOptions{Encoding: r.job.Encoding, Sheet: r.job.Sheet, strings: r.plan.strings})
 	if err != nil {
 		return err
 	}

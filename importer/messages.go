@@ -8,8 +8,8 @@ type message struct{ en, ja string }
 
 var (
 	msgDuplicate = message{
-		"%s: %q appears more than once in the file (also on %s); keep one row per store",
-		"%s: %q がファイル内で重複しています（%sにもあります）。1店舗につき1行にしてください",
+		"%q appears more than once in the file (also on %s); keep one row per store",
+		"%q がファイル内で重複しています（%sにもあります）。1店舗につき1行にしてください",
 	}
 	// The other lines msgDuplicate names: one, a few, or a few and the count of the rest.
 	msgOtherLine = message{

@@ -149,7 +149,7 @@ func (h *harness) run(csv string) *collected {
 
 func (h *harness) runJob(job importer.Job, report *collected) *collected {
 	h.t.Helper()
-	plan, err := importer.Scan(job.Path, job.Encoding)
+	plan, err := importer.Scan(job.Path, importer.ReadOptions{Encoding: job.Encoding, Sheet: job.Sheet})
 	if err != nil {
 		h.t.Fatal(err)
 	}

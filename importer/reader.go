@@ -1,11 +1,10 @@
 package importer
 
 import (
-	"encoding/csv"
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"runtime"
 	"slices"
 	"strings"
@@ -35,29 +34,34 @@ var (
 
 // ReadOptions are the choices a Reader needs from the user.
 type ReadOptions struct {
-	Encoding string // EncodingAuto (also when empty), EncodingUTF8 or EncodingSJIS
+	Encoding string // a CSV's: EncodingAuto (also when empty), EncodingUTF8 or EncodingSJIS
+	Sheet    string // a workbook's sheet to read; "" for the Reader to choose (see workbook.choose)
 	// IDsOnly reads only what Scan's quick pass over the whole file needs: each row's line, its
 	// structural problems and its public_id, trimmed but not checked. The other cells are neither
 	// checked nor decoded.
 	IDsOnly bool
+	// strings are a workbook's shared strings as an earlier read of it had them (Scan's), read
+	// again only if the workbook's part is not the same: each read would hold its own copy.
+	strings *sharedStrings
 }
 
 // Row is one record of the file: a store to import, or the problems that keep it from being one.
 type Row struct {
-	Line     int      // the file line the record starts on; the header is line 1
-	Raw      []string // the record's cells as written, decoded to UTF-8, for the errors CSV
+	Line     int      // the file line the record starts on, or the workbook's row; the header is line 1
+	Raw      []string // the record's cells as written, decoded to UTF-8, for the errors file
 	Store    Store    // the cells of known columns, trimmed and normalized
 	Problems []Problem
 }
 
-// Reader reads the stores of a CSV file one record at a time. Behind Next, one goroutine parses
+// Reader reads the stores of a CSV file, or of a workbook's sheet, one record at a time: a sheet's
+// rows are records like a CSV's, checked the same way. Behind Next, one goroutine parses
 // the file and others check batches of its records, so that reading a large file uses every core;
 // no more than a few batches, each bounded in records and in bytes, are held at once. Close stops
 // them when the rows are not read to the end.
 type Reader struct {
-	csv      *csv.Reader
-	feed     *lineFeeder
-	encoding string
+	src      source
+	encoding string   // a CSV's; "" for a workbook
+	sheet    string   // the workbook's sheet read; "" for a CSV
 	header   []string // as written, without the empty cells at its end
 	names    []string // the header's cells trimmed: the columns as problems name them
 	at       []int    // per header cell: the index of its column, or ignoredCell or errorCell
@@ -72,34 +76,56 @@ type Reader struct {
 	err      error                 // io.EOF or the *FileError that ended reading
 }
 
-// NewReader detects the encoding, reads the header and checks that it has the required columns.
-// A file that cannot be read as a store CSV fails with a *FileError.
+// NewReader tells a workbook from a CSV by the file's content, finds the sheet to read or the
+// CSV's encoding, reads the header and checks that it has the required columns. A file that
+// cannot be read as a list of stores fails with a *FileError. A workbook is read at an offset
+// when r can be (a file, bytes in memory), else read into memory.
 func NewReader(r io.Reader, opts ReadOptions) (*Reader, error) {
-	src, encoding, err := decode(r, opts.Encoding)
-	if err != nil {
-		return nil, err
-	}
-	// Until the header is read, it may have an errors CSV's error column besides maxRowCells.
-	feed := &lineFeeder{src: src, maxCells: maxRowCells + 1}
-	cr := csv.NewReader(feed)
-	cr.FieldsPerRecord = -1 // a ragged record is a problem of its row, not the end of the file
-	rd := &Reader{csv: cr, feed: feed, encoding: encoding, idsOnly: opts.IDsOnly}
-	cells, line, err := rd.read()
+	in := bufio.NewReaderSize(r, sampleBytes)
+	rd := &Reader{idsOnly: opts.IDsOnly}
+	sheet, err := openSheet(r, in, opts.Sheet, opts.strings)
 	switch {
-	case errors.Is(err, io.EOF):
-		return nil, &FileError{Code: FileEmpty}
 	case err != nil:
-		if ferr := rd.fatal(err); ferr != nil {
-			return nil, ferr
+		return nil, err
+	case sheet != nil:
+		rd.src, rd.sheet = sheet, sheet.name
+	case opts.Sheet != "":
+		return nil, fmt.Errorf("sheet %q was asked for, but the file is not a workbook", opts.Sheet)
+	default:
+		csv, encoding, err := decode(in, opts.Encoding)
+		if err != nil {
+			return nil, err
 		}
-		var pe *csv.ParseError
-		errors.As(err, &pe)
-		return nil, &FileError{Code: FileBadHeader, Line: pe.StartLine, Err: err}
+		rd.src, rd.encoding = newCSVSource(csv), encoding
+	}
+	cells, line, err := rd.src.header()
+	if err != nil {
+		return nil, rd.located(err)
 	}
 	if err := rd.setHeader(cells, line); err != nil {
-		return nil, err
+		return nil, rd.located(err)
 	}
 	return rd, nil
+}
+
+// located names the sheet in a file error of a workbook's row.
+func (r *Reader) located(err error) error {
+	var fe *FileError
+	if r.sheet != "" && errors.As(err, &fe) && fe.Line > 0 {
+		fe.Sheet = r.sheet
+	}
+	return err
+}
+
+// Sheet is the workbook's sheet read, or "" when the file is a CSV.
+func (r *Reader) Sheet() string { return r.sheet }
+
+// sharedStrings are the workbook's shared strings; nil for a CSV.
+func (r *Reader) sharedStrings() *sharedStrings {
+	if rows, ok := r.src.(*sheetRows); ok {
+		return rows.strings
+	}
+	return nil
 }
 
 // Header is the file's header as written, without empty cells at its end.
@@ -127,8 +153,8 @@ const (
 	errorCell   = -2
 )
 
-// Encoding is the file's encoding, EncodingUTF8 or EncodingSJIS, so that files written for the
-// merchant from this one can use it too.
+// Encoding is a CSV file's encoding, EncodingUTF8 or EncodingSJIS, so that files written for the
+// merchant from this one can use it too; "" for a workbook.
 func (r *Reader) Encoding() string { return r.encoding }
 
 // Next returns the next record that has a non-empty cell, or io.EOF after the last. A malformed
@@ -278,12 +304,21 @@ func (r *Reader) parseBatch() ([]parsed, error) {
 type parsed struct {
 	line       int
 	cells      []string
-	structural []Problem // a stray quote, found while parsing
+	structural []Problem  // a stray quote, found while parsing
+	kinds      []cellKind // a workbook's, by cell; nil when every cell is text, as a CSV's are
+}
+
+// kind is what cell i holds.
+func (p parsed) kind(i int) cellKind {
+	if i < len(p.kinds) {
+		return p.kinds[i]
+	}
+	return kindText
 }
 
 // size is about the memory the record's cells take: the parser puts their text in one string.
 func (p parsed) size() int {
-	n := len(p.cells) * cellHeaderBytes
+	n := len(p.cells)*cellHeaderBytes + len(p.kinds)
 	for _, c := range p.cells {
 		n += len(c)
 	}
@@ -296,7 +331,7 @@ func (r *Reader) checkBatch(records []parsed) ([]*Row, error) {
 	rows := make([]*Row, len(records))
 	values := make([][]string, len(records))
 	for i, rec := range records {
-		rows[i], values[i] = r.newRow(rec.line, rec.cells, rec.structural)
+		rows[i], values[i] = r.newRow(rec)
 	}
 	if r.idsOnly {
 		// Only the id is wanted, as it is written: no need to have gocsv decode the rest.
@@ -317,74 +352,22 @@ func (r *Reader) checkBatch(records []parsed) ([]*Row, error) {
 
 // nextRecord parses one record.
 func (r *Reader) nextRecord() (parsed, error) {
-	cells, line, err := r.read()
-	var structural []Problem
+	rec, err := r.src.next()
 	if err != nil {
-		if ferr := r.fatal(err); ferr != nil {
-			return parsed{}, ferr
-		}
-		// The parser stopped at a quote on this record's last line and goes on with the next line,
-		// so only this record is lost; its cells are recovered with a forgiving parse.
-		var pe *csv.ParseError
-		errors.As(err, &pe)
-		cells, line, structural = r.feed.lenientCells(), pe.StartLine, []Problem{{Code: CodeStrayQuote}}
+		return parsed{}, r.located(err)
 	}
-	if err := r.tooWide(cells, line); err != nil {
-		return parsed{}, err
+	if err := r.tooWide(rec.cells, rec.line); err != nil {
+		return parsed{}, r.located(err)
 	}
-	return parsed{line, cells, structural}, nil
+	return rec, nil
 }
 
-// tooWide is the file error of a record with more than maxCells cells, or nil. The feeder stops
-// most such records before the parser makes their cells; not the header, whose limit is known
-// only once it is read, nor a record the forgiving parse reads otherwise.
+// tooWide is the file error of a record with more than maxCells cells, or nil. The source stops
+// most such records before it makes their cells; not the header, whose limit is known only once
+// it is read, nor a record a CSV's forgiving parse reads otherwise.
 func (r *Reader) tooWide(cells []string, line int) error {
 	if len(cells) > r.maxCells {
 		return &FileError{Code: FileTooManyCells, Line: line}
-	}
-	return nil
-}
-
-// read returns the next record that has a non-empty cell, and the line it starts on.
-func (r *Reader) read() ([]string, int, error) {
-	for {
-		r.feed.startRecord()
-		cells, err := r.csv.Read()
-		if err != nil {
-			return nil, 0, err
-		}
-		if !blank(cells) {
-			line, _ := r.csv.FieldPos(0)
-			return cells, line, nil
-		}
-	}
-}
-
-// fatal turns an error of the parser into the error that ends reading, io.EOF or a *FileError,
-// or nil when only the record is lost: a quote out of place on the record's last line, after
-// which the parser goes on at the next line.
-func (r *Reader) fatal(err error) error {
-	if errors.Is(err, io.EOF) {
-		return io.EOF
-	}
-	if line := r.feed.openQuote(math.MaxInt); line > 0 {
-		return &FileError{Code: FileUnclosedQuote, Line: line, Err: err}
-	}
-	if errors.Is(err, errRecordTooLong) {
-		return &FileError{Code: FileRecordTooLong, Line: r.feed.recordLine()}
-	}
-	if errors.Is(err, errTooManyCells) {
-		return &FileError{Code: FileTooManyCells, Line: r.feed.recordLine()}
-	}
-	var pe *csv.ParseError
-	if !errors.As(err, &pe) {
-		return &FileError{Code: FileRead, Err: err}
-	}
-	// A quoted cell that spans lines and is followed by more than a comma was most likely
-	// opened by mistake, and then its closing quote belongs to a later cell: the lines in
-	// between are misread, so the file cannot be trusted from here on.
-	if line := r.feed.openQuote(pe.Line); line > 0 {
-		return &FileError{Code: FileUnclosedQuote, Line: line, Err: err}
 	}
 	return nil
 }
@@ -401,7 +384,7 @@ func (r *Reader) setHeader(cells []string, line int) error {
 	if err := r.tooWide(cells, line); err != nil {
 		return err
 	}
-	r.feed.maxCells = r.maxCells
+	r.src.limitCells(r.maxCells)
 	r.header = cells
 	r.names = make([]string, len(cells))
 	r.at = make([]int, len(cells))
@@ -430,13 +413,7 @@ func (r *Reader) setHeader(cells []string, line int) error {
 			r.warnings = append(r.warnings, fmt.Sprintf("unknown column %q is ignored; the columns are %s", r.names[i], ExpectedHeader()))
 		}
 	}
-	var missing []string
-	for i, c := range columns {
-		if _, ok := seen[i]; !ok && c.Required {
-			missing = append(missing, fmt.Sprintf("%s (%s)", c.Name, c.Label))
-		}
-	}
-	if len(missing) > 0 {
+	if missing := missingColumns(cells); len(missing) > 0 {
 		return &FileError{Code: FileMissingColumns, Line: line, Names: missing}
 	}
 	r.idCell = seen[publicIDColumn]
@@ -445,15 +422,39 @@ func (r *Reader) setHeader(cells []string, line int) error {
 
 func isErrorHeader(cell string) bool { return headerKey(cell) == ErrorColumn }
 
+// missingColumns names the required columns a header lacks, in English and in Japanese.
+func missingColumns(header []string) []string {
+	has := map[int]bool{}
+	for _, cell := range header {
+		if col, known := columnByKey[headerKey(cell)]; known {
+			has[col] = true
+		}
+	}
+	var missing []string
+	for i, c := range columns {
+		if c.Required && !has[i] {
+			missing = append(missing, fmt.Sprintf("%s (%s)", c.Name, c.Label))
+		}
+	}
+	return missing
+}
+
 // newRow checks one record and returns it with the values of its columns, for decoding. A record
 // whose cells do not line up with the header (structural problems) gets only those problems:
-// checking misplaced values would only mislead. With IDsOnly only the public_id is read, and not
-// checked.
-func (r *Reader) newRow(line int, cells []string, structural []Problem) (*Row, []string) {
-	if structural == nil {
+// checking misplaced values would only mislead. A workbook's cell that holds a number or a date
+// gets its column's problem for such a cell instead of the rule's. With IDsOnly only the
+// public_id is read, and not checked.
+func (r *Reader) newRow(rec parsed) (*Row, []string) {
+	cells, structural := rec.cells, rec.structural
+	switch {
+	case r.sheet != "":
+		// A sheet's row ends at its last cell with something in it: those after it are empty, not
+		// missing, and a required one is to be told so.
+		cells = padded(cells, len(r.header))
+	case structural == nil:
 		structural = r.cellCount(cells)
 	}
-	row := &Row{Line: line, Raw: cells, Problems: structural}
+	row := &Row{Line: rec.line, Raw: cells, Problems: structural}
 	values := make([]string, len(columns))
 	if r.idsOnly {
 		if i := r.idCell; i < len(cells) {
@@ -472,7 +473,7 @@ func (r *Reader) newRow(line int, cells []string, structural []Problem) (*Row, [
 			column = r.names[i]
 		}
 		if p, bad := r.cellProblem(cell); bad {
-			p.Column = column
+			p.Column, p.Cell = column, r.cellRef(i, rec.line)
 			row.Problems = append(row.Problems, p)
 			continue
 		}
@@ -482,15 +483,36 @@ func (r *Reader) newRow(line int, cells []string, structural []Problem) (*Row, [
 		v := cellValue(cell)
 		if len(structural) == 0 {
 			var problems []Problem
-			v, problems = (&columns[r.at[i]]).check(v)
+			if col := &columns[r.at[i]]; rec.kind(i) == kindText {
+				v, problems = col.check(v)
+			} else {
+				problems = []Problem{col.notText(v, rec.kind(i))}
+			}
 			for _, p := range problems {
-				p.Column = column
+				p.Column, p.Cell = column, r.cellRef(i, rec.line)
 				row.Problems = append(row.Problems, p)
 			}
 		}
 		values[r.at[i]] = v
 	}
 	return row, values
+}
+
+// cellRef names cell i of a workbook's row as the spreadsheet does (E5); "" in a CSV, whose
+// report names the line.
+func (r *Reader) cellRef(i, line int) string {
+	if r.sheet == "" {
+		return ""
+	}
+	return cellName(i, line)
+}
+
+// padded is cells with empty cells added up to n.
+func padded(cells []string, n int) []string {
+	if len(cells) >= n {
+		return cells
+	}
+	return append(cells[:len(cells):len(cells)], make([]string, n-len(cells))...)
 }
 
 // cellCount is the problem of a record whose cells do not match the header one for one. Empty

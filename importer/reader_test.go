@@ -25,7 +25,13 @@ const header = "public_id,name,location,industry,phone\n"
 // readAll reads every row of in; err is NewReader's error or the error that ended reading.
 func readAll(t *testing.T, in string, opts ReadOptions) ([]*Row, *Reader, error) {
 	t.Helper()
-	r, err := NewReader(strings.NewReader(in), opts)
+	return readFrom(t, strings.NewReader(in), opts)
+}
+
+// readFrom reads every row of in, a CSV or a workbook.
+func readFrom(t *testing.T, in io.Reader, opts ReadOptions) ([]*Row, *Reader, error) {
+	t.Helper()
+	r, err := NewReader(in, opts)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -107,7 +113,7 @@ func TestReadReportsEveryProblemOfARow(t *testing.T) {
 		`店舗ID: "Bad ID" is not a valid ID: use 3 to 63 lowercase letters (a-z), digits or hyphens, starting with a letter or digit`,
 		`店舗名: is empty; this column is required`,
 		`業種: "cafe" is not allowed; use one of restaurant, hair_salon, beauty, clinic, fitness, school, other`,
-		`電話番号: "03-12" is not a phone number (10 or 11 digits)`,
+		`電話番号: "03-12" is not a phone number (10 or 11 digits starting with 0, hyphens optional)`,
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -259,7 +265,8 @@ func TestReadEncodingErrors(t *testing.T) {
 	}{
 		{"UTF-16 with BOM", append([]byte{0xFF, 0xFE}, utf16...), EncodingAuto, FileUTF16, 0, 0},
 		{"UTF-16 without BOM", utf16, EncodingAuto, FileNotText, 1, 1},
-		{"xlsx", []byte("PK\x03\x04\x14\x00\x06\x00"), EncodingAuto, FileNotText, 1, 2},
+		// A zip's first bytes and no more: a damaged workbook (workbook_test.go has the workbooks).
+		{"xlsx", []byte("PK\x03\x04\x14\x00\x06\x00"), EncodingAuto, FileDamagedWorkbook, 0, 0},
 		{"neither", []byte(header + "a,b,c,d,\xff\xfe\n"), EncodingAuto, FileUnknownEncoding, 2, int64(len(header) + 8)},
 		{"BOM but sjis", append(slices.Clone(utf8BOM), header...), EncodingSJIS, FileNotSJIS, 1, 0},
 		{"not sjis", []byte(header + "\x81\x20\n"), EncodingSJIS, FileNotSJIS, 2, int64(len(header))},

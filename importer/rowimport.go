@@ -10,14 +10,16 @@ import (
 	"github.com/acme/storeimport/orgclient"
 )
 
-// problems renders everything wrong with the row itself, or "" when it may be imported.
+// problems renders everything wrong with the row itself, or "" when it may be imported. A
+// public_id on other lines too joins the row's problems, so that an errors workbook marks its
+// cell as it does the others'.
 func (r *runner) problems(row *Row) string {
-	var all []string
-	for _, p := range row.Problems {
-		all = append(all, p.Render(r.job.Lang))
+	if dup, ok := r.plan.duplicate(row); ok {
+		row.Problems = append(row.Problems, dup)
 	}
-	if dup := r.plan.duplicateOf(row, r.job.Lang); dup != "" {
-		all = append(all, dup)
+	all := make([]string, len(row.Problems))
+	for i, p := range row.Problems {
+		all[i] = p.Render(r.job.Lang)
 	}
 	return strings.Join(all, "; ")
 }

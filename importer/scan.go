@@ -16,8 +16,11 @@ type Plan struct {
 	Warnings   []string           // for example columns the tool does not know, which it ignores
 	duplicates map[string]idLines // for ids on more than one line
 	idHeader   string             // the public_id column's header as the file writes it
-	header     []string           // the file's header as written, for the errors CSV
-	encoding   string             // the file's encoding, for the errors CSV
+	idCell     int                // the public_id column's header cell
+	header     []string           // the file's header as written, for the errors file
+	encoding   string             // a CSV file's encoding, for the errors CSV
+	sheet      string             // a workbook's sheet read; "" for a CSV
+	strings    *sharedStrings     // a workbook's shared strings, for the rows to be read again
 }
 
 // Scan reads the whole file, before anything is sent or written. An error is a file-level
@@ -25,11 +28,11 @@ type Plan struct {
 // reported. Memory stays flat with the file's size: duplicates are found with a fixed-size
 // filter, and only the ids it cannot clear are kept, then checked exactly, each with no more
 // than a few of its lines and their count.
-func Scan(path, encoding string) (*Plan, error) {
+func Scan(path string, opts ReadOptions) (*Plan, error) {
 	plan := &Plan{duplicates: map[string]idLines{}}
 	seen := newIDFilter()
 	suspects := map[string]bool{}
-	reader, err := eachRow(path, encoding, func(row *Row) {
+	reader, err := eachRow(path, opts, func(row *Row) {
 		plan.Rows++
 		if id := row.Store.PublicID; id != "" && seen.addSeenBefore(id) {
 			suspects[id] = true
@@ -39,14 +42,15 @@ func Scan(path, encoding string) (*Plan, error) {
 		return nil, err
 	}
 	plan.Warnings = reader.Warnings()
-	plan.idHeader = reader.ColumnHeader("public_id")
-	plan.header, plan.encoding = reader.Header(), reader.Encoding()
+	plan.idHeader, plan.idCell = reader.ColumnHeader("public_id"), reader.idCell
+	plan.header, plan.encoding, plan.sheet = reader.Header(), reader.Encoding(), reader.Sheet()
+	plan.strings, opts.strings = reader.sharedStrings(), reader.sharedStrings()
 	if len(suspects) == 0 {
 		return plan, nil
 	}
 	// A second read settles the suspects exactly: the filter's false positives drop out.
 	lines := map[string]idLines{}
-	if _, err := eachRow(path, encoding, func(row *Row) {
+	if _, err := eachRow(path, opts, func(row *Row) {
 		if id := row.Store.PublicID; suspects[id] {
 			on := lines[id]
 			on.add(row.Line)
@@ -65,13 +69,14 @@ func Scan(path, encoding string) (*Plan, error) {
 
 // eachRow parses path and calls each for every record, with its values unchecked; it returns the
 // reader, read to the end.
-func eachRow(path, encoding string, each func(*Row)) (*Reader, error) {
+func eachRow(path string, opts ReadOptions, each func(*Row)) (*Reader, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("opening %s: %w", path, err)
 	}
 	defer f.Close()
-	reader, err := NewReader(f, ReadOptions{Encoding: encoding, IDsOnly: true})
+	opts.IDsOnly = true
+	reader, err := NewReader(f, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -107,24 +112,33 @@ func (p *Plan) duplicated(publicID string) bool {
 	return dup
 }
 
-// duplicateOf says, in lang, which other lines the row's public_id is on; "" when it is on no other.
-func (p *Plan) duplicateOf(row *Row, lang string) string {
-	on, dup := p.duplicates[row.Store.PublicID]
-	if !dup {
-		return ""
+// duplicate is the problem of a row whose public_id is on other lines too, naming up to
+// namedLines of them; false when it is on no other.
+func (p *Plan) duplicate(row *Row) (Problem, bool) {
+	on, repeated := p.duplicates[row.Store.PublicID]
+	if !repeated {
+		return Problem{}, false
 	}
-	return msgDuplicate.in(lang, p.idHeader, row.Store.PublicID, on.besides(row.Line, lang))
-}
-
-// besides names, in lang, up to namedLines of the lines other than line, and counts the rest.
-func (on idLines) besides(line int, lang string) string {
-	var named []string
+	var named []int
 	for _, l := range on.first[:min(on.count, len(on.first))] {
-		if l != line && len(named) < namedLines {
-			named = append(named, strconv.Itoa(l))
+		if l != row.Line && len(named) < namedLines {
+			named = append(named, l)
 		}
 	}
-	lines, more := strings.Join(named, ", "), on.count-1-len(named)
+	dup := Problem{Column: p.idHeader, Code: CodeDuplicate, Value: row.Store.PublicID, Lines: named, Count: on.count - 1}
+	if p.sheet != "" {
+		dup.Cell = cellName(p.idCell, row.Line)
+	}
+	return dup, true
+}
+
+// otherLines names, in lang, the lines a repeated public_id is also on, and counts those not named.
+func (p Problem) otherLines(lang string) string {
+	named := make([]string, len(p.Lines))
+	for i, l := range p.Lines {
+		named[i] = strconv.Itoa(l)
+	}
+	lines, more := strings.Join(named, ", "), p.Count-len(p.Lines)
 	switch {
 	case more > 0:
 		return msgOtherLinesAndMore.in(lang, lines, thousands(more))

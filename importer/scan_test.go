@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -35,7 +36,14 @@ func TestDuplicateNamesAFewOtherLines(t *testing.T) {
 	for _, tt := range tests {
 		plan := &Plan{duplicates: map[string]idLines{"a-1": tt.on}, idHeader: "店舗ID"}
 		row := &Row{Line: tt.line, Store: Store{PublicID: "a-1"}}
-		en, ja := plan.duplicateOf(row, LangEN), plan.duplicateOf(row, LangJA)
+		dup, ok := plan.duplicate(row)
+		if !ok {
+			t.Fatalf("line %d of %v: not a duplicate", tt.line, tt.on)
+		}
+		en, ja := dup.Render(LangEN), dup.Render(LangJA)
+		if !strings.HasPrefix(en, `店舗ID: "a-1" appears more than once in the file `) || !strings.HasPrefix(ja, `店舗ID: "a-1" がファイル内で重複しています`) {
+			t.Errorf("line %d of %v: %q and %q do not name the column and the id first", tt.line, tt.on, en, ja)
+		}
 		if !strings.Contains(en, tt.en) || !strings.Contains(ja, tt.ja) {
 			t.Errorf("line %d of %v: %q and %q, want %q and %q", tt.line, tt.on, en, ja, tt.en, tt.ja)
 		}
@@ -43,7 +51,12 @@ func TestDuplicateNamesAFewOtherLines(t *testing.T) {
 			t.Errorf("%q is not Shift_JIS, which an errors CSV may be written in: %v", ja, err)
 		}
 	}
-	if got := (&Plan{}).duplicateOf(&Row{Line: 2, Store: Store{PublicID: "a-1"}}, LangEN); got != "" {
+	if got, ok := (&Plan{}).duplicate(&Row{Line: 2, Store: Store{PublicID: "a-1"}}); ok {
 		t.Errorf("an id on one line is reported as a duplicate: %q", got)
+	}
+	long := strings.Repeat("a", 63)
+	plan := &Plan{duplicates: map[string]idLines{long: {first: [4]int{2, 3}, count: 2}}, idHeader: "public_id"}
+	if dup, _ := plan.duplicate(&Row{Line: 2, Store: Store{PublicID: long}}); !strings.Contains(dup.Render(LangEN), strconv.Quote(long)) {
+		t.Errorf("a long id is shortened in %q: the merchant looks for it as it is", dup.Render(LangEN))
 	}
 }

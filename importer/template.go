@@ -9,19 +9,34 @@ import (
 type TemplateOptions struct {
 	Lang     string // LangEN (also when empty) for English headers, LangJA for Japanese ones
 	Example  bool   // add sample rows that show what each column takes
-	Encoding string // EncodingUTF8 (also when empty, written with a BOM) or EncodingSJIS
+	Encoding string // EncodingUTF8 (also when empty, written with a BOM) or EncodingSJIS; CSV only
 }
 
 // WriteTemplate writes the CSV template: the header and, when asked, sample rows, all from the
 // column table.
 func WriteTemplate(w io.Writer, opts TemplateOptions) error {
-	if opts.Lang != "" && opts.Lang != LangEN && opts.Lang != LangJA {
-		return fmt.Errorf("unknown language %q: use %s or %s", opts.Lang, LangEN, LangJA)
+	if err := checkTemplateLang(opts.Lang); err != nil {
+		return err
 	}
 	cw, err := newCSVWriter(w, opts.Encoding)
 	if err != nil {
 		return err
 	}
+	if err := cw.WriteAll(templateRecords(opts)); err != nil {
+		return fmt.Errorf("writing the template: %w", err)
+	}
+	return nil
+}
+
+func checkTemplateLang(lang string) error {
+	if lang != "" && lang != LangEN && lang != LangJA {
+		return fmt.Errorf("unknown language %q: use %s or %s", lang, LangEN, LangJA)
+	}
+	return nil
+}
+
+// templateRecords are the template's header in opts.Lang and, with opts.Example, its sample rows.
+func templateRecords(opts TemplateOptions) [][]string {
 	header := make([]string, len(columns))
 	for i, c := range columns {
 		header[i] = c.Header(opts.Lang)
@@ -36,8 +51,5 @@ func WriteTemplate(w io.Writer, opts TemplateOptions) error {
 			records = append(records, record)
 		}
 	}
-	if err := cw.WriteAll(records); err != nil {
-		return fmt.Errorf("writing the template: %w", err)
-	}
-	return nil
+	return records
 }

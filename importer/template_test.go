@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+
+	"golang.org/x/text/encoding/japanese"
 )
 
 func TestWriteTemplate(t *testing.T) {
@@ -58,6 +60,34 @@ func TestWriteTemplateRejectsUnknownOptions(t *testing.T) {
 	for _, opts := range []TemplateOptions{{Lang: "fr"}, {Encoding: "latin1"}} {
 		if err := WriteTemplate(&bytes.Buffer{}, opts); err == nil {
 			t.Errorf("%+v: no error", opts)
+		}
+	}
+}
+
+// The CSV templates are what support has always sent, byte for byte.
+func TestWriteTemplateCSVBytes(t *testing.T) {
+	const jaExample = "店舗ID,店舗名,所在地,業種,電話番号\r\n" +
+		"shibuya-01,渋谷店,東京都渋谷区道玄坂1-2-3,restaurant,03-1234-5678\r\n" +
+		"umeda-hair,ヘアサロン梅田店,大阪府大阪市北区梅田2-4-9 梅田ビル3F,hair_salon,06-6345-1234\r\n" +
+		"tenjin-clinic,天神クリニック,福岡県福岡市中央区天神1-8-1,clinic,092-711-4567\r\n"
+	sjis, err := japanese.ShiftJIS.NewEncoder().String(jaExample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		opts TemplateOptions
+		want string
+	}{
+		{TemplateOptions{}, "\uFEFFpublic_id,name,location,industry,phone\r\n"},
+		{TemplateOptions{Lang: LangJA, Example: true}, "\uFEFF" + jaExample},
+		{TemplateOptions{Lang: LangJA, Example: true, Encoding: EncodingSJIS}, sjis},
+	} {
+		var buf bytes.Buffer
+		if err := WriteTemplate(&buf, tt.opts); err != nil {
+			t.Fatal(err)
+		}
+		if got := buf.String(); got != tt.want {
+			t.Errorf("%+v:\n%q\nwant\n%q", tt.opts, got, tt.want)
 		}
 	}
 }

@@ -23,28 +23,37 @@ type Code string
 
 // Codes of row problems.
 const (
-	CodeRequired     Code = "required"          // the cell is empty
-	CodeTooLong      Code = "too_long"          // Count characters, Limit allowed
-	CodeControl      Code = "control_character" // a tab, line break or other control character
-	CodeBadID        Code = "bad_id"            // not a public_id
-	CodeNotAllowed   Code = "not_allowed"       // not one of Allowed
-	CodeBadPhone     Code = "bad_phone"         // not a Japanese phone number
-	CodeCellCount    Code = "cell_count"        // Count cells on the line, Limit in the header
-	CodeCellTooLarge Code = "cell_too_large"    // the cell is over Limit bytes
-	CodeNUL          Code = "nul_byte"          // the cell has a NUL byte
-	CodeNotUTF8      Code = "not_utf8"          // the cell has bytes that are not UTF-8
-	CodeNotSJIS      Code = "not_sjis"          // the cell has bytes that are not Shift_JIS
-	CodeStrayQuote   Code = "stray_quote"       // a double quote where CSV allows none
+	CodeRequired           Code = "required"              // the cell is empty
+	CodeTooLong            Code = "too_long"              // Count characters, Limit allowed
+	CodeControl            Code = "control_character"     // a tab, line break or other control character
+	CodeBadID              Code = "bad_id"                // not a public_id
+	CodeNotAllowed         Code = "not_allowed"           // not one of Allowed
+	CodeBadPhone           Code = "bad_phone"             // not a Japanese phone number
+	CodePhoneNoLeadingZero Code = "phone_no_leading_zero" // digits that do not start with 0, as a spreadsheet leaves them
+	CodePhoneScientific    Code = "phone_scientific"      // a number a spreadsheet wrote in scientific notation
+	CodePhoneDate          Code = "phone_date"            // a date a spreadsheet made of what was typed
+	CodeCellCount          Code = "cell_count"            // Count cells on the line, Limit in the header
+	CodeCellTooLarge       Code = "cell_too_large"        // the cell is over Limit bytes
+	CodeNUL                Code = "nul_byte"              // the cell has a NUL byte
+	CodeNotUTF8            Code = "not_utf8"              // the cell has bytes that are not UTF-8
+	CodeNotSJIS            Code = "not_sjis"              // the cell has bytes that are not Shift_JIS
+	CodeStrayQuote         Code = "stray_quote"           // a double quote where CSV allows none
+	CodeDuplicate          Code = "duplicate"             // the public_id is on Count other lines too, Lines naming a few
+	CodeNumberCell         Code = "number_cell"           // a workbook's cell holds a number, not text
+	CodeDateCell           Code = "date_cell"             // a workbook's cell holds a date or a time, not text
+	CodeErrorCell          Code = "error_cell"            // a workbook's cell holds a formula's error, such as #N/A
 )
 
 // Problem is one thing wrong with a row.
 type Problem struct {
 	Column  string // the column's header as written in the file; "" when the record as a whole is at fault
+	Cell    string // in a workbook, the cell at fault as the spreadsheet names it (E5); "" in a CSV
 	Code    Code
 	Value   string   // the offending value, trimmed; "" when the problem is not about a value
 	Limit   int      // what is allowed: characters (CodeTooLong), cells (CodeCellCount), bytes (CodeCellTooLarge)
 	Count   int      // what there is, in the same unit as Limit
 	Allowed []string // CodeNotAllowed: the values allowed
+	Lines   []int    // CodeDuplicate: some of the other lines the value is on
 }
 
 // String renders the problem in English.
@@ -54,13 +63,18 @@ func (p Problem) String() string {
 
 // Render says what is wrong and what is expected, in lang ("ja" or else English), prefixed with
 // the column as the merchant's header writes it (quoted if it must be: an unknown column's name
-// can hold anything).
+// can hold anything) and, in a workbook, the cell, which is where a spreadsheet user looks.
 func (p Problem) Render(lang string) string {
 	msg := p.message(lang == LangJA)
-	if p.Column == "" {
+	switch {
+	case p.Column == "" && p.Cell == "":
 		return msg
+	case p.Cell == "":
+		return quoteIfControl(p.Column) + ": " + msg
+	case p.Column == "":
+		return p.Cell + ": " + msg
 	}
-	return quoteIfControl(p.Column) + ": " + msg
+	return quoteIfControl(p.Column) + " (" + p.Cell + "): " + msg
 }
 
 // quoteIfControl shows the merchant's text in the report: as it is, unless it holds a line break
@@ -86,15 +100,24 @@ func (p Problem) message(ja bool) string {
 		return pick(ja, fmt.Sprintf("%s contains a control character (such as a tab or line break); remove it", v),
 			fmt.Sprintf("%s に制御文字（タブや改行など）が含まれています。削除してください", v))
 	case CodeBadID:
-		return pick(ja, fmt.Sprintf("%s is not a valid ID: use 3 to 63 lowercase letters (a-z), digits or hyphens, starting with a letter or digit", v),
-			fmt.Sprintf("%s はIDとして使えません。半角英小文字・数字・ハイフンの3～63文字で、先頭は英小文字か数字にしてください", v))
+		return pick(ja, fmt.Sprintf("%s is not a valid ID: use %s", v, idRule.en),
+			fmt.Sprintf("%s はIDとして使えません。%sにしてください", v, idRule.ja))
 	case CodeNotAllowed:
 		list := strings.Join(p.Allowed, ", ")
 		return pick(ja, fmt.Sprintf("%s is not allowed; use one of %s", v, list),
 			fmt.Sprintf("%s は使えません。次のいずれかにしてください: %s", v, list))
 	case CodeBadPhone:
-		return pick(ja, fmt.Sprintf("%s is not a phone number (10 or 11 digits)", v),
-			fmt.Sprintf("%s は電話番号ではありません（10桁または11桁の数字、ハイフン可）", v))
+		return pick(ja, fmt.Sprintf("%s is not a phone number (%s)", v, phoneRule.en),
+			fmt.Sprintf("%s は電話番号ではありません（%s）", v, phoneRule.ja))
+	case CodePhoneNoLeadingZero:
+		return pick(ja, fmt.Sprintf("%s does not start with 0: the leading 0 is missing, as a spreadsheet drops it when the cell is a number; %s", v, retypePhone.en),
+			fmt.Sprintf("%s は先頭の0が欠けています（表計算ソフトはセルが数値だと先頭の0を消します）。%s", v, retypePhone.ja))
+	case CodePhoneScientific:
+		return pick(ja, fmt.Sprintf("%s is a number in scientific notation, as a spreadsheet shows a long number: its digits and its leading 0 are lost; %s", v, retypePhone.en),
+			fmt.Sprintf("%s は指数表記の数値です（表計算ソフトが長い数値をこう表示し、桁と先頭の0が失われています）。%s", v, retypePhone.ja))
+	case CodePhoneDate:
+		return pick(ja, fmt.Sprintf("%s is a date, which a spreadsheet made of what was typed; format the column as text (文字列) and type the number again", v),
+			fmt.Sprintf("%s は日付です（表計算ソフトが入力を日付に変えました）。列の表示形式を「文字列」にして、番号を入力し直してください", v))
 	case CodeCellCount:
 		return pick(ja, fmt.Sprintf("the line has %d cells but the header has %d; a cell that contains a comma must be in double quotes", p.Count, p.Limit),
 			fmt.Sprintf("この行のセル数は%dですが、見出しは%d列です。カンマを含むセルはダブルクォートで囲んでください", p.Count, p.Limit))
@@ -110,6 +133,16 @@ func (p Problem) message(ja bool) string {
 	case CodeNotSJIS:
 		return pick(ja, fmt.Sprintf("%s has bytes that are not Shift_JIS; if the file is UTF-8, use --encoding utf8", v),
 			fmt.Sprintf("%s にShift_JISではないバイトが含まれています。UTF-8のファイルなら --encoding utf8 を指定してください", v))
+	case CodeDuplicate:
+		// The id in full, not shortened: the merchant looks for it as it is.
+		return msgDuplicate.in(langOf(ja), p.Value, p.otherLines(langOf(ja)))
+	case CodeNumberCell, CodeDateCell:
+		what := map[Code]message{CodeNumberCell: {"a number", "数値"}, CodeDateCell: {"a date", "日付"}}[p.Code]
+		return pick(ja, fmt.Sprintf("%s is %s cell, not text: format the column as text (文字列) and type it again", v, what.en),
+			fmt.Sprintf("%s は%sのセルで、文字列ではありません。列の表示形式を「文字列」にして、入力し直してください", v, what.ja))
+	case CodeErrorCell:
+		return pick(ja, fmt.Sprintf("%s is a formula's error, not a value: correct the formula, or type the value in its place", v),
+			fmt.Sprintf("%s は数式のエラーです。数式を直すか、値を入力してください", v))
 	case CodeStrayQuote:
 		return pick(ja, `a double quote (") is out of place; put the cell in double quotes and double each quote inside it ("")`,
 			`ダブルクォート（"）の位置が正しくありません。セルをダブルクォートで囲み、中のダブルクォートは2つ重ねてください（""）`)
@@ -124,6 +157,9 @@ func pick(ja bool, en, jaText string) string {
 	return en
 }
 
+// langOf is the language a message function's ja flag stands for, for the messages of messages.go.
+func langOf(ja bool) string { return pick(ja, LangEN, LangJA) }
+
 // quoteValue shows a value in a message: quoted, so that spaces and control characters are
 // visible, and shortened, so that a pasted paragraph does not bury the message.
 func quoteValue(v string) string {
@@ -135,15 +171,25 @@ func quoteValue(v string) string {
 }
 
 // rule checks one trimmed, non-empty value of column c and returns it normalized, with what is
-// wrong with it. Rules are named by Store's rule tag.
+// wrong with it.
 type rule func(c *Column, v string) (string, []Problem)
 
-var rules = map[string]rule{
-	"id":    checkID,
-	"text":  checkText,
-	"line":  checkLine,
-	"oneof": checkOneOf,
-	"phone": checkPhone,
+// ruleKind is a rule as Store's rule tag names it: its check, and the words that state what it
+// allows (ruletext.go), so that the template says what the check holds a value to.
+type ruleKind struct {
+	check rule
+	text  func(c *Column, ja bool) string
+	// spreadsheet, where the rule has words of its own for a workbook's cell that holds a number
+	// or a date (see notText), says which fit the cell as shown; nil where the rule has none.
+	spreadsheet func(v string, kind cellKind) (Code, bool)
+}
+
+var rules = map[string]ruleKind{
+	"id":    {checkID, idText, nil},
+	"text":  {checkText, textText, nil},
+	"line":  {checkLine, lineText, nil},
+	"oneof": {checkOneOf, oneOfText, nil},
+	"phone": {checkPhone, phoneText, phoneCell},
 }
 
 // check validates one cell of column c, already trimmed.
@@ -154,7 +200,7 @@ func (c *Column) check(v string) (string, []Problem) {
 		}
 		return v, nil
 	}
-	return c.rule(c, v)
+	return c.kind.check(c, v)
 }
 
 // checkID accepts what the README states as the pattern ^[a-z0-9][a-z0-9-]{2,62}$, tested
@@ -214,42 +260,4 @@ func isASCII(s string) bool {
 		}
 	}
 	return true
-}
-
-// checkPhone accepts what a Japanese IME types for a phone number, full-width digits and the
-// long vowel mark or minus sign for a hyphen among them, and stores it in ASCII: groups of digits
-// joined by single hyphens, 10 or 11 digits in all.
-func checkPhone(_ *Column, v string) (string, []Problem) {
-	digits, afterDigit, ascii := 0, false, true
-	for _, r := range v {
-		ascii = ascii && r < utf8.RuneSelf
-		switch asciiPhoneRune(r) {
-		case '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
-			digits, afterDigit = digits+1, true
-		case '-':
-			if !afterDigit {
-				return v, []Problem{{Code: CodeBadPhone, Value: v}}
-			}
-			afterDigit = false
-		default:
-			return v, []Problem{{Code: CodeBadPhone, Value: v}}
-		}
-	}
-	if !afterDigit || digits < 10 || digits > 11 {
-		return v, []Problem{{Code: CodeBadPhone, Value: v}}
-	}
-	if ascii {
-		return v, nil
-	}
-	return strings.Map(asciiPhoneRune, v), nil
-}
-
-func asciiPhoneRune(r rune) rune {
-	switch {
-	case r >= '０' && r <= '９':
-		return '0' + r - '０'
-	case strings.ContainsRune("‐‑‒–—―−⁃﹘﹣－ーｰ", r):
-		return '-'
-	}
-	return r
 }

@@ -69,14 +69,50 @@ func TestColumnCheck(t *testing.T) {
 		{"phone", "03‐1234‐5678", "03-1234-5678", nil},
 		{"phone", "03–1234—5678", "03-1234-5678", nil},
 		{"phone", "03ｰ1234ｰ5678", "03-1234-5678", nil},
+		{"phone", "0781234567", "0781234567", nil},
+		{"phone", "０９０－１２３４－５６７８", "090-1234-5678", nil},
+		{"phone", "(03) 1234-5678", "(03) 1234-5678", nil},
+		{"phone", "（０３）１２３４－５６７８", "(03)1234-5678", nil},
+		{"phone", "03 1234 5678", "03 1234 5678", nil},
+		{"phone", "03　1234　5678", "03 1234 5678", nil},
+		{"phone", "-0312345678", "-0312345678", nil},
+		{"phone", "03--12345678", "03--12345678", nil},
 		{"phone", "03-12", "03-12", []Code{CodeBadPhone}},
 		{"phone", "031234567", "031234567", []Code{CodeBadPhone}},
 		{"phone", "090123456789", "090123456789", []Code{CodeBadPhone}},
 		{"phone", "03-1234-567a", "03-1234-567a", []Code{CodeBadPhone}},
-		{"phone", "03 1234 5678", "03 1234 5678", []Code{CodeBadPhone}},
-		{"phone", "-0312345678", "-0312345678", []Code{CodeBadPhone}},
-		{"phone", "03--12345678", "03--12345678", []Code{CodeBadPhone}},
 		{"phone", "+81-3-1234-5678", "+81-3-1234-5678", []Code{CodeBadPhone}},
+		{"phone", "011-123-4567 内線12", "011-123-4567 内線12", []Code{CodeBadPhone}},
+		{"phone", "0312345678#", "0312345678#", []Code{CodeBadPhone}},
+		{"phone", "--", "--", []Code{CodeBadPhone}},
+		{"phone", "()", "()", []Code{CodeBadPhone}},
+		// A spreadsheet that took the number for a number dropped its leading 0.
+		{"phone", "781234567", "781234567", []Code{CodePhoneNoLeadingZero}},
+		{"phone", "9012345678", "9012345678", []Code{CodePhoneNoLeadingZero}},
+		{"phone", "９０１２３４５６７８", "９０１２３４５６７８", []Code{CodePhoneNoLeadingZero}},
+		// With a separator the cell was text: the 0 was never typed, and the rule says it is needed.
+		{"phone", "90-1234-5678", "90-1234-5678", []Code{CodeBadPhone}},
+		{"phone", "(90) 1234 5678", "(90) 1234 5678", []Code{CodeBadPhone}},
+		{"phone", "1-15", "1-15", []Code{CodeBadPhone}},
+		// ... and showed a long one in scientific notation.
+		{"phone", "9.01235E+09", "9.01235E+09", []Code{CodePhoneScientific}},
+		{"phone", "9.01235e+09", "9.01235e+09", []Code{CodePhoneScientific}},
+		{"phone", "9,01235E+09", "9,01235E+09", []Code{CodePhoneScientific}},
+		{"phone", "9E+10", "9E+10", []Code{CodePhoneScientific}},
+		{"phone", "７．８１２３５Ｅ＋０８", "７．８１２３５Ｅ＋０８", []Code{CodePhoneScientific}},
+		// A spreadsheet that took what was typed for a date shows the date.
+		{"phone", "2025/1/15", "2025/1/15", []Code{CodePhoneDate}},
+		{"phone", "2025-01-15", "2025-01-15", []Code{CodePhoneDate}},
+		{"phone", "2025/01/15 0:00", "2025/01/15 0:00", []Code{CodePhoneDate}},
+		{"phone", "1/15", "1/15", []Code{CodePhoneDate}},
+		{"phone", "1/15/2025", "1/15/2025", []Code{CodePhoneDate}},
+		{"phone", "1月15日", "1月15日", []Code{CodePhoneDate}},
+		{"phone", "2025年1月15日", "2025年1月15日", []Code{CodePhoneDate}},
+		{"phone", "令和7年1月15日", "令和7年1月15日", []Code{CodePhoneDate}},
+		{"phone", "15-Jan", "15-Jan", []Code{CodePhoneDate}},
+		{"phone", "15-Jan-25", "15-Jan-25", []Code{CodePhoneDate}},
+		{"phone", "Jan-25", "Jan-25", []Code{CodePhoneDate}},
+		{"phone", "１５－ｊａｎ", "１５－ｊａｎ", []Code{CodePhoneDate}},
 	}
 	for _, tt := range tests {
 		got, problems := column(t, tt.column).check(tt.in)
@@ -92,7 +128,7 @@ func TestColumnCheck(t *testing.T) {
 
 func TestProblemRender(t *testing.T) {
 	p := Problem{Column: "電話番号", Code: CodeBadPhone, Value: "03-12"}
-	if got, want := p.Render(LangEN), `電話番号: "03-12" is not a phone number (10 or 11 digits)`; got != want {
+	if got, want := p.Render(LangEN), `電話番号: "03-12" is not a phone number (10 or 11 digits starting with 0, hyphens optional)`; got != want {
 		t.Errorf("en: got %q, want %q", got, want)
 	}
 	if got := p.Render(LangJA); !strings.HasPrefix(got, `電話番号: "03-12" は電話番号ではありません`) {
@@ -107,12 +143,67 @@ func TestProblemRender(t *testing.T) {
 	}
 }
 
+// A problem of a workbook's cell names the cell as well as the column, as the spreadsheet shows
+// it; a cell outside every column (right of the header) is named alone.
+func TestProblemRenderNamesTheCell(t *testing.T) {
+	p := Problem{Column: "電話番号", Cell: "E5", Code: CodeBadPhone, Value: "03-12"}
+	if got, want := p.Render(LangEN), `電話番号 (E5): "03-12" is not a phone number`; !strings.HasPrefix(got, want) {
+		t.Errorf("en: got %q, want it to start with %q", got, want)
+	}
+	if got, want := p.Render(LangJA), `電話番号 (E5): "03-12" は電話番号ではありません`; !strings.HasPrefix(got, want) {
+		t.Errorf("ja: got %q, want it to start with %q", got, want)
+	}
+	outside := Problem{Cell: "G5", Code: CodeNUL}
+	if got, want := outside.Render(LangEN), "G5: contains a NUL byte"; !strings.HasPrefix(got, want) {
+		t.Errorf("got %q, want it to start with %q", got, want)
+	}
+}
+
+// A number a spreadsheet changed says what happened and how to keep the number as typed, in the
+// merchant's language.
+func TestPhoneFromASpreadsheetSaysWhy(t *testing.T) {
+	tests := []struct {
+		in     string
+		en, ja []string
+	}{
+		{"9012345678", []string{"does not start with 0", "leading 0 is missing", "spreadsheet", "text (文字列)", "keep the hyphens", "type the number again"},
+			[]string{"先頭の0が欠けています", "表計算ソフト", "「文字列」", "ハイフン", "入力し直してください"}},
+		{"9.01235E+09", []string{"scientific notation", "spreadsheet", "leading 0", "text (文字列)", "keep the hyphens", "type the number again"},
+			[]string{"指数表記", "表計算ソフト", "先頭の0", "「文字列」", "ハイフン", "入力し直してください"}},
+		{"2025/1/15", []string{"is a date", "spreadsheet", "text (文字列)", "type the number again"},
+			[]string{"日付", "表計算ソフト", "「文字列」", "入力し直してください"}},
+	}
+	for _, tt := range tests {
+		_, problems := column(t, "phone").check(tt.in)
+		if len(problems) != 1 {
+			t.Fatalf("%q: %v", tt.in, problems)
+		}
+		p := problems[0]
+		p.Column = "電話番号"
+		for lang, want := range map[string][]string{LangEN: tt.en, LangJA: tt.ja} {
+			got := p.Render(lang)
+			if !strings.HasPrefix(got, `電話番号: "`+tt.in+`" `) {
+				t.Errorf("%q in %s: %q does not show the value as it is", tt.in, lang, got)
+			}
+			for _, w := range want {
+				if !strings.Contains(got, w) {
+					t.Errorf("%q in %s: %q does not say %q", tt.in, lang, got, w)
+				}
+			}
+		}
+	}
+}
+
+// rowCodes are the codes of row problems, each of which must render in each language.
+var rowCodes = []Code{CodeRequired, CodeTooLong, CodeControl, CodeBadID, CodeNotAllowed, CodeBadPhone,
+	CodePhoneNoLeadingZero, CodePhoneScientific, CodePhoneDate,
+	CodeCellCount, CodeCellTooLarge, CodeNUL, CodeNotUTF8, CodeNotSJIS, CodeStrayQuote, CodeDuplicate,
+	CodeNumberCell, CodeDateCell, CodeErrorCell}
+
 // Every code has its own sentence in each language, not the fallback of the bare code.
 func TestProblemRenderEveryCode(t *testing.T) {
-	codes := []Code{CodeRequired, CodeTooLong, CodeControl, CodeBadID, CodeNotAllowed, CodeBadPhone,
-		CodeCellCount, CodeCellTooLarge, CodeNUL, CodeNotUTF8, CodeNotSJIS, CodeStrayQuote}
 	seen := map[string]Code{}
-	for _, code := range codes {
+	for _, code := range rowCodes {
 		p := Problem{Column: "col", Code: code, Value: "v@lue", Limit: 2048, Count: 3, Allowed: []string{"a", "b"}}
 		for _, lang := range []string{LangEN, LangJA} {
 			got := p.Render(lang)
@@ -138,18 +229,17 @@ func TestProblemRenderEveryCode(t *testing.T) {
 // character to '?' on the way (U+301C WAVE DASH, for one, has no CP932 code; U+FF5E has).
 func TestJapaneseMessagesFitShiftJIS(t *testing.T) {
 	enc := japanese.ShiftJIS.NewEncoder()
-	codes := []Code{CodeRequired, CodeTooLong, CodeControl, CodeBadID, CodeNotAllowed, CodeBadPhone,
-		CodeCellCount, CodeCellTooLarge, CodeNUL, CodeNotUTF8, CodeNotSJIS, CodeStrayQuote}
-	for _, code := range codes {
+	for _, code := range rowCodes {
 		msg := Problem{Column: "店舗ID", Code: code, Value: "x", Limit: 2048, Count: 3, Allowed: []string{"a"}}.Render(LangJA)
 		if _, err := enc.String(msg); err != nil {
 			t.Errorf("%s: %q is not Shift_JIS: %v", code, msg, err)
 		}
 	}
 	fileCodes := []FileCode{FileEmpty, FileUTF16, FileNotText, FileUnknownEncoding, FileNotUTF8, FileNotSJIS,
-		FileBadHeader, FileHeaderControl, FileMissingColumns, FileDuplicateColumn, FileUnclosedQuote, FileRecordTooLong, FileTooManyCells, FileRead}
+		FileBadHeader, FileHeaderControl, FileMissingColumns, FileDuplicateColumn, FileUnclosedQuote, FileRecordTooLong, FileTooManyCells, FileRead,
+		FileWorkbookLocked, FileOldWorkbook, FileLockedOrOld, FileDamagedWorkbook, FileWorkbookTooLarge, FileSeveralSheets, FileNoSuchSheet}
 	for _, code := range fileCodes {
-		fe := &FileError{Code: code, Line: 3, Offset: 7, Names: []string{"a", "b"}, Err: io.ErrUnexpectedEOF}
+		fe := &FileError{Code: code, Line: 3, Sheet: "店舗一覧", Offset: 7, Names: []string{"a", "b"}, Err: io.ErrUnexpectedEOF}
 		if msg := fe.Render(LangJA); msg == string(code) {
 			t.Errorf("%s has no message", code)
 		} else if _, err := enc.String(msg); err != nil {

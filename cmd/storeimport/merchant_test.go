@@ -67,6 +67,19 @@ func merchantFixtures() map[string][]byte {
 			"tenjin-clinic,天神クリニック,福岡県福岡市中央区天神1-8-1,clinic,\u3000092‐711‐4567\u3000\n" +
 			"meguro-01,目黒ネイル,東京都目黒区上目黒1-2-3,beauty,０９０－１２３４－５６７８\n" +
 			"kichijoji-01,吉祥寺ベーカリー,東京都武蔵野市吉祥寺本町1-10-1,restaurant,0422ｰ11ｰ2233\n")),
+		// A phone column a spreadsheet took for numbers, as Excel and LibreOffice Calc take digits
+		// typed without hyphens, saved as Shift_JIS: 0781234567 and 09012345678 lost their leading
+		// 0, a long number is shown in scientific notation, 1/15 became a date. Beside them, what
+		// keeps a number whole: hyphens, parentheses, full-width digits, a column formatted as text.
+		"spreadsheet_phone.csv": mustSJIS(crlf(jaHeader + "\n" +
+			"kobe-01,神戸店,兵庫県神戸市中央区三宮町1-1-1,restaurant,781234567\n" +
+			"meguro-01,目黒ネイル,東京都目黒区上目黒1-2-3,beauty,9012345678\n" +
+			"sakae-01,栄ジム,愛知県名古屋市中区栄3-5-1,fitness,9.01235E+09\n" +
+			"tenjin-clinic,天神クリニック,福岡県福岡市中央区天神1-8-1,clinic,1月15日\n" +
+			"shibuya-01,渋谷店,東京都渋谷区道玄坂1-2-3,restaurant,(03) 1234-5678\n" +
+			"umeda-hair,ヘアサロン梅田店,大阪府大阪市北区梅田2-4-9,hair_salon,０９０－１２３４－５６７８\n" +
+			"sannomiya-01,三宮店,兵庫県神戸市中央区三宮町2-2-2,restaurant,0781234567\n" +
+			"ebisu-01,恵比寿店,東京都渋谷区恵比寿1-1-1,restaurant,09012345678\n")),
 		// Japanese headers moved around and spaced out, and one mistake: the report names the
 		// column as the file's header writes it.
 		"reordered_ja.csv": bom(crlf("電話番号, 業種 ,\u3000店舗名\u3000,所在地,店舗ＩＤ\n" +
@@ -128,7 +141,8 @@ func merchantFixtures() map[string][]byte {
 		// UTF-16 as Excel's "Unicode text" writes it (with a BOM), and without a BOM.
 		"utf16_bom.csv": utf16LE("\uFEFF" + jaHeader + "\r\n" + crlf(threeOK)),
 		"utf16le.csv":   utf16LE(enHeader + "\r\n" + crlf(threeOK)),
-		// The workbook itself (an .xlsx is a zip), renamed to .csv.
+		// A zip that holds no workbook (no xl/workbook.xml), named .xlsx: binary data like any other
+		// (merchant_workbook.txtar has real workbooks).
 		"binary.xlsx": zipOf("[Content_Types].xml", `<?xml version="1.0" encoding="UTF-8"?><Types/>`),
 		// A Western tool's ANSI file: Windows-1252 is neither UTF-8 nor Shift_JIS.
 		"cp1252.csv": mustEncode(charmap.Windows1252.NewEncoder().String, enHeader+"\n"+

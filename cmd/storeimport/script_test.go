@@ -49,6 +49,10 @@ func TestScripts(t *testing.T) {
 			"fromsjis": cmdFromSJIS,
 			"replace":  cmdReplace,
 			"dbstore":  cmdDBStore,
+			// workbook_script_test.go
+			"xlsx":     cmdXLSX,
+			"xlsxdump": cmdXLSXDump,
+			"xlsxset":  cmdXLSXSet,
 		},
 	})
 }
