@@ -156,12 +156,17 @@ func (r *runner) rows(ctx context.Context) error {
 		return fmt.Errorf("reopening %s: %w", r.job.Path, err)
 	}
 	defer f.Close()
-	reader, err := NewReader(f, ReadOptions{Encoding: r.job.Encoding, Sheet: r.job.Sheet, strings: r.plan.strings})
+	reader, err := NewReader(f, r.readOptions())
 	if err != nil {
 		return err
 	}
 	defer reader.Close()
 	return r.dispatch(ctx, reader)
+}
+
+// readOptions read the file again as Scan read it: the same encoding, the same sheet.
+func (r *runner) readOptions() ReadOptions {
+	return ReadOptions{Encoding: r.job.Encoding, Sheet: r.job.Sheet, strings: r.plan.strings}
 }
 
 // begin tells the progress what the run is about to do, unfinished being what earlier runs left

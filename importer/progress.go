@@ -59,7 +59,7 @@ func (r *runner) outlook(ctx context.Context, unfinished []Entry) (Outlook, erro
 		return o, err
 	}
 	defer f.Close()
-	reader, err := NewReader(f, ReadOptions{Encoding: r.job.Encoding})
+	reader, err := NewReader(f, r.readOptions())
 	if err != nil {
 		return o, err
 	}
