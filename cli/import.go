@@ -121,6 +121,9 @@ func runImport(ctx context.Context, opts *importOptions) error {
 	}
 	defer db.Close()
 	job.Stores, job.Journal, job.Lookup = db, db, db
+	if opts.DryRun && !exists(ctx, db) {
+		job.Lookup = nil // nothing is imported yet: no store to look up, and no need to count ahead
+	}
 	if !opts.DryRun {
 		lock, err := db.Lock(ctx, opts.Input.Org, "storeimport import "+opts.Input.File)
 		if err != nil {
@@ -142,6 +145,13 @@ func runImport(ctx context.Context, opts *importOptions) error {
 		log.Warn("the run stopped early", "reason", summary.StopReason)
 	}
 	return outcomeOf(summary, err)
+}
+
+// exists says whether the database has been made (its first migration applied); a database a
+// read-only open found missing has not.
+func exists(ctx context.Context, db importer.Database) bool {
+	status, err := db.Status(ctx)
+	return err != nil || status.Version > 0
 }
 
 // tokenFingerprint names the client's token in the journal, under the database's own key.
