@@ -206,6 +206,9 @@ func TestMerchantFixtures(t *testing.T) {
 		if strings.HasPrefix(e.Name(), ".") {
 			continue // .gitattributes
 		}
+		if strings.HasPrefix(e.Name(), calcPrefix) {
+			continue // TestCalcFixturesHaveReports
+		}
 		want, ok := fixtures[e.Name()]
 		if !ok {
 			t.Errorf("%s is not a fixture merchantFixtures makes: remove it or add it there", e.Name())
@@ -222,6 +225,44 @@ func TestMerchantFixtures(t *testing.T) {
 	}
 	for name := range fixtures {
 		t.Errorf("%s is missing: run go test ./cmd/storeimport -run TestMerchantFixtures -update", name)
+	}
+}
+
+// calcPrefix starts the names of the files of testdata/merchant made by LibreOffice Calc from
+// typed input (scripts/merchant-fixtures.sh), committed as the application wrote them.
+const calcPrefix = "calc_"
+
+// TestCalcFixturesHaveReports keeps each file scripts/merchant-fixtures.sh made under test: a
+// merchant_*.txtar script validates it and says what the report must be.
+func TestCalcFixturesHaveReports(t *testing.T) {
+	entries, err := os.ReadDir(merchantDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scripts, err := filepath.Glob(filepath.Join("testdata", "script", "merchant_*.txtar"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all strings.Builder
+	for _, name := range scripts {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all.Write(data)
+	}
+	n := 0
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), calcPrefix) {
+			continue
+		}
+		n++
+		if !strings.Contains(all.String(), "validate --org org_1 --format csv merchant/"+e.Name()+"\n") {
+			t.Errorf("%s: no merchant_*.txtar validates it with --format csv: add its expected report", e.Name())
+		}
+	}
+	if n == 0 {
+		t.Errorf("no %s* files in %s: run scripts/merchant-fixtures.sh", calcPrefix, merchantDir)
 	}
 }
 
