@@ -9,6 +9,7 @@ const (
 	kindNumber                 // shown in its number format
 	kindDate                   // a number shown in a date or time format
 	kindError                  // a formula's error, such as #N/A
+	kindUnsaved                // a formula whose value the file does not hold (written by a program, never opened)
 )
 
 // notText is the problem of column c's cell that holds kind, shown as v. A number or a date is
@@ -16,7 +17,7 @@ const (
 // zeros: what the merchant typed is text, and the spreadsheet may have changed it (a leading 0
 // dropped, digits rounded) in ways only the merchant can undo. The value is never repaired.
 func (c *Column) notText(v string, kind cellKind) Problem {
-	code := map[cellKind]Code{kindNumber: CodeNumberCell, kindDate: CodeDateCell, kindError: CodeErrorCell}[kind]
+	code := map[cellKind]Code{kindNumber: CodeNumberCell, kindDate: CodeDateCell, kindError: CodeErrorCell, kindUnsaved: CodeUnsavedFormula}[kind]
 	if own, ok := c.spreadsheetCode(v, kind); ok {
 		code = own
 	}

@@ -65,11 +65,31 @@ func phoneCell(v string, kind cellKind) (Code, bool) {
 	case kindDate:
 		return CodePhoneDate, true
 	case kindNumber:
+		if isDigits(v) && len(v) > phoneMaxDigits {
+			// More digits than a phone number has: a spreadsheet shows such a number in scientific
+			// notation, and keeps only 15 of its digits, so what the merchant typed is lost.
+			return CodePhoneScientific, true
+		}
 		if _, problems := checkPhone(nil, v); len(problems) == 1 && problems[0].Code != CodeBadPhone {
 			return problems[0].Code, true
 		}
 	}
 	return "", false
+}
+
+// phoneMaxDigits is the most digits a Japanese phone number has.
+const phoneMaxDigits = 11
+
+func isDigits(v string) bool {
+	if v == "" {
+		return false
+	}
+	for _, r := range v {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // asciiPhoneRune folds what a Japanese IME types in a phone number to ASCII: full-width digits,

@@ -203,6 +203,7 @@ func cellColumn(ref []byte, last int) int {
 func (s *sheetRows) readCell(budget *int) (string, cellKind, error) {
 	typ, style := cellType(s.dec.attr("t")), cellStyle(s.dec.attr("s"))
 	var text string
+	formula, saved := false, false
 	for {
 		tok, err := s.dec.next()
 		if err != nil {
@@ -211,10 +212,16 @@ func (s *sheetRows) readCell(budget *int) (string, cellKind, error) {
 		switch {
 		case tok == startTag && s.dec.name == "v":
 			text, err = readText(s.dec, "v", true, *budget)
+			saved = true
+		case tok == startTag && s.dec.name == "f":
+			formula = true
+			err = skip(s.dec)
 		case tok == startTag && s.dec.name == "is":
 			text, err = readText(s.dec, "is", false, *budget)
 		case tok == startTag: // a formula (<f>), whose value is <v>, or what a later application adds
 			err = skip(s.dec)
+		case tok == endTag && s.dec.name == "c" && formula && !saved:
+			return "", kindUnsaved, nil // its value is unknown: never taken for an empty cell
 		case tok == endTag && s.dec.name == "c":
 			*budget -= len(text)
 			return s.value(typ, style, text)

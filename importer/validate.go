@@ -42,6 +42,7 @@ const (
 	CodeNumberCell         Code = "number_cell"           // a workbook's cell holds a number, not text
 	CodeDateCell           Code = "date_cell"             // a workbook's cell holds a date or a time, not text
 	CodeErrorCell          Code = "error_cell"            // a workbook's cell holds a formula's error, such as #N/A
+	CodeUnsavedFormula     Code = "unsaved_formula"       // a workbook's cell holds a formula whose value was never saved
 )
 
 // Problem is one thing wrong with a row.
@@ -143,6 +144,9 @@ func (p Problem) message(ja bool) string {
 	case CodeErrorCell:
 		return pick(ja, fmt.Sprintf("%s is a formula's error, not a value: correct the formula, or type the value in its place", v),
 			fmt.Sprintf("%s は数式のエラーです。数式を直すか、値を入力してください", v))
+	case CodeUnsavedFormula:
+		return pick(ja, "is a formula whose value the file does not hold (it was written by a program and never opened in a spreadsheet): open the file in Excel and save it again, or type the value in its place",
+			"値が保存されていない数式です（プログラムで作られ、表計算ソフトで開かれていません）。Excel で開いて保存し直すか、値を入力してください")
 	case CodeStrayQuote:
 		return pick(ja, `a double quote (") is out of place; put the cell in double quotes and double each quote inside it ("")`,
 			`ダブルクォート（"）の位置が正しくありません。セルをダブルクォートで囲み、中のダブルクォートは2つ重ねてください（""）`)

@@ -185,7 +185,8 @@ func TestWorkbookCellContents(t *testing.T) {
 	data := rawWorkbook(t,
 		`<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c><c r="D1" t="s"><v>3</v></c><c r="E1" t="s"><v>4</v></c></row>`+
 			`<row r="3"><c t="inlineStr"><is><t>kyoto-01</t></is></c><c t="s"><v>5</v></c><c t="s"><v>6</v></c><c t="str"><f>LOWER("CLINIC")</f><v>clinic</v></c><c t="inlineStr"><is><t>075-123-4567</t></is></c></row>`+
-			`<row><c r="A4" t="inlineStr"><is><t>nara-01</t></is></c><c r="B4" t="e"><v>#N/A</v></c><c r="C4" t="b"><v>1</v></c><c r="D4" t="inlineStr"><is><t>other</t></is></c></row>`,
+			`<row><c r="A4" t="inlineStr"><is><t>nara-01</t></is></c><c r="B4" t="e"><v>#N/A</v></c><c r="C4" t="b"><v>1</v></c><c r="D4" t="inlineStr"><is><t>other</t></is></c></row>`+
+			`<row><c r="A5" t="inlineStr"><is><t>kobe-01</t></is></c><c r="B5" t="inlineStr"><is><t>神戸店</t></is></c><c r="C5" t="inlineStr"><is><t>神戸市</t></is></c><c r="D5" t="inlineStr"><is><t>other</t></is></c><c r="E5"><f>"0781234567"</f></c></row>`,
 		`<t>店舗ID</t>`, `<t>店舗名</t>`, `<t>所在地</t>`, `<t>業種</t>`, `<t>電話番号</t>`,
 		`<r><t>京都</t></r><r><rPr><b/></rPr><t xml:space="preserve"> 本店</t></r><rPh sb="0" eb="2"><t>キョウト</t></rPh>`,
 		`<t>京都市_x000D_
@@ -195,8 +196,8 @@ func TestWorkbookCellContents(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 2 {
-		t.Fatalf("%d rows, want 2", len(rows))
+	if len(rows) != 3 {
+		t.Fatalf("%d rows, want 3", len(rows))
 	}
 	kyoto := rows[0]
 	if kyoto.Line != 3 || len(kyoto.Problems) != 0 {
@@ -211,6 +212,10 @@ func TestWorkbookCellContents(t *testing.T) {
 	}
 	if nara.Store.Location != "TRUE" {
 		t.Errorf("a boolean cell reads %q, want TRUE as the spreadsheet shows it", nara.Store.Location)
+	}
+	// A formula a program wrote with no saved value is not an empty cell: its value is unknown.
+	if kobe := rows[2]; !slices.Equal(codes(kobe), []Code{CodeUnsavedFormula}) || kobe.Problems[0].Cell != "E5" {
+		t.Errorf("row %d: %+v, want the unsaved formula E5 refused", kobe.Line, kobe.Problems)
 	}
 }
 
