@@ -5,11 +5,11 @@ package importer
 type cellKind uint8
 
 const (
-	kindText   cellKind = iota // a string (shared or inline), a formula's text, or TRUE or FALSE as shown
-	kindNumber                 // shown in its number format
-	kindDate                   // a number shown in a date or time format
-	kindError                  // a formula's error, such as #N/A
-	kindUnsaved                // a formula whose value the file does not hold (written by a program, never opened)
+	kindText    cellKind = iota // a string (shared or inline), a formula's text, or TRUE or FALSE as shown
+	kindNumber                  // shown in its number format
+	kindDate                    // a number shown in a date or time format
+	kindError                   // a formula's error, such as #N/A
+	kindUnsaved                 // a formula whose value the file does not hold (written by a program, never opened)
 )
 
 // notText is the problem of column c's cell that holds kind, shown as v. A number or a date is
