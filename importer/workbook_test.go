@@ -431,3 +431,18 @@ func TestSharedStringsReadOncePerPart(t *testing.T) {
 		t.Errorf("a changed part is taken for the one read before: %+v, %v", rows, err)
 	}
 }
+
+// Memory stays bounded before any cap of a cell or a row applies: a run of text longer than any
+// spreadsheet writes is refused as it is read, and a comment however long is passed over.
+func TestWorkbookXMLTextIsBounded(t *testing.T) {
+	header := `<row r="1"><c t="inlineStr"><is><t>public_id</t></is></c><c t="inlineStr"><is><t>name</t></is></c><c t="inlineStr"><is><t>location</t></is></c><c t="inlineStr"><is><t>industry</t></is></c></row>`
+	huge := strings.Repeat("x", maxXMLText+1)
+	_, _, err := readWorkbook(t, rawWorkbook(t, header+`<row r="2"><c r="A2" t="inlineStr"><is><t>`+huge+`</t></is></c></row>`), ReadOptions{})
+	if fe := fileError(t, err, FileDamagedWorkbook, 2); !strings.Contains(fe.Render(LangEN), "MiB of text in one place") {
+		t.Errorf("a text of over %d bytes: %q", maxXMLText, fe.Render(LangEN))
+	}
+	rows, _, err := readWorkbook(t, rawWorkbook(t, header+`<!--`+huge+`-->`+`<row r="2"><c r="A2" t="inlineStr"><is><t>a-01</t></is></c></row>`), ReadOptions{})
+	if err != nil || len(rows) != 1 {
+		t.Errorf("a long comment: %v, %d rows; want it passed over", err, len(rows))
+	}
+}

@@ -79,11 +79,21 @@ func (x *xmlTokens) attr(name string) []byte {
 	return nil
 }
 
+// maxXMLText bounds one run of text, or a CDATA section, in a workbook's XML, so that memory is
+// bounded before any cap of a cell or a row applies: no spreadsheet writes more in one place (a
+// cell holds 32,767 characters), and a small zip can unpack to far more.
+const maxXMLText = 4 << 20
+
+var errXMLTextTooLong = fmt.Errorf("it holds over %d MiB of text in one place, which no spreadsheet writes", maxXMLText>>20)
+
 // charData reads text up to the next '<', or the end of the part.
 func (x *xmlTokens) charData() error {
 	x.text = x.text[:0]
 	for {
 		chunk, err := x.r.ReadSlice('<')
+		if len(x.text)+len(chunk) > maxXMLText {
+			return errXMLTextTooLong
+		}
 		switch {
 		case err == nil:
 			x.text = append(x.text, chunk[:len(chunk)-1]...)
@@ -237,10 +247,22 @@ func localName(name []byte) string {
 	return string(name)
 }
 
-// skipPast reads past the next end, a comment's or a processing instruction's.
+// skipPast reads past the next end, a comment's or a processing instruction's, keeping only as
+// much of what it passes as it needs to find end.
 func (x *xmlTokens) skipPast(end string) error {
-	_, err := x.readPast(end)
-	return err
+	last := end[len(end)-1]
+	var tail []byte
+	for {
+		chunk, err := x.r.ReadSlice(last)
+		tail = append(tail, chunk...)
+		switch {
+		case err == nil && bytes.HasSuffix(tail, []byte(end)):
+			return nil
+		case err != nil && !errors.Is(err, bufio.ErrBufferFull):
+			return unexpectedEOF(err)
+		}
+		tail = tail[max(0, len(tail)-len(end)):]
+	}
 }
 
 // readPast reads up to and past end, and returns what came before it.
@@ -249,6 +271,9 @@ func (x *xmlTokens) readPast(end string) ([]byte, error) {
 	last := end[len(end)-1]
 	for {
 		chunk, err := x.r.ReadSlice(last)
+		if len(read)+len(chunk) > maxXMLText+len(end) {
+			return nil, errXMLTextTooLong
+		}
 		read = append(read, chunk...)
 		switch {
 		case err == nil && bytes.HasSuffix(read, []byte(end)):
