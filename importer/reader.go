@@ -459,7 +459,7 @@ func (r *Reader) newRow(rec parsed) (*Row, []string) {
 	if r.idsOnly {
 		if i := r.idCell; i < len(cells) {
 			if _, bad := r.cellProblem(cells[i]); !bad {
-				values[publicIDColumn] = cellValue(cells[i])
+				values[publicIDColumn] = r.cellValue(cells[i])
 			}
 		}
 		return row, values
@@ -480,7 +480,7 @@ func (r *Reader) newRow(rec parsed) (*Row, []string) {
 		if i >= len(r.header) || r.at[i] < 0 {
 			continue
 		}
-		v := cellValue(cell)
+		v := r.cellValue(cell)
 		if len(structural) == 0 {
 			var problems []Problem
 			if col := &columns[r.at[i]]; rec.kind(i) == kindText {
@@ -557,7 +557,17 @@ func decodeStores(values [][]string) ([]Store, error) {
 	return stores, nil
 }
 
-// cellValue is the value a cell holds: trimmed, line breaks as "\n", and without the ' that
+// cellValue is the value of a cell of the file read. A workbook's cell is taken as it is, but
+// trimmed: the tool never writes the ' that an errors CSV puts before a formula's look-alike into
+// a workbook, so a ' there is the merchant's own.
+func (r *Reader) cellValue(cell string) string {
+	if r.sheet != "" {
+		return strings.TrimSpace(oneLineBreak(cell))
+	}
+	return cellValue(cell)
+}
+
+// cellValue is the value a CSV cell holds: trimmed, line breaks as "\n", and without the ' that
 // EscapeFormula puts before a formula. That ' is dropped before trimming too, so that an escaped
 // cell that starts with a tab reads as it was written, not as a lone '.
 func cellValue(cell string) string {

@@ -446,3 +446,14 @@ func TestWorkbookXMLTextIsBounded(t *testing.T) {
 		t.Errorf("a long comment: %v, %d rows; want it passed over", err, len(rows))
 	}
 }
+
+// A ' before a formula's look-alike is the merchant's own in a workbook (the tool writes none there,
+// as it does in an errors CSV): it is kept, never taken off.
+func TestWorkbookKeepsTheMerchantsQuote(t *testing.T) {
+	header := `<row r="1"><c t="inlineStr"><is><t>public_id</t></is></c><c t="inlineStr"><is><t>name</t></is></c><c t="inlineStr"><is><t>location</t></is></c><c t="inlineStr"><is><t>industry</t></is></c></row>`
+	row := `<row r="2"><c t="inlineStr"><is><t>a-01</t></is></c><c t="inlineStr"><is><t>'=店</t></is></c><c t="inlineStr"><is><t>東京</t></is></c><c t="inlineStr"><is><t>other</t></is></c></row>`
+	rows, _, err := readWorkbook(t, rawWorkbook(t, header+row), ReadOptions{})
+	if err != nil || len(rows) != 1 || rows[0].Store.Name != "'=店" {
+		t.Fatalf("%v, %+v: want the name '=店 as typed", err, rows)
+	}
+}
