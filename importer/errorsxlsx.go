@@ -41,7 +41,7 @@ type ErrorsXLSX struct {
 // header as the Reader returned it, and the error column; messages in lang. What does not fit in
 // memory is kept in tmpDir until then.
 func NewErrorsXLSX(w io.Writer, header []string, sheet, lang, tmpDir string) (*ErrorsXLSX, error) {
-	e := &ErrorsXLSX{w: w, file: excelize.NewFile(excelize.Options{TmpDir: tmpDir}), name: sheet, lang: lang, layout: newErrorsLayout(header)}
+	e := &ErrorsXLSX{w: w, file: excelize.NewFile(excelize.Options{TmpDir: tmpDir}), name: excelSheetName(sheet), lang: lang, layout: newErrorsLayout(header)}
 	if err := e.start(header); err != nil {
 		e.Close()
 		return nil, fmt.Errorf("making the errors workbook: %w", err)
@@ -182,3 +182,21 @@ func (e *ErrorsXLSX) Flush() error {
 
 // Close lets go of what the workbook kept in tmpDir, written or not.
 func (e *ErrorsXLSX) Close() error { return e.file.Close() }
+
+// excelSheetName is the sheet's name as Excel allows one: at most 31 characters, none of : \ / ? * [ ].
+// A workbook a program wrote may use any name, and its errors workbook must still be written.
+func excelSheetName(name string) string {
+	name = strings.Map(func(r rune) rune {
+		if strings.ContainsRune(`:\/?*[]`, r) {
+			return '_'
+		}
+		return r
+	}, name)
+	if runes := []rune(name); len(runes) > 31 {
+		name = string(runes[:31])
+	}
+	if strings.Trim(name, "'") == "" {
+		return "Sheet1"
+	}
+	return name
+}

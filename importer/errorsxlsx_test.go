@@ -212,3 +212,22 @@ func sheetXML(t *testing.T, data []byte) string {
 	t.Fatal("no xl/worksheets/sheet1.xml")
 	return ""
 }
+
+// A sheet name Excel would not allow, as a program may write, becomes one it allows, so that the
+// errors workbook can still be written.
+func TestExcelSheetName(t *testing.T) {
+	for name, want := range map[string]string{
+		"店舗一覧":     "店舗一覧",
+		"a/b[c]:d": "a_b_c__d",
+		"店舗一覧・2026年11月分・東京大阪名古屋福岡札幌仙台広島那覇": "店舗一覧・2026年11月分・東京大阪名古屋福岡札幌仙台広島那",
+		"''": "Sheet1",
+	} {
+		got := excelSheetName(name)
+		if got != want {
+			t.Errorf("excelSheetName(%q) = %q, want %q", name, got, want)
+		}
+		if _, err := excelize.NewFile().NewSheet(got); err != nil {
+			t.Errorf("excelize refuses %q: %v", got, err)
+		}
+	}
+}
