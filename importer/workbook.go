@@ -70,7 +70,10 @@ type workbook struct {
 }
 
 // sheetPart is a worksheet: its name on its tab, and its part.
-type sheetPart struct{ name, path string }
+type sheetPart struct {
+	name, path string
+	hidden     bool // hidden in the spreadsheet: chosen only by name
+}
 
 // openSheet opens the workbook r holds at the sheet to read (see choose), or returns nil when r
 // holds no workbook: a CSV, or binary data, for decode to say which. in buffers r, and already
@@ -186,8 +189,9 @@ func damaged(err error) *FileError {
 func (wb *workbook) readSheets() error {
 	var book struct {
 		Sheets []struct {
-			Name string `xml:"name,attr"`
-			ID   string `xml:"id,attr"` // r:id, in whichever namespace the application writes
+			Name  string `xml:"name,attr"`
+			ID    string `xml:"id,attr"`    // r:id, in whichever namespace the application writes
+			State string `xml:"state,attr"` // hidden or veryHidden; visible when absent
 		} `xml:"sheets>sheet"`
 	}
 	var rels struct {
@@ -220,7 +224,7 @@ func (wb *workbook) readSheets() error {
 			if wb.parts[target] == nil {
 				return damaged(errors.New("the part of sheet " + strconv.Quote(s.Name) + " is missing"))
 			}
-			wb.sheets = append(wb.sheets, sheetPart{s.Name, target})
+			wb.sheets = append(wb.sheets, sheetPart{s.Name, target, s.State == "hidden" || s.State == "veryHidden"})
 		}
 	}
 	return nil
@@ -272,14 +276,15 @@ func (wb *workbook) choose(name string, startsWithStores func(sheetPart) (bool, 
 		}
 		return sheetPart{}, &FileError{Code: FileNoSuchSheet, Sheet: name, Names: wb.names()}
 	}
-	switch len(wb.sheets) {
+	shown := wb.shown()
+	switch len(shown) {
 	case 0:
 		return sheetPart{}, &FileError{Code: FileNoSuchSheet}
 	case 1:
-		return wb.sheets[0], nil
+		return shown[0], nil
 	}
 	var withStores []sheetPart
-	for _, s := range wb.sheets {
+	for _, s := range shown {
 		ok, err := startsWithStores(s)
 		if err != nil {
 			return sheetPart{}, err
@@ -291,12 +296,29 @@ func (wb *workbook) choose(name string, startsWithStores func(sheetPart) (bool, 
 	if len(withStores) == 1 {
 		return withStores[0], nil
 	}
-	return sheetPart{}, &FileError{Code: FileSeveralSheets, Names: wb.names()}
+	return sheetPart{}, &FileError{Code: FileSeveralSheets, Names: sheetNames(shown)}
 }
 
-func (wb *workbook) names() []string {
-	names := make([]string, len(wb.sheets))
-	for i, s := range wb.sheets {
+// shown are the sheets the merchant sees, or every sheet when all are hidden: a hidden sheet, an
+// old copy say, is read only when --sheet names it.
+func (wb *workbook) shown() []sheetPart {
+	var shown []sheetPart
+	for _, s := range wb.sheets {
+		if !s.hidden {
+			shown = append(shown, s)
+		}
+	}
+	if len(shown) == 0 {
+		return wb.sheets
+	}
+	return shown
+}
+
+func (wb *workbook) names() []string { return sheetNames(wb.sheets) }
+
+func sheetNames(sheets []sheetPart) []string {
+	names := make([]string, len(sheets))
+	for i, s := range sheets {
 		names[i] = s.name
 	}
 	return names

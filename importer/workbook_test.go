@@ -457,3 +457,28 @@ func TestWorkbookKeepsTheMerchantsQuote(t *testing.T) {
 		t.Fatalf("%v, %+v: want the name '=店 as typed", err, rows)
 	}
 }
+
+// A hidden sheet, an old copy say, is not what the merchant sees: it is not chosen, nor suggested,
+// unless --sheet names it.
+func TestWorkbookHiddenSheetIsReadOnlyByName(t *testing.T) {
+	data := workbookOf(t, testSheet{"old", [][]any{jaColumns, {"old-01", "店", "東京都", "other"}}},
+		testSheet{"店舗一覧", [][]any{jaColumns, {"new-01", "店", "東京都", "other"}}})
+	f, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.SetActiveSheet(1) // the active sheet cannot be hidden
+	if err := f.SetSheetVisible("old", false); err != nil {
+		t.Fatal(err)
+	}
+	buf, err := f.WriteToBuffer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for sheet, want := range map[string]string{"": "new-01", "old": "old-01"} {
+		rows, _, err := readWorkbook(t, buf.Bytes(), ReadOptions{Sheet: sheet})
+		if err != nil || len(rows) != 1 || rows[0].Store.PublicID != want {
+			t.Errorf("--sheet %q: %v, %+v; want the row of %s", sheet, err, rows, want)
+		}
+	}
+}
