@@ -3,12 +3,11 @@ package postgres
 import (
 	"context"
 	"errors"
-	"fmt"
 	"maps"
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/acme/storeimport/importer"
+	"github.com/acme/storeimport/storedb/internal/lease"
 )
 
 // querier is a pool or a transaction: where a refused write is explained.
@@ -37,29 +36,28 @@ func (f *fence) held(args pgx.NamedArgs) (string, pgx.NamedArgs) {
 	return "EXISTS (SELECT 1 FROM organization_locks WHERE platform_org_id = @fence_org AND holder = @fence_holder FOR SHARE)", args
 }
 
-// why explains a journal write that matched nothing: the lock was lost, or the entry is no longer
-// in the state the writer expected, which means another run has moved it on.
+// why explains a journal write that matched nothing (see lease.Refusal).
 func (f *fence) why(ctx context.Context, db querier, entryID int64, expected string) error {
+	var org, holder string
 	if f != nil {
-		var holder string
-		err := db.QueryRow(ctx, `SELECT holder FROM organization_locks WHERE platform_org_id = $1`, f.org).Scan(&holder)
-		if errors.Is(err, pgx.ErrNoRows) || (err == nil && holder != f.holder) {
-			return fmt.Errorf("%w: another run holds the lock of organization %s now", importer.ErrSuperseded, f.org)
-		}
-		if err != nil {
-			return err
-		}
+		org, holder = f.org, f.holder
 	}
-	if entryID == 0 {
-		return errors.New("the journal refused a new attempt although this run holds the lock")
-	}
-	var state string
-	err := db.QueryRow(ctx, `SELECT state FROM import_rows WHERE id = $1`, entryID).Scan(&state)
+	return lease.Refusal(org, holder, f != nil, entryID, expected, lease.Lookups{
+		Holder: func() (string, bool, error) {
+			return scanOne(db.QueryRow(ctx, `SELECT holder FROM organization_locks WHERE platform_org_id = $1`, org))
+		},
+		State: func() (string, bool, error) {
+			return scanOne(db.QueryRow(ctx, `SELECT state FROM import_rows WHERE id = $1`, entryID))
+		},
+	})
+}
+
+// scanOne reads the one text a query selects, saying whether there was a row.
+func scanOne(row pgx.Row) (string, bool, error) {
+	var v string
+	err := row.Scan(&v)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return fmt.Errorf("journal entry %d is missing", entryID)
+		return "", false, nil
 	}
-	if err != nil {
-		return err
-	}
-	return fmt.Errorf("%w: journal entry %d is %s, not %s as this run left it", importer.ErrSuperseded, entryID, state, expected)
+	return v, err == nil, err
 }

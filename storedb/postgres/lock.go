@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/acme/storeimport/importer"
+	"github.com/acme/storeimport/storedb/internal/lease"
 )
 
 // An organization's lock is a session advisory lock on a connection of its own: it lasts exactly
@@ -70,9 +71,7 @@ type Lock struct {
 	conn   *pgx.Conn  // the session that holds the advisory lock; never given a caller's context
 	stop   chan struct{}
 	done   chan struct{}
-	lost   chan struct{}
-	losing sync.Once
-	why    error // why the lock was lost; set before lost is closed
+	*lease.Loss
 
 	releasing sync.Once
 	released  error
@@ -85,7 +84,7 @@ func (d *DB) Lock(ctx context.Context, organizationID, command string) (importer
 		return nil, errors.New("the database was opened read-only")
 	}
 	l := &Lock{db: d, org: organizationID, key: d.lockKey(organizationID), holder: rand.Text(),
-		stop: make(chan struct{}), done: make(chan struct{}), lost: make(chan struct{})}
+		stop: make(chan struct{}), done: make(chan struct{}), Loss: lease.NewLoss()}
 	held, err := l.take(ctx, command)
 	if err != nil {
 		return nil, fmt.Errorf("taking the lock of organization %s: %w", organizationID, err)
@@ -159,7 +158,7 @@ func (l *Lock) watch(every time.Duration) {
 			return
 		case <-ticker.C:
 			if err := l.verify(refreshHolder); err != nil {
-				l.lose(err)
+				l.Lose(err)
 				return
 			}
 		}
@@ -197,13 +196,6 @@ func (l *Lock) verify(statement string) error {
 	return nil
 }
 
-func (l *Lock) lose(why error) {
-	l.losing.Do(func() {
-		l.why = why
-		close(l.lost)
-	})
-}
-
 // Check makes sure now that this run still holds the lock, and fails with importer.ErrSuperseded
 // if it does not. A run asks it right before each mutation, so that a run that was paused, and
 // taken over meanwhile, sends nothing once it resumes.
@@ -212,23 +204,10 @@ func (l *Lock) Check(context.Context) error {
 		return fmt.Errorf("%w: %v", importer.ErrSuperseded, err)
 	}
 	if err := l.verify(readHolder); err != nil {
-		l.lose(err)
+		l.Lose(err)
 		return fmt.Errorf("%w: %v", importer.ErrSuperseded, err)
 	}
 	return nil
-}
-
-// Lost is closed when the lock is lost; Err then says why.
-func (l *Lock) Lost() <-chan struct{} { return l.lost }
-
-// Err says why the lock was lost, once Lost is closed; nil before.
-func (l *Lock) Err() error {
-	select {
-	case <-l.lost:
-		return l.why
-	default:
-		return nil
-	}
 }
 
 // Fenced is the database as this lock's holder writes it: every journal write also checks that

@@ -4,9 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 
-	"github.com/acme/storeimport/importer"
+	"github.com/acme/storeimport/storedb/internal/lease"
 )
 
 // fence is the organization lock a journal write requires: the write and the check that the
@@ -24,29 +23,28 @@ func (f *fence) held() (string, []any) {
 	return "EXISTS (SELECT 1 FROM organization_locks WHERE platform_org_id = ? AND holder = ?)", []any{f.org, f.holder}
 }
 
-// why explains a journal write that matched nothing: the lock was lost, or the entry is no longer
-// in the state the writer expected, which means another run has moved it on.
+// why explains a journal write that matched nothing (see lease.Refusal).
 func (f *fence) why(ctx context.Context, tx *sql.Tx, entryID int64, expected string) error {
+	var org, holder string
 	if f != nil {
-		var holder string
-		err := tx.QueryRowContext(ctx, `SELECT holder FROM organization_locks WHERE platform_org_id = ?`, f.org).Scan(&holder)
-		if errors.Is(err, sql.ErrNoRows) || (err == nil && holder != f.holder) {
-			return fmt.Errorf("%w: another run holds the lock of organization %s now", importer.ErrSuperseded, f.org)
-		}
-		if err != nil {
-			return err
-		}
+		org, holder = f.org, f.holder
 	}
-	if entryID == 0 {
-		return errors.New("the journal refused a new attempt although this run holds the lock")
-	}
-	var state string
-	err := tx.QueryRowContext(ctx, `SELECT state FROM import_rows WHERE id = ?`, entryID).Scan(&state)
+	return lease.Refusal(org, holder, f != nil, entryID, expected, lease.Lookups{
+		Holder: func() (string, bool, error) {
+			return scanOne(tx.QueryRowContext(ctx, `SELECT holder FROM organization_locks WHERE platform_org_id = ?`, org))
+		},
+		State: func() (string, bool, error) {
+			return scanOne(tx.QueryRowContext(ctx, `SELECT state FROM import_rows WHERE id = ?`, entryID))
+		},
+	})
+}
+
+// scanOne reads the one text a query selects, saying whether there was a row.
+func scanOne(row *sql.Row) (string, bool, error) {
+	var v string
+	err := row.Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("journal entry %d is missing", entryID)
+		return "", false, nil
 	}
-	if err != nil {
-		return err
-	}
-	return fmt.Errorf("%w: journal entry %d is %s, not %s as this run left it", importer.ErrSuperseded, entryID, state, expected)
+	return v, err == nil, err
 }

@@ -7,11 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"sync"
 	"syscall"
 	"time"
 
 	"github.com/acme/storeimport/importer"
+	"github.com/acme/storeimport/storedb/internal/lease"
 )
 
 // A holder refreshes its lock every lockRefresh, counting each refresh. A lock of another host is
@@ -66,9 +66,7 @@ type Lock struct {
 	holder string
 	stop   chan struct{}
 	done   chan struct{}
-	lost   chan struct{}
-	losing sync.Once
-	why    error // why the lock was lost; set before lost is closed
+	*lease.Loss
 }
 
 // Lock takes the organization's lock for a run that may send mutations, or fails at once with a
@@ -76,7 +74,7 @@ type Lock struct {
 // is taken over at once; one from another host only once this host has seen it go stale.
 func (d *DB) Lock(ctx context.Context, organizationID, command string) (importer.Lock, error) {
 	host, _ := os.Hostname()
-	l := &Lock{db: d, org: organizationID, holder: rand.Text(), stop: make(chan struct{}), done: make(chan struct{}), lost: make(chan struct{})}
+	l := &Lock{db: d, org: organizationID, holder: rand.Text(), stop: make(chan struct{}), done: make(chan struct{}), Loss: lease.NewLoss()}
 	var refused *LockedError
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
 		held, err := currentHolder(ctx, tx, organizationID)
@@ -188,12 +186,12 @@ func (l *Lock) refresh() {
 			held, err := l.touch()
 			switch {
 			case err == nil && !held:
-				l.lose(l.takenOver())
+				l.Lose(l.takenOver())
 				return
 			case err == nil:
 				lastRefreshed = time.Now()
 			case time.Since(lastRefreshed) > lockUnsure:
-				l.lose(fmt.Errorf("the lock of organization %s could not be refreshed for %s (%w), so another run may take it over",
+				l.Lose(fmt.Errorf("the lock of organization %s could not be refreshed for %s (%w), so another run may take it over",
 					l.org, lockUnsure, err))
 				return
 			}
@@ -216,13 +214,6 @@ func (l *Lock) takenOver() error {
 	return fmt.Errorf("another run took the lock of organization %s over", l.org)
 }
 
-func (l *Lock) lose(why error) {
-	l.losing.Do(func() {
-		l.why = why
-		close(l.lost)
-	})
-}
-
 // Check refreshes the lock now and fails with importer.ErrSuperseded if this run no longer holds
 // it. A run asks it right before each mutation: the refresh every few seconds would let a run
 // that was paused, and taken over meanwhile, send for up to a refresh period after it resumes.
@@ -235,23 +226,10 @@ func (l *Lock) Check(ctx context.Context) error {
 		return fmt.Errorf("checking the lock of organization %s: %w", l.org, err)
 	}
 	if !held {
-		l.lose(l.takenOver())
+		l.Lose(l.takenOver())
 		return fmt.Errorf("%w: %v", importer.ErrSuperseded, l.takenOver())
 	}
 	return nil
-}
-
-// Lost is closed when the lock is lost; Err then says why.
-func (l *Lock) Lost() <-chan struct{} { return l.lost }
-
-// Err says why the lock was lost, once Lost is closed; nil before.
-func (l *Lock) Err() error {
-	select {
-	case <-l.lost:
-		return l.why
-	default:
-		return nil
-	}
 }
 
 // Fenced is the database as this lock's holder writes it: every journal write also checks that
