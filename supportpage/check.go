@@ -14,6 +14,7 @@ import (
 	"github.com/dustin/go-humanize"
 
 	"github.com/acme/storeimport/importer"
+	"github.com/acme/storeimport/orgclient"
 )
 
 // check runs validate's dry run on the uploaded file and shows its result page. At most
@@ -59,7 +60,7 @@ func (s *Server) check(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case errors.As(err, &fileErr):
 		s.showNotice(w, r, http.StatusUnprocessableEntity, notice{ID: "file-error", Lead: ws.FileError, Text: fileErr.Render(q.lang)})
-	case errors.Is(err, importer.ErrUnknownOrganization):
+	case errors.Is(err, importer.ErrUnknownOrganization), errors.Is(err, orgclient.ErrPermissionDenied):
 		s.showNotice(w, r, http.StatusUnprocessableEntity, notice{ID: "check-error", Lead: ws.CheckError, Text: err.Error()})
 	case err != nil:
 		s.cfg.Log.Warn("a check could not finish", "err", err)

@@ -1,0 +1,94 @@
+package supportpage
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/acme/storeimport/orgclient"
+	"github.com/acme/storeimport/orgsim"
+)
+
+// gatedPlatform is the simulator behind a gate: each request says it arrived, then waits until
+// the test opens the gate, as a slow platform keeps a check waiting.
+func gatedPlatform(t *testing.T) (*orgclient.Client, <-chan struct{}, func()) {
+	t.Helper()
+	sim := orgsim.New(orgsim.Config{
+		Organizations: []orgsim.Org{{ID: "org_1", Name: "Acme", ShopLimit: 100}},
+		Tokens:        []orgsim.Token{{Value: "page-token", Orgs: []string{"org_1"}}},
+	})
+	arrived, open := make(chan struct{}, 1), make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case arrived <- struct{}{}:
+		default:
+		}
+		<-open
+		sim.Handler().ServeHTTP(w, r)
+	}))
+	opened := false
+	release := func() {
+		if !opened {
+			opened = true
+			close(open)
+		}
+	}
+	t.Cleanup(srv.Close)
+	t.Cleanup(release)
+	client, err := orgclient.New(orgclient.Config{Endpoint: srv.URL + "/graphql", Token: "page-token", Rate: 100, Burst: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return client, arrived, release
+}
+
+func TestBusyWhenTheChecksAreRunning(t *testing.T) {
+	platform, arrived, release := gatedPlatform(t)
+	p := startPage(t, Config{Platform: platform, Checks: 1})
+	contentType, form := formOf(t, p.csrf(p.client), "org_1", "utf8.csv", merchantFile(t, "utf8.csv"))
+	first := make(chan *http.Response, 1)
+	go func() {
+		resp, err := p.client.Post(p.url+"/check", contentType, form)
+		if err != nil {
+			t.Error(err)
+		}
+		first <- resp
+	}()
+	select {
+	case <-arrived: // the first check waits on the platform
+	case <-time.After(10 * time.Second):
+		t.Fatal("the first check never asked the platform")
+	}
+	other := p.browser()
+	resp, doc := p.upload(other, p.csrf(other), "org_1", "utf8.csv", merchantFile(t, "utf8.csv"))
+	if resp.StatusCode != http.StatusServiceUnavailable || byID(doc, "busy") == nil {
+		t.Errorf("a second check: %s, want 503 and #busy", resp.Status)
+	}
+	release()
+	resp = <-first
+	if resp == nil {
+		return
+	}
+	if doc := parse(t, resp); resp.StatusCode != http.StatusOK || textOf(doc, "count-would_create") != "3" {
+		t.Errorf("the first check: %s, would_create %q, want 3", resp.Status, textOf(doc, "count-would_create"))
+	}
+	// Its slot is free again.
+	if resp, _ := p.upload(other, p.csrf(other), "org_1", "utf8.csv", merchantFile(t, "utf8.csv")); resp.StatusCode != http.StatusOK {
+		t.Errorf("a check after: %s", resp.Status)
+	}
+}
+
+func TestAnUnknownOrganizationIsACheckError(t *testing.T) {
+	platform, _, release := gatedPlatform(t)
+	release()
+	p := startPage(t, Config{Platform: platform})
+	resp, doc := p.upload(p.client, p.csrf(p.client), "org_9", "utf8.csv", merchantFile(t, "utf8.csv"))
+	if resp.StatusCode != http.StatusUnprocessableEntity || byID(doc, "check-error") == nil {
+		t.Errorf("org_9: %s, #check-error %q", resp.Status, textOf(doc, "check-error"))
+	}
+	if got := textOf(doc, "check-error"); !strings.Contains(got, "org_9") || strings.Contains(got, "page-token") {
+		t.Errorf("#check-error: %q, want the organization named and no token", got)
+	}
+}
