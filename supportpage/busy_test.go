@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/acme/storeimport/internal/pagetest"
 	"github.com/acme/storeimport/orgclient"
 	"github.com/acme/storeimport/orgsim"
 )
@@ -47,10 +48,10 @@ func gatedPlatform(t *testing.T) (*orgclient.Client, <-chan struct{}, func()) {
 func TestBusyWhenTheChecksAreRunning(t *testing.T) {
 	platform, arrived, release := gatedPlatform(t)
 	p := startPage(t, Config{Platform: platform, Checks: 1})
-	contentType, form := formOf(t, p.csrf(p.client), "org_1", "utf8.csv", merchantFile(t, "utf8.csv"))
+	contentType, form := pagetest.Form(t, p.client.CSRF(), "org_1", "utf8.csv", merchantFile(t, "utf8.csv"))
 	first := make(chan *http.Response, 1)
 	go func() {
-		resp, err := p.client.Post(p.url+"/check", contentType, form)
+		resp, err := p.client.Client.Post(p.url+"/check", contentType, form)
 		if err != nil {
 			t.Error(err)
 		}
@@ -62,8 +63,8 @@ func TestBusyWhenTheChecksAreRunning(t *testing.T) {
 		t.Fatal("the first check never asked the platform")
 	}
 	other := p.browser()
-	resp, doc := p.upload(other, p.csrf(other), "org_1", "utf8.csv", merchantFile(t, "utf8.csv"))
-	if resp.StatusCode != http.StatusServiceUnavailable || byID(doc, "busy") == nil {
+	resp, doc := other.Upload(other.CSRF(), "org_1", "utf8.csv", merchantFile(t, "utf8.csv"))
+	if resp.StatusCode != http.StatusServiceUnavailable || pagetest.ByID(doc, "busy") == nil {
 		t.Errorf("a second check: %s, want 503 and #busy", resp.Status)
 	}
 	release()
@@ -71,11 +72,11 @@ func TestBusyWhenTheChecksAreRunning(t *testing.T) {
 	if resp == nil {
 		return
 	}
-	if doc := parse(t, resp); resp.StatusCode != http.StatusOK || textOf(doc, "count-would_create") != "3" {
-		t.Errorf("the first check: %s, would_create %q, want 3", resp.Status, textOf(doc, "count-would_create"))
+	if doc := pagetest.Parse(t, resp); resp.StatusCode != http.StatusOK || pagetest.TextOf(doc, "count-would_create") != "3" {
+		t.Errorf("the first check: %s, would_create %q, want 3", resp.Status, pagetest.TextOf(doc, "count-would_create"))
 	}
 	// Its slot is free again.
-	if resp, _ := p.upload(other, p.csrf(other), "org_1", "utf8.csv", merchantFile(t, "utf8.csv")); resp.StatusCode != http.StatusOK {
+	if resp, _ := other.Upload(other.CSRF(), "org_1", "utf8.csv", merchantFile(t, "utf8.csv")); resp.StatusCode != http.StatusOK {
 		t.Errorf("a check after: %s", resp.Status)
 	}
 }
@@ -84,11 +85,11 @@ func TestAnUnknownOrganizationIsACheckError(t *testing.T) {
 	platform, _, release := gatedPlatform(t)
 	release()
 	p := startPage(t, Config{Platform: platform})
-	resp, doc := p.upload(p.client, p.csrf(p.client), "org_9", "utf8.csv", merchantFile(t, "utf8.csv"))
-	if resp.StatusCode != http.StatusUnprocessableEntity || byID(doc, "check-error") == nil {
-		t.Errorf("org_9: %s, #check-error %q", resp.Status, textOf(doc, "check-error"))
+	resp, doc := p.client.Upload(p.client.CSRF(), "org_9", "utf8.csv", merchantFile(t, "utf8.csv"))
+	if resp.StatusCode != http.StatusUnprocessableEntity || pagetest.ByID(doc, "check-error") == nil {
+		t.Errorf("org_9: %s, #check-error %q", resp.Status, pagetest.TextOf(doc, "check-error"))
 	}
-	if got := textOf(doc, "check-error"); !strings.Contains(got, "org_9") || strings.Contains(got, "page-token") {
+	if got := pagetest.TextOf(doc, "check-error"); !strings.Contains(got, "org_9") || strings.Contains(got, "page-token") {
 		t.Errorf("#check-error: %q, want the organization named and no token", got)
 	}
 }
