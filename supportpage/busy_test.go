@@ -2,43 +2,19 @@ package supportpage
 
 import (
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/acme/storeimport/internal/pagetest"
 	"github.com/acme/storeimport/orgclient"
-	"github.com/acme/storeimport/orgsim"
 )
 
-// gatedPlatform is the simulator behind a gate: each request says it arrived, then waits until
-// the test opens the gate, as a slow platform keeps a check waiting.
+// gatedPlatform is a client of pagetest.GatedPlatform.
 func gatedPlatform(t *testing.T) (*orgclient.Client, <-chan struct{}, func()) {
 	t.Helper()
-	sim := orgsim.New(orgsim.Config{
-		Organizations: []orgsim.Org{{ID: "org_1", Name: "Acme", ShopLimit: 100}},
-		Tokens:        []orgsim.Token{{Value: "page-token", Orgs: []string{"org_1"}}},
-	})
-	arrived, open := make(chan struct{}, 1), make(chan struct{})
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case arrived <- struct{}{}:
-		default:
-		}
-		<-open
-		sim.Handler().ServeHTTP(w, r)
-	}))
-	opened := false
-	release := func() {
-		if !opened {
-			opened = true
-			close(open)
-		}
-	}
-	t.Cleanup(srv.Close)
-	t.Cleanup(release)
-	client, err := orgclient.New(orgclient.Config{Endpoint: srv.URL + "/graphql", Token: "page-token", Rate: 100, Burst: 10})
+	endpoint, arrived, release := pagetest.GatedPlatform(t)
+	client, err := orgclient.New(orgclient.Config{Endpoint: endpoint, Token: pagetest.PlatformToken, Rate: 100, Burst: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +65,7 @@ func TestAnUnknownOrganizationIsACheckError(t *testing.T) {
 	if resp.StatusCode != http.StatusUnprocessableEntity || pagetest.ByID(doc, "check-error") == nil {
 		t.Errorf("org_9: %s, #check-error %q", resp.Status, pagetest.TextOf(doc, "check-error"))
 	}
-	if got := pagetest.TextOf(doc, "check-error"); !strings.Contains(got, "org_9") || strings.Contains(got, "page-token") {
+	if got := pagetest.TextOf(doc, "check-error"); !strings.Contains(got, "org_9") || strings.Contains(got, pagetest.PlatformToken) {
 		t.Errorf("#check-error: %q, want the organization named and no token", got)
 	}
 }

@@ -65,6 +65,10 @@ func (s *Server) check(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		s.cfg.Log.Warn("a check could not finish", "err", err)
 		s.showNotice(w, r, http.StatusBadGateway, notice{ID: "check-error", Lead: ws.CheckError, Text: err.Error()})
+	case s.stopping.Load():
+		// No next request will be served: the result is shown in this answer, downloads aside.
+		s.results.add(res)
+		s.showResult(w, r, res, &notice{ID: "stopping", Text: ws.Stopping})
 	default:
 		keep = true
 		s.results.add(res)

@@ -55,7 +55,13 @@ func (s *Server) resultPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	s.showResult(w, r, res, nil)
+}
+
+// showResult renders a page of res's rows, as r's query asks, with a notice above it if any.
+func (s *Server) showResult(w http.ResponseWriter, r *http.Request, res *result, n *notice) {
 	v := s.newView(r, requestOf(r))
+	v.Notice = n
 	rv := &resultView{
 		Name:       res.name,
 		Lang:       res.lang,
