@@ -49,11 +49,7 @@ func checkThroughPage(b *testing.B, dir, bin string, data []byte, invalid int) (
 	b.Helper()
 	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--db", dir+"/none.db")
 	cmd.Dir = dir
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "ORG_PLATFORM_") && !strings.HasPrefix(kv, "STOREIMPORT_") {
-			cmd.Env = append(cmd.Env, kv)
-		}
-	}
+	cmd.Env = childEnv()
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		b.Fatal(err)
