@@ -133,9 +133,9 @@ func fileSize(path string) int64 {
 // refuse answers a form that could not be taken.
 func (s *Server) refuse(w http.ResponseWriter, r *http.Request, body io.Reader, err error) {
 	ws := wordsIn[requestOf(r).lang]
+	drain(body, s.cfg.MaxUpload)
 	switch {
 	case errors.Is(err, errTooLarge):
-		drain(body, s.cfg.MaxUpload)
 		s.showNotice(w, r, http.StatusRequestEntityTooLarge, notice{ID: "too-large", Text: fmt.Sprintf(ws.TooLarge, humanize.IBytes(uint64(s.cfg.MaxUpload)))})
 	case errors.Is(err, errForbidden):
 		s.forbidden(w, r)

@@ -164,6 +164,15 @@ func (s *Server) reportDownload(w http.ResponseWriter, r *http.Request) {
 	attach(w, r, res.reportPath, res.reportName(), "text/csv; charset=utf-8")
 }
 
+// attachment is a Content-Disposition that names the file as the merchant named theirs, whatever
+// its characters; a name it cannot carry is left out.
+func attachment(name string) string {
+	if disposition := mime.FormatMediaType("attachment", map[string]string{"filename": name}); disposition != "" {
+		return disposition
+	}
+	return "attachment"
+}
+
 const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 // attach sends a file as a download named name, whatever its characters.
@@ -175,7 +184,7 @@ func attach(w http.ResponseWriter, r *http.Request, path, name, contentType stri
 	}
 	defer f.Close()
 	w.Header().Set("Content-Type", contentType)
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	w.Header().Set("Content-Disposition", attachment(name))
 	http.ServeContent(w, r, "", fileTime(f), f)
 }
 
