@@ -8,6 +8,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/acme/storeimport/importer"
@@ -24,6 +25,7 @@ type resultView struct {
 	AllHref, InvalidHref           string
 	ErrorsHref, ReportHref         string
 	Reply                          string
+	ReplyRows                      int // the reply's lines, so that all of it shows
 }
 
 type countView struct {
@@ -68,6 +70,7 @@ func (s *Server) showResult(w http.ResponseWriter, r *http.Request, res *result,
 		RowsText:   fmt.Sprintf(v.W.Rows, res.rows),
 		Workbook:   res.workbook,
 		Reply:      res.reply,
+		ReplyRows:  strings.Count(res.reply, "\n") + 2,
 		ReportHref: "/results/" + res.id + "/report.csv",
 	}
 	if res.lang != v.W.Lang {

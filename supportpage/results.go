@@ -2,7 +2,6 @@ package supportpage
 
 import (
 	"crypto/rand"
-	"errors"
 	"os"
 	"sync"
 	"time"
@@ -91,5 +90,5 @@ func (s *resultStore) removeAll() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	clear(s.byID)
-	return errors.Join(os.RemoveAll(s.dir))
+	return os.RemoveAll(s.dir)
 }
