@@ -134,6 +134,7 @@ func runServe(ctx context.Context, opts *serveOptions) error {
 		cfg.Platform = client
 	}
 	page, err := supportpage.New(cfg)
+	cfg.Password = "" // the page keeps only its hash
 	if err != nil {
 		return err
 	}
