@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"net/http"
 	"os"
 	"os/exec"
@@ -15,22 +16,23 @@ import (
 	"github.com/acme/storeimport/internal/pagetest"
 )
 
-// TestServeFinishesTheCheckInFlightOnSIGTERM runs storeimport serve as a process, holds a check
-// at the platform (a simulator that answers only when told), sends SIGTERM, and then lets the
-// platform answer: the check's answer comes, and the process exits 0.
-func TestServeFinishesTheCheckInFlightOnSIGTERM(t *testing.T) {
-	bin, err := exec.LookPath("storeimport") // this test binary as storeimport: testscript.Main puts it on PATH
+// served is storeimport serve running as a process: this test binary as storeimport, which
+// testscript.Main puts on PATH.
+type served struct {
+	cmd     *exec.Cmd
+	browser *pagetest.Browser
+	stderr  <-chan string // its lines, as they come; closed when it ends
+	exited  <-chan error
+}
+
+// startServe starts storeimport serve on a free loopback port with args, and waits for its URL.
+func startServe(t *testing.T, args ...string) *served {
+	t.Helper()
+	bin, err := exec.LookPath("storeimport")
 	if err != nil {
 		t.Fatal(err)
 	}
-	endpoint, arrived, release := pagetest.GatedPlatform(t)
-	dir := t.TempDir()
-	token := filepath.Join(dir, "token.txt")
-	if err := os.WriteFile(token, []byte(pagetest.PlatformToken+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--org", "org_1", "--endpoint", endpoint,
-		"--token-file", token, "--db", filepath.Join(dir, "none.db"))
+	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
 	cmd.Env = append(os.Environ(), "ORG_PLATFORM_TOKEN=", "ORG_PLATFORM_ENDPOINT=", "STOREIMPORT_DB=")
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -43,33 +45,42 @@ func TestServeFinishesTheCheckInFlightOnSIGTERM(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	exited := make(chan error, 1)
-	defer func() {
+	lines, exited := make(chan string, 1024), make(chan error, 1)
+	t.Cleanup(func() {
 		select {
 		case <-exited:
 		default:
 			cmd.Process.Kill()
 		}
-	}()
+	})
 	line, err := bufio.NewReader(stdout).ReadString('\n')
-	if err != nil {
-		t.Fatalf("serve printed no URL: %v", err)
-	}
 	url := regexp.MustCompile(`http://[^ ]+/`).FindString(line)
-	if url == "" {
-		t.Fatalf("no URL in %q", line)
+	if err != nil || url == "" {
+		t.Fatalf("serve printed no URL (%v): %q", err, line)
 	}
-	warnings := make(chan string, 16)
 	go func() {
 		scan := bufio.NewScanner(stderr)
 		for scan.Scan() {
-			warnings <- scan.Text()
+			lines <- scan.Text()
 		}
-		close(warnings)
+		close(lines)
 		exited <- cmd.Wait()
 	}()
+	return &served{cmd: cmd, browser: pagetest.NewBrowser(t, strings.TrimSuffix(url, "/")), stderr: lines, exited: exited}
+}
 
-	browser := pagetest.NewBrowser(t, strings.TrimSuffix(url, "/"))
+// TestServeFinishesTheCheckInFlightOnSIGTERM holds a check at the platform (a simulator that
+// answers only when told), sends serve SIGTERM, and then lets the platform answer: the check's
+// answer comes, and the process exits 0.
+func TestServeFinishesTheCheckInFlightOnSIGTERM(t *testing.T) {
+	endpoint, arrived, release := pagetest.GatedPlatform(t)
+	dir := t.TempDir()
+	token := filepath.Join(dir, "token.txt")
+	if err := os.WriteFile(token, []byte(pagetest.PlatformToken+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	serve := startServe(t, "--org", "org_1", "--endpoint", endpoint, "--token-file", token, "--db", filepath.Join(dir, "none.db"))
+	browser := serve.browser
 	contentType, form := pagetest.Form(t, browser.CSRF(), "org_1", "utf8.csv", mustRead(t, filepath.Join(merchantDir, "utf8.csv")))
 	answer := make(chan *http.Response, 1)
 	go func() {
@@ -84,11 +95,11 @@ func TestServeFinishesTheCheckInFlightOnSIGTERM(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("the check never reached the platform")
 	}
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+	if err := serve.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
 	// The platform answers only once serve has taken the signal in.
-	for line := range warnings {
+	for line := range serve.stderr {
 		if strings.Contains(line, "interrupted") {
 			break
 		}
@@ -104,17 +115,39 @@ func TestServeFinishesTheCheckInFlightOnSIGTERM(t *testing.T) {
 		t.Errorf("the check in flight: %s, would_create %q, #stopping %q, want its result page while stopping",
 			resp.Status, pagetest.TextOf(doc, "count-would_create"), pagetest.TextOf(doc, "stopping"))
 	}
-	go func() {
-		for range warnings {
-		}
-	}()
 	select {
-	case err := <-exited:
+	case err := <-serve.exited:
 		if err != nil {
 			t.Errorf("serve exited with %v, want 0", err)
 		}
 	case <-time.After(20 * time.Second):
 		t.Fatal("serve did not exit after SIGTERM")
+	}
+}
+
+// TestServeSeesTheStoresAlreadyImported imports a file, then checks it on the page of a serve
+// with the same --db and no endpoint: every row would be skipped, as validate says, and the
+// database is read, never written.
+func TestServeSeesTheStoresAlreadyImported(t *testing.T) {
+	endpoint, _, release := pagetest.GatedPlatform(t)
+	release()
+	dir := t.TempDir()
+	token, db, file := filepath.Join(dir, "token.txt"), filepath.Join(dir, "stores.db"), filepath.Join(merchantDir, "utf8.csv")
+	if err := os.WriteFile(token, []byte(pagetest.PlatformToken+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := run("import", "--org", "org_1", "--endpoint", endpoint, "--token-file", token, "--db", db, "--rate", "100", "--burst", "10", file); code != 0 {
+		t.Fatalf("import exited %d: %s", code, stderr)
+	}
+	before := mustRead(t, db)
+	serve := startServe(t, "--db", db)
+	resp, doc := serve.browser.Upload(serve.browser.CSRF(), "org_1", "utf8.csv", mustRead(t, file))
+	if resp.StatusCode != http.StatusOK || pagetest.TextOf(doc, "count-would_skip") != "3" || pagetest.TextOf(doc, "count-would_create") != "0" {
+		t.Errorf("the page: %s, would_skip %q, would_create %q, want 3 and 0", resp.Status,
+			pagetest.TextOf(doc, "count-would_skip"), pagetest.TextOf(doc, "count-would_create"))
+	}
+	if !bytes.Equal(mustRead(t, db), before) {
+		t.Errorf("the page's check changed the database")
 	}
 }
 
