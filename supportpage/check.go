@@ -63,7 +63,8 @@ func (s *Server) check(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, importer.ErrUnknownOrganization), errors.Is(err, orgclient.ErrPermissionDenied):
 		s.showNotice(w, r, http.StatusUnprocessableEntity, notice{ID: "check-error", Lead: ws.CheckError, Text: err.Error()})
 	case err != nil:
-		s.cfg.Log.Warn("a check could not finish", "err", err)
+		// Why is on the page only: an error about a row could quote the merchant's cells.
+		s.cfg.Log.Warn("a check could not finish", "org", up.org)
 		s.showNotice(w, r, http.StatusBadGateway, notice{ID: "check-error", Lead: ws.CheckError, Text: err.Error()})
 	case s.stopping.Load():
 		// No next request will be served: the result is shown in this answer, downloads aside.
