@@ -84,6 +84,8 @@ the local database. Dry-run first (validate), then import; a rerun skips what is
 		newImportCommand(streams, stop),
 		newReconcileCommand(streams, stop),
 		newDBCommand(streams),
+		newWorkerCommand(streams, stop),
+		newJobsCommand(streams),
 	)
 	return root
 }
