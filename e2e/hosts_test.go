@@ -46,6 +46,13 @@ func newShared(t *testing.T) *shared {
 // file writes a CSV of rows stores for orgID and returns its path and the names of its shops.
 func (s *shared) file(orgID string, rows int) (string, map[string]string) {
 	s.t.Helper()
+	return storesFile(s.t, s.dir, orgID, rows, 0)
+}
+
+// storesFile writes, in dir, a CSV of rows stores of orgID followed by bad invalid rows, and
+// returns its path and the valid stores' shop names by public_id.
+func storesFile(t *testing.T, dir, orgID string, rows, bad int) (string, map[string]string) {
+	t.Helper()
 	names := map[string]string{}
 	var csv strings.Builder
 	csv.WriteString("public_id,name,location,industry,phone\n")
@@ -54,9 +61,12 @@ func (s *shared) file(orgID string, rows int) (string, map[string]string) {
 		names[id] = name
 		fmt.Fprintf(&csv, "%s,%s,東京都千代田区%d-1,restaurant,03-1234-%04d\n", id, name, i, i)
 	}
-	path := filepath.Join(s.dir, orgID+".csv")
+	for i := range bad {
+		fmt.Fprintf(&csv, "Bad ID %d,x,y,restaurant,\n", i)
+	}
+	path := filepath.Join(dir, orgID+".csv")
 	if err := os.WriteFile(path, []byte(csv.String()), 0o644); err != nil {
-		s.t.Fatal(err)
+		t.Fatal(err)
 	}
 	return path, names
 }
