@@ -191,11 +191,24 @@ func TestQueuedImportRunsOnAWorkerAndReports(t *testing.T) {
 	if second.code != 2 || !strings.Contains(second.stderr, fmt.Sprintf("already has import job %d", id)) {
 		t.Fatalf("a second enqueue for the organization: exit %d, want 2 naming job %d\n%s", second.code, id, second.stderr)
 	}
-	q.startWorker("100", "5")
-	q.startWorker("100", "5")
-	s := q.await(id, 30*time.Second, "ended", ended)
-	if s.State != "finished" || s.Counts["created"] != 20 || s.Counts["invalid"] != 2 || s.RowsDone != 22 || s.RowsTotal != 22 {
-		t.Fatalf("job %+v, want finished with 20 created and 2 invalid of 22 rows", s)
+	q.startWorker("10", "2")
+	q.startWorker("10", "2")
+	// The run takes about 4 s, longer than --rescue-after 3s: its worker's heartbeat keeps the age
+	// River's rescuer measures under 3 s throughout, so it is never taken for dead.
+	oldest := 0.0
+	s := q.await(id, 30*time.Second, "ended", func(s jobStatus) bool {
+		var age float64
+		if q.store.SQL.QueryRow(`SELECT extract(epoch FROM now() - attempted_at) FROM river_job WHERE id = $1 AND state = 'running'`,
+			id).Scan(&age) == nil {
+			oldest = max(oldest, age)
+		}
+		return ended(s)
+	})
+	if oldest == 0 || oldest >= 3 {
+		t.Errorf("while the job ran, River's rescuer saw it attempted up to %.1fs ago, want under 3s", oldest)
+	}
+	if s.State != "finished" || s.Attempt != 1 || s.Counts["created"] != 20 || s.Counts["invalid"] != 2 || s.RowsDone != 22 || s.RowsTotal != 22 {
+		t.Fatalf("job %+v, want finished at its first attempt with 20 created and 2 invalid of 22 rows", s)
 	}
 	errorsCSV := filepath.Join(q.dir, "errors.csv")
 	show := q.cli("jobs", "show", strconv.FormatInt(id, 10), "--format", "json", "--errors-csv", errorsCSV)
