@@ -186,6 +186,18 @@ func ended(s jobStatus) bool {
 func TestQueuedImportRunsOnAWorkerAndReports(t *testing.T) {
 	q := newQueue(t, org)
 	file, names := q.file(org, 20, 2)
+	strict := q.cli("import", "--enqueue", "--strict", "--org", org, file)
+	if strict.code != 2 || strict.stdout != "" || !strings.Contains(strict.stderr, "2 of the 22 rows are invalid") {
+		t.Fatalf("--strict with 2 invalid rows: exit %d, stdout %q, want 2 and no job\n%s", strict.code, strict.stdout, strict.stderr)
+	}
+	broken := filepath.Join(q.dir, "broken.csv")
+	os.WriteFile(broken, []byte("public_id,name\nshibuya-01,渋谷店\n"), 0o644)
+	if r := q.cli("import", "--enqueue", "--org", org, broken); r.code != 2 || !strings.Contains(r.stderr, "lacks the required column") {
+		t.Fatalf("a file lacking columns: exit %d, want 2\n%s", r.code, r.stderr)
+	}
+	if r := q.cli("jobs"); strings.TrimSpace(r.stdout) != "no import jobs" {
+		t.Fatalf("after two refused enqueues, jobs lists:\n%s%s", r.stdout, r.stderr)
+	}
 	id := q.enqueue(org, file)
 	second := q.cli("import", "--enqueue", "--org", org, file)
 	if second.code != 2 || !strings.Contains(second.stderr, fmt.Sprintf("already has import job %d", id)) {

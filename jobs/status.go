@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -104,7 +105,9 @@ func (q *Queue) status(ctx context.Context, row *rivertype.JobRow) (*Status, err
 		s.FinishedAt = *row.FinalizedAt
 	}
 	if n := len(row.Errors); n > 0 && s.State != Finished && s.State != Running {
-		s.Reason = row.Errors[n-1].Error
+		// A worker gives a job up with river.JobCancel, whose error River records with a prefix
+		// of its type's name, which is no part of the reason.
+		s.Reason = strings.TrimPrefix(row.Errors[n-1].Error, "JobCancelError: ")
 	}
 	var total *int
 	var counts []byte
