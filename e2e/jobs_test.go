@@ -369,3 +369,21 @@ func TestThreeWorkersShareOneRateLimit(t *testing.T) {
 	span := times[len(times)-1].Sub(times[0]).Seconds()
 	t.Logf("%d requests of 3 workers in %.2fs: %.1f/s against --rate %d --burst %d", len(times), span, float64(len(times))/span, rate, burst)
 }
+
+// A job the platform refuses for good (an organization the token may not touch) fails at once
+// with the reason, and sends no mutation.
+func TestJobRefusedForGoodFailsWithTheReason(t *testing.T) {
+	q := newQueue(t, org)
+	file, _ := q.file("org_unknown", 3, 0)
+	id := q.enqueue("org_unknown", file)
+	q.startWorker("100", "5")
+	s := q.await(id, 15*time.Second, "ended", ended)
+	if s.State != "failed" || s.Attempt != 1 || !strings.Contains(s.Reason, `the token may not touch organization "org_unknown"`) {
+		t.Fatalf("job %+v, want failed at its first attempt, saying the token may not touch the organization", s)
+	}
+	for _, e := range q.sim.Log() {
+		if e.OperationType == "mutation" {
+			t.Errorf("a %s was sent for an unknown organization", e.Operation)
+		}
+	}
+}

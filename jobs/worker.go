@@ -187,7 +187,7 @@ func describe(outcome error, summary *importer.Summary) string {
 	case errors.As(outcome, &snooze):
 		return "back in the queue"
 	case errors.As(outcome, &cancel):
-		return "ended: " + outcome.Error()
+		return "ended: " + errors.Unwrap(cancel).Error()
 	}
 	return "to be retried: " + outcome.Error()
 }
