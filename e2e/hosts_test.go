@@ -98,19 +98,19 @@ func (s *shared) run(cmd *exec.Cmd, stderr *bytes.Buffer) int {
 	return 0
 }
 
-// waitForCreate waits, at most 5 s, until the platform has seen a createShop: the import holds
-// its organization's lock and is mid-way.
-func (s *shared) waitForCreate() {
-	s.t.Helper()
+// awaitCreate waits, at most 5 s, until sim has seen a createShop: the import holds its
+// organization's lock and is mid-way.
+func awaitCreate(t *testing.T, sim *orgsim.Server) {
+	t.Helper()
 	for range 250 {
-		for _, e := range s.sim.Log() {
+		for _, e := range sim.Log() {
 			if e.Operation == orgsim.OpCreateShop {
 				return
 			}
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	s.t.Fatal("no createShop within 5 s")
+	t.Fatal("no createShop within 5 s")
 }
 
 func all(names map[string]string) map[string]bool {
@@ -131,7 +131,7 @@ func TestSecondHostIsRefusedThenTakesOverAKilledImport(t *testing.T) {
 		t.Fatalf("%v (unshare --uts needs root)", err)
 	}
 	t.Cleanup(func() { first.Process.Kill(); first.Wait() })
-	s.waitForCreate()
+	awaitCreate(t, s.sim)
 
 	refused, _, refusal := s.onHost("host-b", org, file, "1000")
 	if code := s.run(refused, refusal); code != 2 || !strings.Contains(refusal.String(), "host host-a") {

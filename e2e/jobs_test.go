@@ -387,3 +387,30 @@ func TestJobRefusedForGoodFailsWithTheReason(t *testing.T) {
 		}
 	}
 }
+
+// A job whose organization an engineer's import holds waits for it, as a second import would be
+// refused: the worker puts it back in the queue and takes it again once the lock is free, and
+// then finds every store imported.
+func TestJobWaitsForAnImportHoldingItsOrganization(t *testing.T) {
+	q := newQueue(t, org)
+	file, names := q.file(org, 20, 0)
+	engineer := exec.Command(filepath.Join(bins, "storeimport"), "import", "--org", org, "--endpoint", q.endpoint,
+		"--rate", "10", "--burst", "1", "--db", q.store.Location, file)
+	engineer.Env = append(os.Environ(), "ORG_PLATFORM_TOKEN="+token)
+	var engineerErr bytes.Buffer
+	engineer.Stderr = &engineerErr
+	if err := engineer.Start(); err != nil {
+		t.Fatal(err)
+	}
+	awaitCreate(t, q.sim)
+	id := q.enqueue(org, file)
+	q.startWorker("100", "5")
+	if err := engineer.Wait(); err != nil {
+		t.Fatalf("the engineer's import: %v\n%s", err, engineerErr.String())
+	}
+	s := q.await(id, 20*time.Second, "ended", ended)
+	if s.State != "finished" || s.Counts["skipped"] != 20 {
+		t.Fatalf("job %+v, want finished, every store skipped as the engineer's import made it", s)
+	}
+	exactlyOnce(t, q.sim, org, names, localStores(t, q.store.SQL), all(names))
+}
