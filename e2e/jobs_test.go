@@ -398,7 +398,7 @@ func TestJobRefusedForGoodFailsWithTheReason(t *testing.T) {
 // then finds every store imported.
 func TestJobWaitsForAnImportHoldingItsOrganization(t *testing.T) {
 	q := newQueue(t, org)
-	file, names := q.file(org, 20, 0)
+	file, names := q.file(org, 10, 0)
 	engineer := exec.Command(filepath.Join(bins, "storeimport"), "import", "--org", org, "--endpoint", q.endpoint,
 		"--rate", "10", "--burst", "1", "--db", q.store.Location, file)
 	engineer.Env = append(os.Environ(), "ORG_PLATFORM_TOKEN="+token)
@@ -414,7 +414,7 @@ func TestJobWaitsForAnImportHoldingItsOrganization(t *testing.T) {
 		t.Fatalf("the engineer's import: %v\n%s", err, engineerErr.String())
 	}
 	s := q.await(id, 20*time.Second, "ended", ended)
-	if s.State != "finished" || s.Counts["skipped"] != 20 {
+	if s.State != "finished" || s.Counts["skipped"] != 10 {
 		t.Fatalf("job %+v, want finished, every store skipped as the engineer's import made it", s)
 	}
 	exactlyOnce(t, q.sim, org, names, localStores(t, q.store.SQL), all(names))

@@ -58,6 +58,10 @@ func (q *Queue) Work(ctx context.Context, cfg WorkerConfig) error {
 		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Jobs}},
 		JobTimeout:           cfg.RescueAfter,
 		RescueStuckJobsAfter: cfg.RescueAfter,
+		// Support reads a job's report and errors file for as long as River keeps the job.
+		CompletedJobRetentionPeriod: kept,
+		CancelledJobRetentionPeriod: kept,
+		DiscardedJobRetentionPeriod: kept,
 	})
 	if err != nil {
 		return fmt.Errorf("starting the worker: %w", err)
@@ -104,6 +108,7 @@ func (q *Queue) work(ctx context.Context, row *rivertype.JobRow, args ImportArgs
 	}
 	watch := q.watch(row, cfg)
 	defer watch.end()
+	q.forget(ctx, log)
 	log.Info("import started", "attempt", row.Attempt)
 	rec := &recorder{}
 	run := Run{JobID: row.ID, Args: args, Path: path, ErrorsPath: errorsPath(path), Report: rec,
