@@ -24,11 +24,20 @@ func (q *queueSettings) addFlags(cmd *cobra.Command) {
 	f.BoolVar(&q.Strict, "strict", false, "with --enqueue: refuse the file if any of its rows is invalid")
 }
 
+// workerFlags are import's flags for the run itself, which a queued import takes from its worker.
+var workerFlags = []string{"endpoint", "token-file", "rate", "burst", "concurrency", "insecure", "format"}
+
 // checkEnqueue refuses what --enqueue cannot do, before any I/O: an SQLite database, which no
 // worker on another host shares, and what only a run here would do.
 func (o *importOptions) checkEnqueue(cmd *cobra.Command) error {
 	if err := jobs.CheckTarget(o.DB.Target); err != nil {
 		return usageError(cmd, "--enqueue: %v", err)
+	}
+	for _, flag := range workerFlags {
+		if cmd.Flags().Changed(flag) {
+			return usageError(cmd, "--%s is the worker's to set (storeimport worker --%s): a queued import runs with the settings "+
+				"of the worker that takes it; leave it out of --enqueue", flag, flag)
+		}
 	}
 	switch {
 	case o.DryRun:
@@ -37,7 +46,7 @@ func (o *importOptions) checkEnqueue(cmd *cobra.Command) error {
 		return usageError(cmd, "--errors-csv is written by the worker that runs the job: once it is finished, "+
 			"get it with storeimport jobs show ID --errors-csv PATH")
 	}
-	return o.Platform.check(cmd)
+	return nil
 }
 
 // runEnqueue checks the file, as validate does without the platform, then stores it and queues
