@@ -20,6 +20,11 @@ import (
 // lock went with the dead worker's connection, and the journal makes the next attempt
 // exactly-once. The same statement reads whether someone asked to cancel the job, which then
 // stops the run as an interrupt does.
+//
+// River's API has no call for this (JobUpdate sets only a job's output), so the heartbeat writes
+// that one column of River's table itself, with the database's clock as River's fetch does. What
+// it relies on is the rescuer's test, a running job attempted before now - RescueStuckJobsAfter
+// (River 0.51); the e2e tests watch it, and an upgrade of River must keep them passing.
 const heartbeats = 4
 
 // stopCause says what stopped a worker's run early.
