@@ -64,11 +64,16 @@ func runDBStatus(ctx context.Context, opts *dbStatusOptions) error {
 		return err
 	}
 	if opts.Format == "json" {
-		enc := json.NewEncoder(opts.Streams.Out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(status)
+		return writeJSON(opts.Streams.Out, status)
 	}
 	return writeDBStatus(opts.Streams.Out, status)
+}
+
+// writeJSON writes v as indented JSON, for a --format json meant for programs and people alike.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }
 
 func writeDBStatus(w io.Writer, s *importer.DatabaseStatus) error {

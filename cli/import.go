@@ -4,11 +4,13 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"log/slog"
 
 	"github.com/spf13/cobra"
 
 	"github.com/acme/storeimport/importer"
+	"github.com/acme/storeimport/jobs"
 	"github.com/acme/storeimport/orgclient"
 )
 
@@ -21,6 +23,11 @@ type importOptions struct {
 	Platform platformSettings
 	Input    fileSettings
 	Workbook workbookSettings
+	Queueing queueSettings
+	// Queued is the queued job a worker runs with these options, nil for an import of the
+	// command line's own: its report and progress are recorded for `jobs`, and it stops on the
+	// job's Stop.
+	Queued *jobs.Run
 }
 
 func newImportCommand(streams Streams, stop <-chan struct{}) *cobra.Command {
@@ -34,11 +41,15 @@ func newImportCommand(streams Streams, stop <-chan struct{}) *cobra.Command {
 			if err := opts.check(cmd, args); err != nil {
 				return err
 			}
+			if opts.Queueing.Enqueue {
+				return runEnqueue(cmd.Context(), opts)
+			}
 			return runImport(cmd.Context(), opts)
 		},
 	}
 	opts.DB.addFlags(cmd)
 	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "check everything, send no mutation, write nothing (same as validate)")
+	opts.Queueing.addFlags(cmd)
 	opts.Platform.addFlags(cmd)
 	opts.Input.addFlags(cmd)
 	opts.Workbook.addFlags(cmd)
@@ -47,11 +58,17 @@ func newImportCommand(streams Streams, stop <-chan struct{}) *cobra.Command {
 
 // check refuses bad flags and files before any network or database I/O.
 func (o *importOptions) check(cmd *cobra.Command, args []string) error {
+	if o.Queueing.Strict && !o.Queueing.Enqueue {
+		return usageError(cmd, "--strict is for --enqueue: an import run here reports its invalid rows and imports the rest")
+	}
 	if err := o.Input.check(cmd, args); err != nil {
 		return err
 	}
 	if err := o.checkFileKind(cmd); err != nil {
 		return err
+	}
+	if o.Queueing.Enqueue {
+		return o.checkEnqueue(cmd)
 	}
 	if o.Platform.Endpoint == "" && !o.DryRun {
 		return usageError(cmd, "--endpoint is required (or set ORG_PLATFORM_ENDPOINT); to check the file without the platform, use validate")
@@ -64,10 +81,17 @@ func (o *importOptions) check(cmd *cobra.Command, args []string) error {
 
 // runImport runs an import, or a dry run, of one file.
 func runImport(ctx context.Context, opts *importOptions) error {
+	return outcomeOf(importRun(ctx, opts))
+}
+
+// importRun runs an import, or a dry run, of one file, for the command line or for a worker: a
+// summary once the run went through its rows, or stopped in them; an error with no summary when
+// it never started (a file-level error in the report's language).
+func importRun(ctx context.Context, opts *importOptions) (*importer.Summary, error) {
 	log := opts.Input.logger(opts.Streams.Err)
-	report, err := importer.NewReporter(opts.Streams.Out, opts.Input.Format, opts.Input.Org, opts.DryRun)
+	report, err := opts.reporter()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	job := importer.Job{
 		OrganizationID: opts.Input.Org,
@@ -89,7 +113,7 @@ func runImport(ctx context.Context, opts *importOptions) error {
 	if opts.Platform.Endpoint != "" {
 		// The token is read before the file so that a missing one is refused before any work.
 		if client, err = opts.Platform.client(log); err != nil {
-			return err
+			return nil, err
 		}
 		job.Platform, stats = client, client.Stats()
 	}
@@ -98,26 +122,29 @@ func runImport(ctx context.Context, opts *importOptions) error {
 		jsonLog = log
 	}
 	job.Progress = newProgress(opts.Streams.Err, opts.Platform.Rate, stats, jsonLog)
+	if opts.Queued != nil {
+		job.Progress = bothProgress{job.Progress, opts.Queued.Progress}
+	}
 	if opts.DryRun {
 		summary, err := importer.DryRun(ctx, job, opts.DB.lookup)
 		return finished(summary, err, log, opts.Input.Lang)
 	}
 	plan, err := job.Scan()
 	if err != nil {
-		return inLang(err, opts.Input.Lang)
+		return nil, inLang(err, opts.Input.Lang)
 	}
 	db, err := opts.DB.open(ctx, false)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer db.Close()
-	lock, err := db.Lock(ctx, opts.Input.Org, "storeimport import "+opts.Input.File)
+	lock, err := db.Lock(ctx, opts.Input.Org, opts.command())
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer lock.Release()
 	if job.TokenFingerprint, err = tokenFingerprint(ctx, db, client); err != nil {
-		return err
+		return nil, err
 	}
 	// Every write of the run also checks that it still holds the lock.
 	fenced := lock.Fenced()
@@ -129,16 +156,16 @@ func runImport(ctx context.Context, opts *importOptions) error {
 	return finished(summary, err, log, opts.Input.Lang)
 }
 
-// finished is the command's result of a run: a file-level error in the report's language, or the
-// rows' outcome, said to stop early if it did.
-func finished(summary *importer.Summary, err error, log *slog.Logger, lang string) error {
+// finished is a run's result: a file-level error in the report's language, or the rows' outcome,
+// said to stop early if it did.
+func finished(summary *importer.Summary, err error, log *slog.Logger, lang string) (*importer.Summary, error) {
 	if summary == nil {
-		return inLang(err, lang)
+		return nil, inLang(err, lang)
 	}
 	if summary.StopReason != "" {
 		log.Warn("the run stopped early", "reason", summary.StopReason)
 	}
-	return outcomeOf(summary, err)
+	return summary, err
 }
 
 // inLang says a file-level error in lang, as the report that the user reads next to it.
@@ -147,6 +174,22 @@ func inLang(err error, lang string) error {
 		return errors.New(fileErr.Render(lang))
 	}
 	return err
+}
+
+// reporter is the run's report: on stdout in --format, or the queued job's record.
+func (o *importOptions) reporter() (importer.Reporter, error) {
+	if o.Queued != nil {
+		return o.Queued.Report, nil
+	}
+	return importer.NewReporter(o.Streams.Out, o.Input.Format, o.Input.Org, o.DryRun)
+}
+
+// command names the run in its lock, for a refusal to name it.
+func (o *importOptions) command() string {
+	if o.Queued != nil {
+		return fmt.Sprintf("storeimport worker, job %d", o.Queued.JobID)
+	}
+	return "storeimport import " + o.Input.File
 }
 
 // exists says whether the database has been made (its first migration applied); a database a

@@ -183,3 +183,25 @@ func roughly(d time.Duration) string {
 	}
 	return d.Round(time.Minute).String()
 }
+
+// bothProgress tells two progresses of the run: a worker's on stderr, and the one it records for
+// `jobs` and the support page.
+type bothProgress [2]importer.Progress
+
+func (b bothProgress) Begin(o importer.Outlook) {
+	for _, p := range b {
+		p.Begin(o)
+	}
+}
+
+func (b bothProgress) Row(r importer.Result) {
+	for _, p := range b {
+		p.Row(r)
+	}
+}
+
+func (b bothProgress) End(s *importer.Summary) {
+	for _, p := range b {
+		p.End(s)
+	}
+}

@@ -85,6 +85,8 @@ the local database. Dry-run first (validate), then import; a rerun skips what is
 		newReconcileCommand(streams, stop),
 		newDBCommand(streams),
 		newServeCommand(streams, stop),
+		newWorkerCommand(streams, stop),
+		newJobsCommand(streams),
 	)
 	return root
 }

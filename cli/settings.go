@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/acme/storeimport/importer"
+	"github.com/acme/storeimport/jobs"
 	"github.com/acme/storeimport/orgclient"
 	"github.com/acme/storeimport/storedb"
 )
@@ -25,6 +26,9 @@ type platformSettings struct {
 	Burst       int
 	Concurrency int
 	Insecure    bool
+	// Limit is the rate limit the client waits on when it is not this process's own: the one a
+	// worker shares with every worker that uses its token. Not a flag.
+	Limit orgclient.NewLimiter
 }
 
 func (p *platformSettings) addFlags(cmd *cobra.Command) {
@@ -81,12 +85,13 @@ func (p *platformSettings) client(log *slog.Logger) (*orgclient.Client, error) {
 		return nil, err
 	}
 	return orgclient.New(orgclient.Config{
-		Endpoint: p.Endpoint,
-		Token:    token,
-		Insecure: p.Insecure,
-		Rate:     p.Rate,
-		Burst:    p.Burst,
-		Logger:   log,
+		Endpoint:   p.Endpoint,
+		Token:      token,
+		Insecure:   p.Insecure,
+		Rate:       p.Rate,
+		Burst:      p.Burst,
+		NewLimiter: p.Limit,
+		Logger:     log,
 	})
 }
 
@@ -223,4 +228,14 @@ func (d *dbSettings) lookup(ctx context.Context) (importer.StoreLookup, func(), 
 		return nil, release, nil
 	}
 	return db, release, nil
+}
+
+// openQueue opens the import jobs of the PostgreSQL database, its errors saying which settings
+// named it.
+func (d *dbSettings) openQueue(ctx context.Context) (*jobs.Queue, error) {
+	queue, err := jobs.Open(ctx, d.Target, d.Schema)
+	if err != nil {
+		return nil, fmt.Errorf("%w; check --db (or STOREIMPORT_DB) and --db-schema (or STOREIMPORT_DB_SCHEMA)", err)
+	}
+	return queue, nil
 }

@@ -46,6 +46,13 @@ func newShared(t *testing.T) *shared {
 // file writes a CSV of rows stores for orgID and returns its path and the names of its shops.
 func (s *shared) file(orgID string, rows int) (string, map[string]string) {
 	s.t.Helper()
+	return storesFile(s.t, s.dir, orgID, rows, 0)
+}
+
+// storesFile writes, in dir, a CSV of rows stores of orgID followed by bad invalid rows, and
+// returns its path and the valid stores' shop names by public_id.
+func storesFile(t *testing.T, dir, orgID string, rows, bad int) (string, map[string]string) {
+	t.Helper()
 	names := map[string]string{}
 	var csv strings.Builder
 	csv.WriteString("public_id,name,location,industry,phone\n")
@@ -54,9 +61,12 @@ func (s *shared) file(orgID string, rows int) (string, map[string]string) {
 		names[id] = name
 		fmt.Fprintf(&csv, "%s,%s,東京都千代田区%d-1,restaurant,03-1234-%04d\n", id, name, i, i)
 	}
-	path := filepath.Join(s.dir, orgID+".csv")
+	for i := range bad {
+		fmt.Fprintf(&csv, "Bad ID %d,x,y,restaurant,\n", i)
+	}
+	path := filepath.Join(dir, orgID+".csv")
 	if err := os.WriteFile(path, []byte(csv.String()), 0o644); err != nil {
-		s.t.Fatal(err)
+		t.Fatal(err)
 	}
 	return path, names
 }
@@ -88,19 +98,19 @@ func (s *shared) run(cmd *exec.Cmd, stderr *bytes.Buffer) int {
 	return 0
 }
 
-// waitForCreate waits, at most 5 s, until the platform has seen a createShop: the import holds
-// its organization's lock and is mid-way.
-func (s *shared) waitForCreate() {
-	s.t.Helper()
+// awaitCreate waits, at most 5 s, until sim has seen a createShop: the import holds its
+// organization's lock and is mid-way.
+func awaitCreate(t *testing.T, sim *orgsim.Server) {
+	t.Helper()
 	for range 250 {
-		for _, e := range s.sim.Log() {
+		for _, e := range sim.Log() {
 			if e.Operation == orgsim.OpCreateShop {
 				return
 			}
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	s.t.Fatal("no createShop within 5 s")
+	t.Fatal("no createShop within 5 s")
 }
 
 func all(names map[string]string) map[string]bool {
@@ -121,7 +131,7 @@ func TestSecondHostIsRefusedThenTakesOverAKilledImport(t *testing.T) {
 		t.Fatalf("%v (unshare --uts needs root)", err)
 	}
 	t.Cleanup(func() { first.Process.Kill(); first.Wait() })
-	s.waitForCreate()
+	awaitCreate(t, s.sim)
 
 	refused, _, refusal := s.onHost("host-b", org, file, "1000")
 	if code := s.run(refused, refusal); code != 2 || !strings.Contains(refusal.String(), "host host-a") {

@@ -119,7 +119,7 @@ func (t *tableReport) Close(s *Summary) error {
 func (t *tableReport) row(r Result) {
 	// The shop id and the platform's words in an error come from the platform: quoted like the
 	// merchant's text, so that neither can drive the terminal.
-	t.printf(tableRow, r.Line, quoteIfControl(r.PublicID), r.Status, orDash(quoteIfControl(r.ShopID)), quoteIfControl(r.Error))
+	t.printf(tableRow, r.Line, QuoteIfControl(r.PublicID), r.Status, orDash(QuoteIfControl(r.ShopID)), QuoteIfControl(r.Error))
 }
 
 func (t *tableReport) printf(format string, args ...any) {

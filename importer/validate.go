@@ -71,18 +71,18 @@ func (p Problem) Render(lang string) string {
 	case p.Column == "" && p.Cell == "":
 		return msg
 	case p.Cell == "":
-		return quoteIfControl(p.Column) + ": " + msg
+		return QuoteIfControl(p.Column) + ": " + msg
 	case p.Column == "":
 		return p.Cell + ": " + msg
 	}
-	return quoteIfControl(p.Column) + " (" + p.Cell + "): " + msg
+	return QuoteIfControl(p.Column) + " (" + p.Cell + "): " + msg
 }
 
-// quoteIfControl shows the merchant's text in the report: as it is, unless it holds a line break
+// QuoteIfControl shows the merchant's text in the report: as it is, unless it holds a line break
 // or another control character (an escape sequence would drive the terminal) or bytes that are
 // not UTF-8 (a lone 0x9b is an escape to some terminals). Then it is quoted, so that the report
 // stays one line a row and what is there can be seen.
-func quoteIfControl(s string) string {
+func QuoteIfControl(s string) string {
 	if strings.ContainsFunc(s, unicode.IsControl) || !utf8.ValidString(s) {
 		return strconv.Quote(s)
 	}

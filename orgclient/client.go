@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/Khan/genqlient/graphql"
-	"golang.org/x/time/rate"
 )
 
 // Config is what a Client needs. Only Endpoint and Token are required.
@@ -28,6 +27,11 @@ type Config struct {
 	MaxAttempts int           // per call, the first one included; default 6
 	BaseBackoff time.Duration // default 200ms
 	MaxBackoff  time.Duration // default 10s
+
+	// NewLimiter makes the rate limit every request waits on, at the rate and burst the client
+	// keeps (a little under Rate and Burst, see rateMargin); default x/time/rate, this process's
+	// own. Workers that share a token pass one limit they share with each other.
+	NewLimiter NewLimiter
 
 	Logger    *slog.Logger      // per-request lines at debug level; default discards
 	Transport http.RoundTripper // default http.DefaultTransport
@@ -58,7 +62,7 @@ func New(cfg Config) (*Client, error) {
 	cfg = withDefaults(cfg)
 	stats := &Stats{}
 	limits := &limited{
-		limiter: rate.NewLimiter(rate.Limit(cfg.Rate*rateMargin), max(cfg.Burst-1, 1)),
+		limiter: cfg.NewLimiter(cfg.Rate*rateMargin, max(cfg.Burst-1, 1)),
 		next:    &timed{timeout: cfg.Timeout, next: &bearer{token: cfg.Token, next: cfg.Transport}},
 	}
 	transport := &retrying{
@@ -95,6 +99,9 @@ func withDefaults(cfg Config) Config {
 	}
 	if cfg.MaxBackoff <= 0 {
 		cfg.MaxBackoff = 10 * time.Second
+	}
+	if cfg.NewLimiter == nil {
+		cfg.NewLimiter = ownLimiter
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)

@@ -9,12 +9,25 @@ import (
 	"golang.org/x/time/rate"
 )
 
+// Limiter is a rate limit: Wait returns once a request may be sent, or when ctx ends.
+type Limiter interface {
+	Wait(ctx context.Context) error
+}
+
+// NewLimiter makes a Limiter of perSecond requests a second with a burst of burst.
+type NewLimiter func(perSecond float64, burst int) Limiter
+
+// ownLimiter is a limit this process keeps to itself.
+func ownLimiter(perSecond float64, burst int) Limiter {
+	return rate.NewLimiter(rate.Limit(perSecond), burst)
+}
+
 // limited makes every request that leaves the process, first tries and retries alike, wait on one
 // shared token bucket, so the platform never sees more than the configured rate whatever the number
 // of workers. After a 429 it also holds every request until the platform's Retry-After has passed:
 // the workers back off together instead of each hammering the limit on its own.
 type limited struct {
-	limiter *rate.Limiter
+	limiter Limiter
 	next    http.RoundTripper
 
 	mu         sync.Mutex

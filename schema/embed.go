@@ -6,7 +6,8 @@ package schema
 import "embed"
 
 // Migrations are goose migrations, one folder a dialect (migrations/sqlite, migrations/postgres),
-// applied in file-name order; both folders describe the same tables.
+// applied in file-name order; both folders describe the same tables, but for the queue of imports
+// for workers (import_jobs, rate_buckets), which only PostgreSQL has.
 //
 //go:embed migrations
 var Migrations embed.FS

@@ -49,7 +49,11 @@ func prepare(ctx context.Context, pool *pgxpool.Pool, schemaName string) (string
 		conn.QueryRow(ctx, `SHOW search_path`).Scan(&path)
 		return "", fmt.Errorf("schema %s, which the target's search_path names, does not exist: create it, or name it with --db-schema (STOREIMPORT_DB_SCHEMA), which creates it", path)
 	}
-	if err := migrate(ctx, pool); err != nil {
+	err = migrate(ctx, pool)
+	if err == nil {
+		err = migrateQueue(ctx, pool, *current)
+	}
+	if err != nil {
 		role, schemaID := pgx.Identifier{conn.Config().User}.Sanitize(), pgx.Identifier{*current}.Sanitize()
 		return "", fmt.Errorf("migrating schema %s: %w%s", *current, err, ifRefused(err,
 			"grant the role CREATE on the schema (GRANT CREATE ON SCHEMA %s TO %s: since PostgreSQL 15 schema public "+

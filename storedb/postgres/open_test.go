@@ -113,8 +113,13 @@ func TestConcurrentMigrationsAreSafe(t *testing.T) {
 	conn, _ := pgx.Connect(ctx, target)
 	defer conn.Close(ctx)
 	conn.QueryRow(ctx, `SELECT count(*) FROM storeimport.goose_db_version WHERE version_id > 0`).Scan(&versions)
-	if versions != 2 {
-		t.Errorf("the schema's migrations were recorded %d times, want each of the 2 once", versions)
+	if versions != 3 {
+		t.Errorf("the schema's migrations were recorded %d times, want each of the 3 once", versions)
+	}
+	var queue bool
+	conn.QueryRow(ctx, `SELECT to_regclass('storeimport.river_job') IS NOT NULL`).Scan(&queue)
+	if !queue {
+		t.Error("River's tables are not in the stores' schema")
 	}
 }
 

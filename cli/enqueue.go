@@ -1,0 +1,103 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/acme/storeimport/importer"
+	"github.com/acme/storeimport/jobs"
+)
+
+// queueSettings are import's flags for queueing the import for a worker instead of running it.
+type queueSettings struct {
+	Enqueue bool
+	Strict  bool
+}
+
+func (q *queueSettings) addFlags(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.BoolVar(&q.Enqueue, "enqueue", false, "check FILE, then queue its import for a worker (storeimport worker) and print the job's id, "+
+		"instead of running it here; PostgreSQL databases only")
+	f.BoolVar(&q.Strict, "strict", false, "with --enqueue: refuse the file if any of its rows is invalid")
+}
+
+// workerFlags are import's flags for the run itself, which a queued import takes from its worker.
+var workerFlags = []string{"endpoint", "token-file", "rate", "burst", "concurrency", "insecure", "format"}
+
+// checkEnqueue refuses what --enqueue cannot do, before any I/O: an SQLite database, which no
+// worker on another host shares, and what only a run here would do.
+func (o *importOptions) checkEnqueue(cmd *cobra.Command) error {
+	if err := jobs.CheckTarget(o.DB.Target); err != nil {
+		return usageError(cmd, "--enqueue: %v", err)
+	}
+	for _, flag := range workerFlags {
+		if cmd.Flags().Changed(flag) {
+			return usageError(cmd, "--%s is the worker's to set (storeimport worker --%s): a queued import runs with the settings "+
+				"of the worker that takes it; leave it out of --enqueue", flag, flag)
+		}
+	}
+	switch {
+	case o.DryRun:
+		return usageError(cmd, "--enqueue queues the import and --dry-run only checks it: give one of them")
+	case o.Input.ErrorsCSV != "":
+		return usageError(cmd, "--errors-csv is written by the worker that runs the job: once it is finished, "+
+			"get it with storeimport jobs show ID --errors-csv PATH")
+	}
+	return nil
+}
+
+// runEnqueue checks the file, as validate does without the platform, then stores it and queues
+// its import, printing the job's id.
+func runEnqueue(ctx context.Context, opts *importOptions) error {
+	rows, err := checkForQueue(ctx, opts)
+	if err != nil {
+		return err
+	}
+	content, err := os.ReadFile(opts.Input.File)
+	if err != nil {
+		return fmt.Errorf("reading %s: %w", opts.Input.File, err)
+	}
+	queue, err := opts.DB.openQueue(ctx)
+	if err != nil {
+		return err
+	}
+	defer queue.Close()
+	id, err := queue.Enqueue(ctx, jobs.Request{OrganizationID: opts.Input.Org, FileName: opts.Input.File, Content: content,
+		Encoding: opts.Input.Encoding, Sheet: opts.Workbook.Sheet, Lang: opts.Input.Lang})
+	if err != nil {
+		return err
+	}
+	opts.Input.logger(opts.Streams.Err).Info(fmt.Sprintf("queued import job %d of %d rows for organization %s: "+
+		"a worker (storeimport worker) runs it; follow it with storeimport jobs show %d", id, rows, opts.Input.Org, id))
+	_, err = fmt.Fprintln(opts.Streams.Out, id)
+	return err
+}
+
+// checkForQueue refuses a file with a file error; with --strict, it checks every row as validate
+// does (its report on stderr, stdout being for the job's id) and refuses one with an invalid row.
+// It returns the file's rows.
+func checkForQueue(ctx context.Context, opts *importOptions) (int, error) {
+	if !opts.Queueing.Strict {
+		file := importer.Job{Path: opts.Input.File, Encoding: opts.Input.Encoding, Sheet: opts.Workbook.Sheet, Log: opts.Input.logger(opts.Streams.Err)}
+		plan, err := file.Scan()
+		if err != nil {
+			return 0, inLang(err, opts.Input.Lang)
+		}
+		return plan.Rows, nil
+	}
+	dry := *opts
+	dry.DryRun, dry.Platform.Endpoint, dry.Input.Format = true, "", "table"
+	dry.Streams.Out = opts.Streams.Err
+	summary, err := importRun(ctx, &dry)
+	if err != nil {
+		return 0, err
+	}
+	if invalid := summary.Count(importer.StatusInvalid); invalid > 0 {
+		return 0, fmt.Errorf("--strict: %d of the %d rows are invalid (see the report above), so nothing was queued; "+
+			"fix them, or enqueue without --strict to import the valid rows and send the rest back", invalid, summary.Rows)
+	}
+	return summary.Rows, nil
+}

@@ -1,0 +1,79 @@
+// Package jobs runs imports as durable jobs on River (github.com/riverqueue/river), in the stores'
+// own PostgreSQL database: `import --enqueue` validates a file and queues it with its bytes,
+// workers on any number of hosts run the queued imports through the very import `import` runs
+// (the command line hands them its way of running one), and support lists jobs, reads their
+// progress, their report and errors file, and cancels them. The run lock, the journal and
+// recovery stay what they are: River only decides which worker runs which import, and when.
+package jobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+
+	"github.com/acme/storeimport/storedb"
+	"github.com/acme/storeimport/storedb/postgres"
+)
+
+// ErrNeedsPostgres refuses an SQLite database: a queue is for workers on other hosts, which only
+// a database on a server can be shared with.
+var ErrNeedsPostgres = errors.New("imports are queued in the service's PostgreSQL database, which every worker shares; " +
+	"an SQLite file is one machine's: point --db (or STOREIMPORT_DB) at PostgreSQL, or run the import itself with storeimport import")
+
+// CheckTarget refuses a --db that is not PostgreSQL, before anything is opened.
+func CheckTarget(target string) error {
+	if storedb.IsFile(target) {
+		return ErrNeedsPostgres
+	}
+	return nil
+}
+
+// Queue is the import jobs of one database: enqueue, list, report, cancel, and work them.
+type Queue struct {
+	db    *postgres.DB
+	river *river.Client[pgx.Tx] // inserts, lists and cancels; works nothing
+}
+
+// Open opens the queue in the PostgreSQL database target names (schema as --db-schema), creating
+// and migrating the tables, River's among them, as the stores' first write does.
+func Open(ctx context.Context, target, schema string) (*Queue, error) {
+	if err := CheckTarget(target); err != nil {
+		return nil, err
+	}
+	db, err := postgres.Open(ctx, target, schema)
+	if err != nil {
+		return nil, err
+	}
+	client, err := river.NewClient(riverpgxv5.New(db.Pool()), &river.Config{Schema: db.Schema(), Logger: quiet(nil)})
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("opening the job queue: %w", err)
+	}
+	return &Queue{db: db, river: client}, nil
+}
+
+// DB is the database the queue is in, stores and journal included.
+func (q *Queue) DB() *postgres.DB { return q.db }
+
+// Close releases the queue's connections.
+func (q *Queue) Close() error { return q.db.Close() }
+
+// quiet is River's own log: its errors only, on log's handler (none without one). A long import
+// runs past its River timeout by design (see heartbeat.go), which River would warn of as stuck.
+func quiet(log *slog.Logger) *slog.Logger {
+	if log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return slog.New(errorsOnly{log.Handler()})
+}
+
+type errorsOnly struct{ slog.Handler }
+
+func (h errorsOnly) Enabled(_ context.Context, level slog.Level) bool {
+	return level >= slog.LevelError
+}

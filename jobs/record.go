@@ -1,0 +1,178 @@
+package jobs
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/acme/storeimport/importer"
+)
+
+// recorded is an attempt's report as kept in import_jobs.report: its rows and its summary, which
+// `jobs show` and the support page write out again in any of the report's formats.
+type recorded struct {
+	Rows    []importer.Result `json:"rows"`
+	Summary *importer.Summary `json:"summary"`
+}
+
+// recorder is the importer.Reporter of a worker's run: it keeps the rows, without the merchant's
+// record (the errors file has that), for the report saved when the run ends.
+type recorder struct {
+	report recorded
+}
+
+func (r *recorder) Row(res importer.Result) error {
+	res.Row = nil
+	r.report.Rows = append(r.report.Rows, res)
+	return nil
+}
+
+func (r *recorder) Close(s *importer.Summary) error {
+	r.report.Summary = s
+	return nil
+}
+
+// saveResult keeps the attempt's report and, when the run wrote one, its errors file.
+func (q *Queue) saveResult(ctx context.Context, importID int64, rec *recorder, errorsPath string) error {
+	report, err := json.Marshal(rec.report)
+	if err != nil {
+		return err
+	}
+	errorsFile, err := os.ReadFile(errorsPath)
+	var errorsName *string
+	switch {
+	case err == nil:
+		name := filepath.Base(errorsPath)
+		errorsName = &name
+	case errors.Is(err, os.ErrNotExist):
+		errorsFile = nil
+	default:
+		return err
+	}
+	_, err = q.db.Pool().Exec(ctx, `UPDATE import_jobs SET report = $2, errors_file = $3, errors_name = $4 WHERE id = $1`,
+		importID, report, errorsFile, errorsName)
+	if err != nil {
+		return fmt.Errorf("saving the job's report: %w", err)
+	}
+	return nil
+}
+
+// ErrNoReport is a job with no report yet: no attempt of it got through its rows or was stopped.
+var ErrNoReport = errors.New("the job has no report yet")
+
+// Report writes the job's last report to w in format (table, json or csv), as import writes its
+// own, and returns its summary; ErrNoReport when there is none yet.
+func (q *Queue) Report(ctx context.Context, id int64, w io.Writer, format string) (*importer.Summary, error) {
+	row, err := q.job(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	var args ImportArgs
+	if err := json.Unmarshal(row.EncodedArgs, &args); err != nil {
+		return nil, err
+	}
+	var raw []byte
+	if err := q.db.Pool().QueryRow(ctx, `SELECT report FROM import_jobs WHERE id = $1`, args.ImportID).Scan(&raw); err != nil {
+		return nil, fmt.Errorf("reading job %d's report: %w", id, err)
+	}
+	if raw == nil {
+		return nil, fmt.Errorf("job %d: %w", id, ErrNoReport)
+	}
+	var rep recorded
+	if err := json.Unmarshal(raw, &rep); err != nil {
+		return nil, fmt.Errorf("job %d's report: %w", id, err)
+	}
+	out, err := importer.NewReporter(w, format, args.OrganizationID, false)
+	if err != nil {
+		return nil, err
+	}
+	for _, res := range rep.Rows {
+		if err := out.Row(res); err != nil {
+			return nil, err
+		}
+	}
+	return rep.Summary, out.Close(rep.Summary)
+}
+
+// ErrorsFile returns the errors file of the job's last report, the rows to send back to the
+// merchant (a CSV in the merchant's encoding, or a workbook for a workbook), with its name (such
+// as errors.csv); ErrNoReport when the job has none.
+func (q *Queue) ErrorsFile(ctx context.Context, id int64) (name string, content []byte, err error) {
+	row, err := q.job(ctx, id)
+	if err != nil {
+		return "", nil, err
+	}
+	var args ImportArgs
+	if err := json.Unmarshal(row.EncodedArgs, &args); err != nil {
+		return "", nil, err
+	}
+	var stored *string
+	err = q.db.Pool().QueryRow(ctx, `SELECT errors_name, errors_file FROM import_jobs WHERE id = $1`, args.ImportID).Scan(&stored, &content)
+	if err != nil {
+		return "", nil, fmt.Errorf("reading job %d's errors file: %w", id, err)
+	}
+	if stored == nil {
+		return "", nil, fmt.Errorf("job %d: %w: no errors file (it has none until it gets through its rows)", id, ErrNoReport)
+	}
+	return *stored, content, nil
+}
+
+// progressEvery is how often a worker writes a run's progress down.
+const progressEvery = time.Second
+
+// progressRecorder is the importer.Progress of a worker's run: it writes rows done, of the
+// file's rows, and their counts so far to the job's row, at most every progressEvery.
+type progressRecorder struct {
+	q        *Queue
+	importID int64
+	log      *slog.Logger
+
+	mu      sync.Mutex
+	total   int
+	done    int
+	counts  map[importer.Status]int
+	written time.Time
+}
+
+func (p *progressRecorder) Begin(o importer.Outlook) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.total, p.done, p.counts = o.Rows, 0, map[importer.Status]int{}
+	p.write()
+}
+
+func (p *progressRecorder) Row(res importer.Result) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.done++
+	p.counts[res.Status]++
+	if time.Since(p.written) >= progressEvery {
+		p.write()
+	}
+}
+
+func (p *progressRecorder) End(*importer.Summary) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.write()
+}
+
+// write records the progress; a failure only makes it older, so it is logged, not fatal.
+func (p *progressRecorder) write() {
+	p.written = time.Now()
+	counts, _ := json.Marshal(p.counts)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_, err := p.q.db.Pool().Exec(ctx, `UPDATE import_jobs SET rows_total = $2, rows_done = $3, counts = $4, progress_at = clock_timestamp() WHERE id = $1`,
+		p.importID, p.total, p.done, counts)
+	if err != nil {
+		p.log.Warn("could not record the job's progress", "error", err)
+	}
+}
