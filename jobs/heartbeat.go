@@ -71,9 +71,8 @@ func (q *Queue) watch(row *rivertype.JobRow, cfg WorkerConfig) *watch {
 func (w *watch) beat(q *Queue, row *rivertype.JobRow, log *slog.Logger) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	table := pgx.Identifier{q.db.Schema(), "river_job"}.Sanitize()
 	var cancelled bool
-	err := q.db.Pool().QueryRow(ctx, `UPDATE `+table+` SET attempted_at = now()
+	err := q.db.Pool().QueryRow(ctx, `UPDATE `+q.riverJob()+` SET attempted_at = now()
 		WHERE id = $1 AND attempt = $2 AND state = 'running' RETURNING metadata->'cancel_attempted_at' IS NOT NULL`,
 		row.ID, row.Attempt).Scan(&cancelled)
 	switch {

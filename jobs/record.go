@@ -12,6 +12,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/acme/storeimport/importer"
 )
 
@@ -39,8 +41,9 @@ func (r *recorder) Close(s *importer.Summary) error {
 	return nil
 }
 
-// saveResult keeps the attempt's report and, when the run wrote one, its errors file.
-func (q *Queue) saveResult(ctx context.Context, importID int64, rec *recorder, errorsPath string) error {
+// saveResult keeps the attempt's report and, when the run wrote one, its errors file, if the
+// job's row is still the attempt's.
+func (q *Queue) saveResult(ctx context.Context, tx pgx.Tx, importID int64, attempt int, rec *recorder, errorsPath string) error {
 	report, err := json.Marshal(rec.report)
 	if err != nil {
 		return err
@@ -56,8 +59,8 @@ func (q *Queue) saveResult(ctx context.Context, importID int64, rec *recorder, e
 	default:
 		return err
 	}
-	_, err = q.db.Pool().Exec(ctx, `UPDATE import_jobs SET report = $2, errors_file = $3, errors_name = $4 WHERE id = $1`,
-		importID, report, errorsFile, errorsName)
+	_, err = tx.Exec(ctx, `UPDATE import_jobs SET report = $3, errors_file = $4, errors_name = $5 WHERE id = $1 AND attempt = $2`,
+		importID, attempt, report, errorsFile, errorsName)
 	if err != nil {
 		return fmt.Errorf("saving the job's report: %w", err)
 	}
@@ -132,6 +135,7 @@ const progressEvery = time.Second
 type progressRecorder struct {
 	q        *Queue
 	importID int64
+	attempt  int // the attempt whose progress this is: another's is not overwritten
 	log      *slog.Logger
 
 	mu      sync.Mutex
@@ -170,8 +174,8 @@ func (p *progressRecorder) write() {
 	counts, _ := json.Marshal(p.counts)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	_, err := p.q.db.Pool().Exec(ctx, `UPDATE import_jobs SET rows_total = $2, rows_done = $3, counts = $4, progress_at = clock_timestamp() WHERE id = $1`,
-		p.importID, p.total, p.done, counts)
+	_, err := p.q.db.Pool().Exec(ctx, `UPDATE import_jobs SET rows_total = $3, rows_done = $4, counts = $5, progress_at = clock_timestamp()
+		WHERE id = $1 AND attempt = $2`, p.importID, p.attempt, p.total, p.done, counts)
 	if err != nil {
 		p.log.Warn("could not record the job's progress", "error", err)
 	}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 )
 
 // kept is how long River keeps an ended job, and with it its file, report and errors file: long
@@ -16,8 +14,7 @@ const kept = 30 * 24 * time.Hour
 // merchant's data is kept no longer than the job. A failure is only logged: it is tried again
 // at the next job.
 func (q *Queue) forget(ctx context.Context, log *slog.Logger) {
-	river := pgx.Identifier{q.db.Schema(), "river_job"}.Sanitize()
-	_, err := q.db.Pool().Exec(ctx, `DELETE FROM import_jobs j WHERE NOT EXISTS (SELECT 1 FROM `+river+` r WHERE r.id = j.river_job_id)`)
+	_, err := q.db.Pool().Exec(ctx, `DELETE FROM import_jobs j WHERE NOT EXISTS (SELECT 1 FROM `+q.riverJob()+` r WHERE r.id = j.river_job_id)`)
 	if err != nil {
 		log.Warn("could not delete the files of jobs River no longer keeps", "error", err)
 	}

@@ -92,10 +92,11 @@ func (w *importWorker) Timeout(*river.Job[ImportArgs]) time.Duration { return w.
 // Work runs on a context River's timeout does not cancel: the heartbeat says the job is alive,
 // and a stop comes through the run's Stop, as an interrupt, so that rows in flight finish.
 func (w *importWorker) Work(ctx context.Context, job *river.Job[ImportArgs]) error {
-	return w.q.work(context.WithoutCancel(ctx), job.JobRow, job.Args, w.cfg)
+	return w.q.work(context.WithoutCancel(ctx), job, w.cfg)
 }
 
-func (q *Queue) work(ctx context.Context, row *rivertype.JobRow, args ImportArgs, cfg WorkerConfig) error {
+func (q *Queue) work(ctx context.Context, job *river.Job[ImportArgs], cfg WorkerConfig) error {
+	row, args := job.JobRow, job.Args
 	log := cfg.Log.With("job", row.ID, "organization", args.OrganizationID)
 	dir, err := os.MkdirTemp("", "storeimport-job-")
 	if err != nil {
@@ -106,21 +107,22 @@ func (q *Queue) work(ctx context.Context, row *rivertype.JobRow, args ImportArgs
 	if err != nil {
 		return err
 	}
+	if err := q.claim(ctx, row, args.ImportID); err != nil {
+		return err
+	}
 	watch := q.watch(row, cfg)
 	defer watch.end()
 	q.forget(ctx, log)
 	log.Info("import started", "attempt", row.Attempt)
 	rec := &recorder{}
 	run := Run{JobID: row.ID, Args: args, Path: path, ErrorsPath: errorsPath(path), Report: rec,
-		Progress: &progressRecorder{q: q, importID: args.ImportID, log: log}, Stop: watch.stop}
+		Progress: &progressRecorder{q: q, importID: args.ImportID, attempt: row.Attempt, log: log}, Stop: watch.stop}
 	summary, err := cfg.Run(ctx, run)
 	watch.end()
-	if summary != nil {
-		if err := q.saveResult(ctx, args.ImportID, rec, run.ErrorsPath); err != nil {
-			log.Warn("could not save the job's report", "error", err)
-		}
+	if summary == nil {
+		rec = nil // no report: the run did not get to its rows
 	}
-	outcome := verdict(summary, err, watch.cause(), cfg.RescueAfter)
+	outcome := q.finish(ctx, job, rec, run.ErrorsPath, verdict(summary, err, watch.cause(), cfg.RescueAfter), log)
 	log.Info("import ended", "outcome", describe(outcome, summary))
 	return outcome
 }
@@ -186,7 +188,10 @@ func refusedForGood(err error) bool {
 func describe(outcome error, summary *importer.Summary) string {
 	var snooze *rivertype.JobSnoozeError
 	var cancel *rivertype.JobCancelError
+	var over *attemptOver
 	switch {
+	case errors.As(outcome, &over):
+		return "dropped: " + over.Error()
 	case outcome == nil:
 		return "finished: " + summary.Line()
 	case errors.As(outcome, &snooze):
