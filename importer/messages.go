@@ -36,6 +36,10 @@ var (
 		"the platform refused to create the shop: %s",
 		"プラットフォームが店舗の作成を拒否しました: %s",
 	}
+	msgCreateNotSent = message{
+		"the shop was not created: the request could not be sent (%s); import the row again",
+		"店舗は作成されていません。要求を送信できませんでした（%s）。この行を再度取り込んでください",
+	}
 	msgCreateUnknown = message{
 		"the platform did not confirm createShop (%s), so a shop may exist without a local store; the next import asks again with the same idempotency key, or `storeimport reconcile --fix` settles it",
 		"プラットフォームから createShop の結果が返りませんでした（%s）。店舗だけが作成されている可能性があります。次回の取り込みで同じ冪等キーにより確認するか、`storeimport reconcile --fix` で解消してください",

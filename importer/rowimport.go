@@ -128,6 +128,9 @@ func (r *runner) create(ctx context.Context, run *rowRun) error {
 			return nil
 		}
 		return run.to(ctx, stateNeedsAttention)
+	case errors.Is(err, orgclient.ErrNotSent):
+		run.err = msgCreateNotSent.in(lang, err)
+		return run.to(ctx, stateFailed)
 	case err != nil:
 		run.err = msgCreateRefused.in(lang, err)
 		return run.to(ctx, stateFailed)

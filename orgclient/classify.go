@@ -18,6 +18,10 @@ func classify(op string, err error) error {
 	if errors.Is(err, errEarlierAttemptUnanswered) {
 		return &Error{Op: op, Kind: ErrUnavailable, Message: errEarlierAttemptUnanswered.Error()}
 	}
+	var notSent *notSentError
+	if errors.As(err, &notSent) {
+		return &Error{Op: op, Kind: ErrNotSent, Message: notSent.Error()}
+	}
 	var redirect *redirectError
 	if errors.As(err, &redirect) {
 		return redirect.classified(op)

@@ -24,6 +24,9 @@ var (
 	// with it. The request went no further than what answered at the endpoint, so nothing was
 	// processed, and every further request would be sent the same way.
 	ErrRedirected = errors.New("the platform endpoint answered with a redirect")
+	// ErrNotSent is a call none of whose tries left this process (its rate limit failed): the
+	// platform changed nothing.
+	ErrNotSent = errors.New("the request was not sent")
 )
 
 // codeKinds maps errors[].extensions.code to the kinds above.

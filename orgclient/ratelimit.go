@@ -36,13 +36,21 @@ type limited struct {
 
 func (l *limited) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err := l.waitPause(req.Context()); err != nil {
-		return nil, err
+		return nil, &notSentError{err}
 	}
 	if err := l.limiter.Wait(req.Context()); err != nil {
-		return nil, err
+		return nil, &notSentError{err}
 	}
 	return l.next.RoundTrip(req)
 }
+
+// notSentError is a try that never left the process: its turn of the rate limit could not be
+// taken (a limit shared in a database that failed, say). Unlike a try with no answer, it proves
+// that this try changed nothing on the platform.
+type notSentError struct{ err error }
+
+func (e *notSentError) Error() string { return e.err.Error() }
+func (e *notSentError) Unwrap() error { return e.err }
 
 // pause holds all requests until t (the platform asked us to retry after it).
 func (l *limited) pause(t time.Time) {

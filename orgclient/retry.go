@@ -50,8 +50,12 @@ func (r *retrying) RoundTrip(req *http.Request) (*http.Response, error) {
 			try.Header.Set("Idempotency-Key", key)
 		}
 		start := time.Now()
-		r.stats.Requests.Add(1)
 		resp, err := r.next.RoundTrip(try)
+		var notSent *notSentError
+		sent := !errors.As(err, &notSent)
+		if sent {
+			r.stats.Requests.Add(1)
+		}
 		r.logAttempt(req, op, key, attempt, resp, err, time.Since(start))
 
 		wait, retry := r.verdict(resp, err, attempt)
@@ -64,9 +68,12 @@ func (r *retrying) RoundTrip(req *http.Request) (*http.Response, error) {
 				resp.Body.Close()
 				return nil, errEarlierAttemptUnanswered
 			}
+			if unanswered && !sent {
+				return nil, errEarlierAttemptUnanswered
+			}
 			return resp, err
 		}
-		if proveNothing(resp, err) {
+		if sent && proveNothing(resp, err) {
 			unanswered = true
 			noteUnanswered(req.Context())
 		}
