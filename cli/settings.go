@@ -15,6 +15,7 @@ import (
 	"github.com/acme/storeimport/jobs"
 	"github.com/acme/storeimport/orgclient"
 	"github.com/acme/storeimport/storedb"
+	"github.com/acme/storeimport/storedb/postgres"
 )
 
 // platformSettings say how to reach the platform. Each comes from its flag, then the environment,
@@ -195,6 +196,18 @@ func (d *dbSettings) addFlags(cmd *cobra.Command) {
 	f.Lookup("db").DefValue = storedb.Redact(def)
 	f.StringVar(&d.Schema, "db-schema", os.Getenv("STOREIMPORT_DB_SCHEMA"), "PostgreSQL schema of the tables, created if missing "+
 		"(env STOREIMPORT_DB_SCHEMA); default: the first schema of the target's search_path, else public")
+	cmd.PreRunE = func(cmd *cobra.Command, _ []string) error { return d.check(cmd) }
+}
+
+// check refuses a schema name the database cannot hold the tables in, before any I/O.
+func (d *dbSettings) check(cmd *cobra.Command) error {
+	if d.Schema == "" {
+		return nil
+	}
+	if err := postgres.CheckSchemaName(d.Schema); err != nil {
+		return usageError(cmd, "--db-schema (or STOREIMPORT_DB_SCHEMA): %v", err)
+	}
+	return nil
 }
 
 // open opens the database, for a dry run read-only. Its errors show the target with its password
