@@ -14,6 +14,14 @@ type Limiter interface {
 	Wait(ctx context.Context) error
 }
 
+// Pauser is a Limiter shared with other processes that can hold all of their requests too: after
+// a 429, the platform's Retry-After is for the token, not for the one process that got it.
+type Pauser interface {
+	Limiter
+	// Pause lets no request through for d from now (by the limit's own clock).
+	Pause(ctx context.Context, d time.Duration) error
+}
+
 // NewLimiter makes a Limiter of perSecond requests a second with a burst of burst.
 type NewLimiter func(perSecond float64, burst int) Limiter
 
@@ -52,13 +60,18 @@ type notSentError struct{ err error }
 func (e *notSentError) Error() string { return e.err.Error() }
 func (e *notSentError) Unwrap() error { return e.err }
 
-// pause holds all requests until t (the platform asked us to retry after it).
-func (l *limited) pause(t time.Time) {
+// pause holds all requests for d (the platform asked to retry after it): this process's, and
+// those of every process that shares the limit, when it can be paused.
+func (l *limited) pause(ctx context.Context, d time.Duration) error {
 	l.mu.Lock()
-	defer l.mu.Unlock()
-	if t.After(l.pauseUntil) {
+	if t := time.Now().Add(d); t.After(l.pauseUntil) {
 		l.pauseUntil = t
 	}
+	l.mu.Unlock()
+	if shared, ok := l.limiter.(Pauser); ok {
+		return shared.Pause(ctx, d)
+	}
+	return nil
 }
 
 func (l *limited) waitPause(ctx context.Context) error {

@@ -58,7 +58,7 @@ func (r *retrying) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		r.logAttempt(req, op, key, attempt, resp, err, time.Since(start))
 
-		wait, retry := r.verdict(resp, err, attempt)
+		wait, retry := r.verdict(req.Context(), resp, err, attempt)
 		if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
 			r.stats.RateLimited.Add(1)
 		}
@@ -88,7 +88,7 @@ func (r *retrying) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 // verdict says whether to try again and after how long.
-func (r *retrying) verdict(resp *http.Response, err error, attempt int) (time.Duration, bool) {
+func (r *retrying) verdict(ctx context.Context, resp *http.Response, err error, attempt int) (time.Duration, bool) {
 	if attempt >= r.maxAttempts {
 		return 0, false
 	}
@@ -98,7 +98,10 @@ func (r *retrying) verdict(resp *http.Response, err error, attempt int) (time.Du
 		return backoff, true
 	case resp.StatusCode == http.StatusTooManyRequests:
 		after := retryAfter(resp)
-		r.limits.pause(time.Now().Add(after))
+		if err := r.limits.pause(ctx, after); err != nil {
+			// This process waits all the same; the others may meet a 429 of their own.
+			r.log.Warn("could not hold the other workers' requests for the platform's Retry-After", "error", err)
+		}
 		return max(after, backoff), true
 	case resp.StatusCode == http.StatusConflict, proveNothing(resp, nil):
 		return backoff, true

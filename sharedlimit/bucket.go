@@ -59,3 +59,18 @@ func (b *Bucket) Wait(ctx context.Context) error {
 	}
 	return ctx.Err()
 }
+
+// Pause lets no turn be taken for d from now, by the database's clock: the platform's
+// Retry-After after a 429 holds every process that shares the bucket, not only the one that got
+// it. A turn is let through once the schedule less the burst's tolerance is due, so the schedule
+// is pushed past now + d by the tolerance; a schedule already later is kept.
+func (b *Bucket) Pause(ctx context.Context, d time.Duration) error {
+	_, err := b.pool.Exec(ctx, `
+		INSERT INTO rate_buckets AS b (name, tat) VALUES ($1, clock_timestamp() + make_interval(secs => $2))
+		ON CONFLICT (name) DO UPDATE SET tat = greatest(b.tat, clock_timestamp() + make_interval(secs => $2))`,
+		b.name, d.Seconds()+b.tolerance)
+	if err != nil {
+		return fmt.Errorf("pausing the rate limit shared in the database: %w", err)
+	}
+	return nil
+}
