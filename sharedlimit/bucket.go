@@ -35,13 +35,14 @@ func New(pool *pgxpool.Pool, name string, perSecond float64, burst int) *Bucket 
 }
 
 // reserve moves the schedule on by one interval from whichever is later, the schedule or now,
-// and returns how long the request must wait for its turn (0 or less: go now).
+// and returns how long the request must wait for its turn (0 or less: go now). Now is read once
+// the row is this statement's (in SET and RETURNING, not before the INSERT looks for it): a
+// request that waited for another's lock is timed from when it got the row, not from when it
+// asked, which would schedule it in the past.
 const reserve = `
-	WITH now AS (SELECT clock_timestamp() AS t)
-	INSERT INTO rate_buckets AS b (name, tat)
-	SELECT $1, t + make_interval(secs => $2) FROM now
-	ON CONFLICT (name) DO UPDATE SET tat = greatest(b.tat, (SELECT t FROM now)) + make_interval(secs => $2)
-	RETURNING extract(epoch FROM b.tat - (SELECT t FROM now)) - $2 - $3`
+	INSERT INTO rate_buckets AS b (name, tat) VALUES ($1, clock_timestamp() + make_interval(secs => $2))
+	ON CONFLICT (name) DO UPDATE SET tat = greatest(b.tat, clock_timestamp()) + make_interval(secs => $2)
+	RETURNING extract(epoch FROM b.tat - clock_timestamp()) - $2 - $3`
 
 // Wait reserves the next turn and sleeps until it comes, or until ctx ends; a turn given up to
 // ctx is not handed back, which can only make the rate lower.
