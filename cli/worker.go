@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"slices"
 	"time"
@@ -98,6 +99,11 @@ func runWorker(ctx context.Context, opts *workerOptions) error {
 	bucket := "token:" + orgclient.Fingerprint(token, key)
 	opts.Platform.Limit = func(perSecond float64, burst int) orgclient.Limiter {
 		return sharedlimit.New(queue.DB().Pool(), bucket, perSecond, burst)
+	}
+	perSecond, burst := orgclient.KeptLimit(opts.Platform.Rate, opts.Platform.Burst)
+	settings := fmt.Sprintf("--rate %g --burst %d", opts.Platform.Rate, opts.Platform.Burst)
+	if err := sharedlimit.New(queue.DB().Pool(), bucket, perSecond, burst).Claim(ctx, settings); err != nil {
+		return err
 	}
 	return queue.Work(ctx, jobs.WorkerConfig{
 		Run:         opts.runJob,

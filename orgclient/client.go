@@ -43,6 +43,12 @@ type Config struct {
 // and burst would otherwise now and then see them closer together than the client sent them.
 const rateMargin = 0.97
 
+// KeptLimit is the rate and burst a client configured with rate and burst keeps to, which its
+// Config.NewLimiter is given.
+func KeptLimit(rate float64, burst int) (perSecond float64, keptBurst int) {
+	return rate * rateMargin, max(burst-1, 1)
+}
+
 // Client calls the platform. It is safe for concurrent use; all callers share one rate limit.
 type Client struct {
 	gql   graphql.Client
@@ -62,7 +68,7 @@ func New(cfg Config) (*Client, error) {
 	cfg = withDefaults(cfg)
 	stats := &Stats{}
 	limits := &limited{
-		limiter: cfg.NewLimiter(cfg.Rate*rateMargin, max(cfg.Burst-1, 1)),
+		limiter: cfg.NewLimiter(KeptLimit(cfg.Rate, cfg.Burst)),
 		next:    &timed{timeout: cfg.Timeout, next: &bearer{token: cfg.Token, next: cfg.Transport}},
 	}
 	transport := &retrying{

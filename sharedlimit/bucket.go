@@ -28,7 +28,8 @@ type Bucket struct {
 }
 
 // New is the bucket of name in the database of pool (its rate_buckets table), at perSecond
-// requests a second with a burst of burst. Processes sharing a name should agree on both.
+// requests a second with a burst of burst, unless the bucket has settings of its own already
+// (see Claim).
 func New(pool *pgxpool.Pool, name string, perSecond float64, burst int) *Bucket {
 	interval := 1 / perSecond
 	return &Bucket{pool: pool, name: name, interval: interval, tolerance: float64(max(burst, 1)-1) * interval}
@@ -39,10 +40,12 @@ func New(pool *pgxpool.Pool, name string, perSecond float64, burst int) *Bucket 
 // the row is this statement's (in SET and RETURNING, not before the INSERT looks for it): a
 // request that waited for another's lock is timed from when it got the row, not from when it
 // asked, which would schedule it in the past.
+// The interval and tolerance are the bucket's own (see Claim), this process's only for a bucket
+// that has none yet.
 const reserve = `
-	INSERT INTO rate_buckets AS b (name, tat) VALUES ($1, clock_timestamp() + make_interval(secs => $2))
-	ON CONFLICT (name) DO UPDATE SET tat = greatest(b.tat, clock_timestamp()) + make_interval(secs => $2)
-	RETURNING extract(epoch FROM b.tat - clock_timestamp()) - $2 - $3`
+	INSERT INTO rate_buckets AS b (name, tat, interval_s, tolerance_s) VALUES ($1, clock_timestamp() + make_interval(secs => $2), $2, $3)
+	ON CONFLICT (name) DO UPDATE SET tat = greatest(b.tat, clock_timestamp()) + make_interval(secs => coalesce(b.interval_s, $2))
+	RETURNING extract(epoch FROM b.tat - clock_timestamp()) - coalesce(b.interval_s, $2) - coalesce(b.tolerance_s, $3)`
 
 // Wait reserves the next turn and sleeps until it comes, or until ctx ends; a turn given up to
 // ctx is not handed back, which can only make the rate lower.
@@ -67,9 +70,10 @@ func (b *Bucket) Wait(ctx context.Context) error {
 // is pushed past now + d by the tolerance; a schedule already later is kept.
 func (b *Bucket) Pause(ctx context.Context, d time.Duration) error {
 	_, err := b.pool.Exec(ctx, `
-		INSERT INTO rate_buckets AS b (name, tat) VALUES ($1, clock_timestamp() + make_interval(secs => $2))
-		ON CONFLICT (name) DO UPDATE SET tat = greatest(b.tat, clock_timestamp() + make_interval(secs => $2))`,
-		b.name, d.Seconds()+b.tolerance)
+		INSERT INTO rate_buckets AS b (name, tat, interval_s, tolerance_s)
+		VALUES ($1, clock_timestamp() + make_interval(secs => $2::float8 + $4::float8), $3, $4)
+		ON CONFLICT (name) DO UPDATE SET tat = greatest(b.tat, clock_timestamp() + make_interval(secs => $2::float8 + coalesce(b.tolerance_s, $4)))`,
+		b.name, d.Seconds(), b.interval, b.tolerance)
 	if err != nil {
 		return fmt.Errorf("pausing the rate limit shared in the database: %w", err)
 	}

@@ -52,3 +52,16 @@ func openDB(t *testing.T) *postgres.DB {
 	t.Cleanup(func() { db.Close() })
 	return db
 }
+
+// takeTurns takes n turns of bucket one after the other and returns when each was granted.
+func takeTurns(t *testing.T, bucket *sharedlimit.Bucket, n int) []time.Time {
+	t.Helper()
+	var grants []time.Time
+	for range n {
+		if err := bucket.Wait(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		grants = append(grants, time.Now())
+	}
+	return grants
+}

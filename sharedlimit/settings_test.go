@@ -1,0 +1,37 @@
+package sharedlimit_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/acme/storeimport/internal/ratewindow"
+	"github.com/acme/storeimport/sharedlimit"
+)
+
+// The first process's rate and burst are the shared limit's: a process with others is refused,
+// naming both, and even one that took its turns regardless moves the bucket by the stored
+// interval, so the two cannot together go over the limit.
+func TestABucketKeepsTheSettingsOfItsFirstClaim(t *testing.T) {
+	const perSecond, burst = 10.0, 1
+	ctx := context.Background()
+	db := openDB(t)
+	first := sharedlimit.New(db.Pool(), "token-a", perSecond, burst)
+	if err := first.Claim(ctx, "--rate 10 --burst 1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := first.Claim(ctx, "--rate 10 --burst 1"); err != nil {
+		t.Errorf("a second process with the same settings: %v", err)
+	}
+	faster := sharedlimit.New(db.Pool(), "token-a", 10*perSecond, burst)
+	err := faster.Claim(ctx, "--rate 100 --burst 1")
+	var refused *sharedlimit.SettingsError
+	if !errors.As(err, &refused) || refused.Have != "--rate 10 --burst 1" || refused.Want != "--rate 100 --burst 1" {
+		t.Errorf("a process at 10 times the rate: %v; want a SettingsError naming both settings", err)
+	}
+	grants := takeTurns(t, faster, 6)
+	if worst := ratewindow.WorstWindow(grants, perSecond, burst, 5*time.Millisecond); worst != "" {
+		t.Errorf("the faster process's turns: %s", worst)
+	}
+}
