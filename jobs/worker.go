@@ -151,10 +151,12 @@ func errorsPath(path string) string {
 // failed), or retried later (an error).
 func verdict(summary *importer.Summary, err error, cause stopCause, rescueAfter time.Duration) error {
 	var locked *postgres.LockedError
+	stoppedEarly := summary == nil || summary.StopReason != ""
 	switch {
-	case cause == cancelRequested:
+	case cause == cancelRequested && stoppedEarly:
+		// A cancel that came once every row had gone through stopped nothing: the job finished.
 		return river.JobCancel(errors.New("cancelled (storeimport jobs cancel)"))
-	case cause == workerStops && (summary == nil || summary.StopReason != ""):
+	case cause == workerStops && stoppedEarly:
 		return river.JobSnooze(0)
 	case cause == jobLost:
 		return errors.New("this worker could not record that it was alive for the rescue interval, so the job was handed to another worker")
