@@ -39,6 +39,11 @@ func (o *importOptions) checkEnqueue(cmd *cobra.Command) error {
 				"of the worker that takes it; leave it out of --enqueue", flag, flag)
 		}
 	}
+	if info, err := os.Stat(o.Input.File); err == nil && info.Size() > jobs.MaxFileBytes {
+		return usageError(cmd, "--enqueue: %s is %d bytes, over the %d MiB (%d bytes) a queued file may be (it is kept in the database "+
+			"until the job ends): split it into smaller files and enqueue each, or run it here with storeimport import",
+			o.Input.File, info.Size(), jobs.MaxFileBytes>>20, jobs.MaxFileBytes)
+	}
 	switch {
 	case o.DryRun:
 		return usageError(cmd, "--enqueue queues the import and --dry-run only checks it: give one of them")

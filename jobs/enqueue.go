@@ -7,6 +7,11 @@ import (
 	"time"
 )
 
+// MaxFileBytes bounds a queued file: it is kept in the database, read whole by enqueue and by
+// the worker that runs it, until the job ends. A merchant's file of 10,000 stores is a few
+// megabytes; a larger one is imported in parts, or run with storeimport import.
+const MaxFileBytes = 100 << 20
+
 // Request is an import to queue: a file already validated, and how to read it.
 type Request struct {
 	OrganizationID string

@@ -49,6 +49,7 @@ func TestScripts(t *testing.T) {
 			"fromsjis": cmdFromSJIS,
 			"replace":  cmdReplace,
 			"dbstore":  cmdDBStore,
+			"sparse":   cmdSparse,
 			// workbook_script_test.go
 			"xlsx":     cmdXLSX,
 			"xlsxdump": cmdXLSXDump,
@@ -195,4 +196,20 @@ func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
 	if code != want {
 		ts.Fatalf("%s exited %d, want %d", args[1], code, want)
 	}
+}
+
+// cmdSparse makes FILE a file of SIZE bytes that takes no room on the disk, for the refusals of
+// files too large to read.
+//
+//	sparse FILE SIZE
+func cmdSparse(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: sparse FILE SIZE")
+	}
+	size, err := strconv.ParseInt(args[1], 10, 64)
+	ts.Check(err)
+	f, err := os.Create(ts.MkAbs(args[0]))
+	ts.Check(err)
+	ts.Check(f.Truncate(size))
+	ts.Check(f.Close())
 }
