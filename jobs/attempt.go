@@ -73,6 +73,11 @@ func (q *Queue) finish(ctx context.Context, job *river.Job[ImportArgs], rec *rec
 				return err
 			}
 		}
+		if endsTheJob(job.JobRow, outcome) {
+			if err := dropFile(ctx, tx, job.Args.ImportID); err != nil {
+				return err
+			}
+		}
 		if outcome == nil {
 			_, err = river.JobCompleteTx[*riverpgxv5.Driver](ctx, tx, job)
 		}
@@ -94,4 +99,18 @@ func (q *Queue) finish(ctx context.Context, job *river.Job[ImportArgs], rec *rec
 // riverJob is River's table of jobs, in the stores' schema.
 func (q *Queue) riverJob() string {
 	return pgx.Identifier{q.db.Schema(), "river_job"}.Sanitize()
+}
+
+// endsTheJob says whether outcome ends the job for good: completed, cancelled, or failed at its
+// last attempt. A snooze or a retry needs the file again.
+func endsTheJob(row *rivertype.JobRow, outcome error) bool {
+	var snooze *rivertype.JobSnoozeError
+	var cancel *rivertype.JobCancelError
+	switch {
+	case outcome == nil, errors.As(outcome, &cancel):
+		return true
+	case errors.As(outcome, &snooze):
+		return false
+	}
+	return row.Attempt >= row.MaxAttempts
 }

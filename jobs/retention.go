@@ -2,8 +2,11 @@ package jobs
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // kept is how long River keeps an ended job, and with it its file, report and errors file: long
@@ -18,4 +21,15 @@ func (q *Queue) forget(ctx context.Context, log *slog.Logger) {
 	if err != nil {
 		log.Warn("could not delete the files of jobs River no longer keeps", "error", err)
 	}
+}
+
+// dropFile deletes the file of a job that ended: the report and the errors file stay for
+// support, the merchant's file is no longer needed.
+func dropFile(ctx context.Context, db interface {
+	Exec(context.Context, string, ...any) (pgconn.CommandTag, error)
+}, importID int64) error {
+	if _, err := db.Exec(ctx, `UPDATE import_jobs SET file_content = NULL WHERE id = $1`, importID); err != nil {
+		return fmt.Errorf("deleting the file of the job that ended: %w", err)
+	}
+	return nil
 }

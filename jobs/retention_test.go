@@ -8,22 +8,29 @@ import (
 	"github.com/acme/storeimport/internal/pgtest"
 )
 
-// Once River's cleaner deletes an ended job, its file goes too; a job River keeps keeps its own.
-func TestFilesGoWithTheirJobs(t *testing.T) {
-	ctx := context.Background()
-	q, err := Open(ctx, pgtest.URL(t), "")
+// twoJobs is a queue with a job queued for each of two organizations, and their ids.
+func twoJobs(t *testing.T) (*Queue, []int64) {
+	t.Helper()
+	q, err := Open(context.Background(), pgtest.URL(t), "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer q.Close()
+	t.Cleanup(func() { q.Close() })
 	var ids []int64
 	for _, org := range []string{"org_a", "org_b"} {
-		id, err := q.Enqueue(ctx, Request{OrganizationID: org, FileName: "stores.csv", Content: []byte("public_id\n")})
+		id, err := q.Enqueue(context.Background(), Request{OrganizationID: org, FileName: "stores.csv", Content: []byte("public_id\n")})
 		if err != nil {
 			t.Fatal(err)
 		}
 		ids = append(ids, id)
 	}
+	return q, ids
+}
+
+// Once River's cleaner deletes an ended job, its file goes too; a job River keeps keeps its own.
+func TestFilesGoWithTheirJobs(t *testing.T) {
+	ctx := context.Background()
+	q, ids := twoJobs(t)
 	if _, err := q.river.JobDelete(ctx, ids[0]); err != nil {
 		t.Fatal(err)
 	}
@@ -40,5 +47,28 @@ func TestFilesGoWithTheirJobs(t *testing.T) {
 	}
 	if len(kept) != 1 || kept[0] != ids[1] {
 		t.Errorf("files kept for jobs %v, want only job %d's", kept, ids[1])
+	}
+}
+
+// A job cancelled while queued ended: its file goes at once, while a queued job keeps its own.
+func TestACancelledJobDropsItsFile(t *testing.T) {
+	ctx := context.Background()
+	q, ids := twoJobs(t)
+	if _, err := q.Cancel(ctx, ids[0]); err != nil {
+		t.Fatal(err)
+	}
+	kept := map[int64]bool{}
+	rows, err := q.db.Pool().Query(ctx, `SELECT river_job_id, file_content IS NOT NULL FROM import_jobs`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var id int64
+		var has bool
+		rows.Scan(&id, &has)
+		kept[id] = has
+	}
+	if kept[ids[0]] || !kept[ids[1]] {
+		t.Errorf("files kept by job: %v; want the cancelled job %d's dropped, the queued job %d's kept", kept, ids[0], ids[1])
 	}
 }

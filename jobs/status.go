@@ -166,5 +166,13 @@ func (q *Queue) Cancel(ctx context.Context, id int64) (*Status, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cancelling job %d: %w", id, err)
 	}
-	return q.status(ctx, row)
+	s, err := q.status(ctx, row)
+	if err != nil || row.State != rivertype.JobStateCancelled {
+		return s, err // a running job's worker ends it, and drops its file then
+	}
+	var args ImportArgs
+	if err := json.Unmarshal(row.EncodedArgs, &args); err != nil {
+		return nil, fmt.Errorf("job %d's arguments: %w", row.ID, err)
+	}
+	return s, dropFile(ctx, q.db.Pool(), args.ImportID)
 }
