@@ -3,7 +3,6 @@ package jobs
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -14,13 +13,14 @@ import (
 const kept = 30 * 24 * time.Hour
 
 // forget deletes the files, reports and errors files of the jobs River no longer keeps: the
-// merchant's data is kept no longer than the job. A failure is only logged: it is tried again
-// at the next job.
-func (q *Queue) forget(ctx context.Context, log *slog.Logger) {
+// merchant's data is kept no longer than the job. Each job a worker starts and each listing of
+// the jobs runs it, so that it does not wait for a job to come; a failure is tried again then.
+func (q *Queue) forget(ctx context.Context) error {
 	_, err := q.db.Pool().Exec(ctx, `DELETE FROM import_jobs j WHERE NOT EXISTS (SELECT 1 FROM `+q.riverJob()+` r WHERE r.id = j.river_job_id)`)
 	if err != nil {
-		log.Warn("could not delete the files of jobs River no longer keeps", "error", err)
+		return fmt.Errorf("deleting the files of jobs River no longer keeps: %w", err)
 	}
+	return nil
 }
 
 // dropFile deletes the file of a job that ended: the report and the errors file stay for

@@ -53,6 +53,8 @@ const listed = 200
 
 // List returns the import jobs of organizationID ("" for every organization), newest first.
 func (q *Queue) List(ctx context.Context, organizationID string) ([]*Status, error) {
+	// A listing is no place to fail for want of forgetting: the next job or listing tries again.
+	_ = q.forget(ctx)
 	params := river.NewJobListParams().Kinds(Kind).First(listed).OrderBy(river.JobListOrderByID, river.SortOrderDesc)
 	if organizationID != "" {
 		params = params.Where("args->>'organization_id' = @org", river.NamedArgs{"org": organizationID})

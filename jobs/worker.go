@@ -112,7 +112,9 @@ func (q *Queue) work(ctx context.Context, job *river.Job[ImportArgs], cfg Worker
 	}
 	watch := q.watch(row, cfg)
 	defer watch.end()
-	q.forget(ctx, log)
+	if err := q.forget(ctx); err != nil {
+		log.Warn("could not forget the jobs River no longer keeps", "error", err)
+	}
 	log.Info("import started", "attempt", row.Attempt)
 	rec := &recorder{}
 	run := Run{JobID: row.ID, Args: args, Path: path, ErrorsPath: errorsPath(path), Report: rec,
