@@ -244,9 +244,15 @@ func (d *dbSettings) lookup(ctx context.Context) (importer.StoreLookup, func(), 
 }
 
 // openQueue opens the import jobs of the PostgreSQL database, its errors saying which settings
-// named it.
-func (d *dbSettings) openQueue(ctx context.Context) (*jobs.Queue, error) {
-	queue, err := jobs.Open(ctx, d.Target, d.Schema)
+// named it; a worker's (workerJobs imports at once, 0 for none) with a pool sized for them.
+func (d *dbSettings) openQueue(ctx context.Context, workerJobs int) (*jobs.Queue, error) {
+	open := jobs.Open
+	if workerJobs > 0 {
+		open = func(ctx context.Context, target, schema string) (*jobs.Queue, error) {
+			return jobs.OpenForWorker(ctx, target, schema, workerJobs)
+		}
+	}
+	queue, err := open(ctx, d.Target, d.Schema)
 	if err != nil {
 		return nil, fmt.Errorf("%w; check --db (or STOREIMPORT_DB) and --db-schema (or STOREIMPORT_DB_SCHEMA)", err)
 	}

@@ -42,10 +42,31 @@ type Queue struct {
 // Open opens the queue in the PostgreSQL database target names (schema as --db-schema), creating
 // and migrating the tables, River's among them, as the stores' first write does.
 func Open(ctx context.Context, target, schema string) (*Queue, error) {
+	return open(ctx, target, schema, 0)
+}
+
+// WorkerConns is the most connections the queue of a worker running jobsAtOnce imports at once
+// holds: River's own (its notifier's LISTEN, its fetches and completions, the leader's
+// maintenance), and for each import its heartbeat, its progress and its turns of the shared rate
+// limit (one at a time: the bucket's row lock serializes them anyway). Each import also opens a
+// pool of its own for the stores and journal, as storeimport import does, plus one connection
+// for the organization's lock.
+func WorkerConns(jobsAtOnce int) int32 {
+	const river, perImport = 4, 3
+	return int32(river + perImport*jobsAtOnce)
+}
+
+// OpenForWorker opens the queue as Open does, for a worker running jobsAtOnce imports at once: its
+// pool is sized for them (WorkerConns), unless the target sets pool_max_conns.
+func OpenForWorker(ctx context.Context, target, schema string, jobsAtOnce int) (*Queue, error) {
+	return open(ctx, target, schema, WorkerConns(jobsAtOnce))
+}
+
+func open(ctx context.Context, target, schema string, maxConns int32) (*Queue, error) {
 	if err := CheckTarget(target); err != nil {
 		return nil, err
 	}
-	db, err := postgres.Open(ctx, target, schema)
+	db, err := postgres.OpenSized(ctx, target, schema, maxConns)
 	if err != nil {
 		return nil, err
 	}

@@ -33,7 +33,13 @@ const connectTimeout = 10 * time.Second
 // pending migrations. With schema set the tables live in that schema, created if missing; without,
 // in the first schema of a search_path the target sets, or else in public (see tablesSchema).
 func Open(ctx context.Context, target, schema string) (*DB, error) {
-	pool, err := connect(ctx, target, schema, false)
+	return OpenSized(ctx, target, schema, 0)
+}
+
+// OpenSized is Open with a pool of at most maxConns connections, unless the target sets
+// pool_max_conns itself; 0 leaves pgx's default (4, or the number of CPUs if more).
+func OpenSized(ctx context.Context, target, schema string, maxConns int32) (*DB, error) {
+	pool, err := connect(ctx, target, schema, false, maxConns)
 	if err != nil {
 		return nil, err
 	}
@@ -48,7 +54,7 @@ func Open(ctx context.Context, target, schema string) (*DB, error) {
 // OpenReadOnly opens the database for a dry run: it never creates, migrates or writes anything.
 // A database that does not exist, or has no tables yet, is an empty one.
 func OpenReadOnly(ctx context.Context, target, schema string) (*DB, error) {
-	pool, err := connect(ctx, target, schema, true)
+	pool, err := connect(ctx, target, schema, true, 0)
 	empty := &DB{readOnly: true, location: Redact(target)}
 	if isMissingDatabase(err) {
 		return empty, nil
@@ -79,10 +85,13 @@ func OpenReadOnly(ctx context.Context, target, schema string) (*DB, error) {
 const durableWrites = "off"
 
 // connect makes the pool and makes sure the server answers.
-func connect(ctx context.Context, target, schema string, readOnly bool) (*pgxpool.Pool, error) {
+func connect(ctx context.Context, target, schema string, readOnly bool, maxConns int32) (*pgxpool.Pool, error) {
 	config, err := pgxpool.ParseConfig(target)
 	if err != nil {
 		return nil, targetError("reading the database target", target, err)
+	}
+	if maxConns > 0 && !strings.Contains(target, "pool_max_conns") {
+		config.MaxConns = maxConns
 	}
 	conn := config.ConnConfig
 	if conn.ConnectTimeout == 0 {
