@@ -102,9 +102,11 @@ func runWorker(ctx context.Context, opts *workerOptions) error {
 	}
 	perSecond, burst := orgclient.KeptLimit(opts.Platform.Rate, opts.Platform.Burst)
 	settings := fmt.Sprintf("--rate %g --burst %d", opts.Platform.Rate, opts.Platform.Burst)
-	if err := sharedlimit.New(queue.DB().Pool(), bucket, perSecond, burst).Claim(ctx, settings); err != nil {
+	release, err := sharedlimit.New(queue.DB().Pool(), bucket, perSecond, burst).Claim(ctx, settings)
+	if err != nil {
 		return err
 	}
+	defer release()
 	return queue.Work(ctx, jobs.WorkerConfig{
 		Run:         opts.runJob,
 		Jobs:        opts.Jobs,

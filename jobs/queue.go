@@ -50,7 +50,8 @@ func Open(ctx context.Context, target, schema string) (*Queue, error) {
 // maintenance), and for each import its heartbeat, its progress and its turns of the shared rate
 // limit (one at a time: the bucket's row lock serializes them anyway). Each import also opens a
 // pool of its own for the stores and journal, as storeimport import does, plus one connection
-// for the organization's lock.
+// for the organization's lock; and the worker holds one more for its claim on the shared rate
+// limit's settings.
 func WorkerConns(jobsAtOnce int) int32 {
 	const river, perImport = 4, 3
 	return int32(river + perImport*jobsAtOnce)
