@@ -7,7 +7,6 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
-	"net/url"
 	"time"
 
 	"github.com/dustin/go-humanize"
@@ -84,7 +83,7 @@ func langLink(r *http.Request, lang string) string {
 	}
 	query := r.URL.Query()
 	query.Set("lang", lang)
-	return (&url.URL{Path: r.URL.Path, RawQuery: query.Encode()}).String()
+	return sitePath(r.URL.Path, query)
 }
 
 func (s *Server) render(w http.ResponseWriter, status int, v *view) {
