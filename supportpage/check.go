@@ -20,16 +20,20 @@ import (
 // check runs validate's dry run on the uploaded file and shows its result page. At most
 // Config.Checks run at once; one more is told at once that the page is busy.
 func (s *Server) check(w http.ResponseWriter, r *http.Request) {
-	q, body := requestOf(r), r.Body
+	q := requestOf(r)
 	ws := wordsIn[q.lang]
 	select {
 	case s.checks <- struct{}{}:
 		defer func() { <-s.checks }()
 	default:
-		drain(body, s.cfg.MaxUpload)
+		// Answered before any of the upload is read, and the connection closed, so that the
+		// answer waits on no upload however slow.
+		w.Header().Set("Connection", "close")
 		s.showNotice(w, r, http.StatusServiceUnavailable, notice{ID: "busy", Text: ws.Busy})
 		return
 	}
+	lift := guardUpload(w, r, s.cfg.UploadIdle)
+	body := r.Body
 	dir, err := s.results.newDir()
 	if err != nil {
 		s.failed(w, r, err)
@@ -46,6 +50,7 @@ func (s *Server) check(w http.ResponseWriter, r *http.Request) {
 		s.refuse(w, r, body, err)
 		return
 	}
+	lift()
 	// The upload is the merchant's data: gone once the answer is sent.
 	defer os.Remove(up.path)
 	if s.cfg.Org != "" {
@@ -148,6 +153,8 @@ func (s *Server) refuse(w http.ResponseWriter, r *http.Request, body io.Reader, 
 	ws := wordsIn[requestOf(r).lang]
 	drain(body, s.cfg.MaxUpload)
 	switch {
+	case errors.Is(err, errStalled):
+		s.showNotice(w, r, http.StatusRequestTimeout, notice{ID: "check-error", Lead: ws.CheckError, Text: errStalled.Error()})
 	case errors.Is(err, errTooLarge):
 		s.showNotice(w, r, http.StatusRequestEntityTooLarge, notice{ID: "too-large", Text: fmt.Sprintf(ws.TooLarge, humanize.IBytes(uint64(s.cfg.MaxUpload)))})
 	case errors.Is(err, errForbidden):

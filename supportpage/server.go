@@ -33,6 +33,9 @@ type Config struct {
 	MaxUpload int64
 	// Checks is how many checks may run at once; one more is told the page is busy.
 	Checks int
+	// UploadIdle is how long an upload may send nothing before it is given up, freeing its
+	// check's slot; 0 for 30 seconds.
+	UploadIdle time.Duration
 	// TempDir holds the uploads and the checks' results; "" for the system's.
 	TempDir string
 	// Keep is how long a check's results stay for paging and downloads; 0 for an hour.
@@ -62,6 +65,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Keep <= 0 {
 		cfg.Keep = time.Hour
+	}
+	if cfg.UploadIdle <= 0 {
+		cfg.UploadIdle = 30 * time.Second
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
