@@ -8,9 +8,10 @@ import (
 	"os"
 	"os/exec"
 	"slices"
-	"strings"
 	"sync"
 	"time"
+
+	"github.com/acme/storeimport/internal/pagetest"
 )
 
 // Pace is what a request log says about the rate a client kept.
@@ -141,7 +142,7 @@ func RunChild(dir, bin string, args ...string) (ChildRun, error) {
 	cmd.Stdout = devnull
 	stderr := &tailBuffer{limit: 64 << 10}
 	cmd.Stderr = stderr
-	cmd.Env = childEnv()
+	cmd.Env = pagetest.ChildEnv()
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
 		return ChildRun{}, fmt.Errorf("running %s: %w", bin, err)
@@ -156,17 +157,6 @@ func RunChild(dir, bin string, args ...string) (ChildRun, error) {
 	}
 	run.ExitCode = cmd.ProcessState.ExitCode()
 	return run, nil
-}
-
-// childEnv is the environment less its platform and database settings.
-func childEnv() []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "ORG_PLATFORM_") && !strings.HasPrefix(kv, "STOREIMPORT_") {
-			env = append(env, kv)
-		}
-	}
-	return env
 }
 
 // tailBuffer keeps the last limit bytes written to it.

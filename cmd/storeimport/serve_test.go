@@ -1,14 +1,11 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -16,57 +13,16 @@ import (
 	"github.com/acme/storeimport/internal/pagetest"
 )
 
-// served is storeimport serve running as a process: this test binary as storeimport, which
-// testscript.Main puts on PATH.
-type served struct {
-	cmd     *exec.Cmd
-	browser *pagetest.Browser
-	stderr  <-chan string // its lines, as they come; closed when it ends
-	exited  <-chan error
-}
-
-// startServe starts storeimport serve on a free loopback port with args, and waits for its URL.
-func startServe(t *testing.T, args ...string) *served {
+// startServe starts storeimport serve (this test binary as storeimport, which testscript.Main
+// puts on PATH) on a free loopback port with args, and a browser of its page.
+func startServe(t *testing.T, args ...string) (*pagetest.Served, *pagetest.Browser) {
 	t.Helper()
 	bin, err := exec.LookPath("storeimport")
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
-	cmd.Env = append(os.Environ(), "ORG_PLATFORM_TOKEN=", "ORG_PLATFORM_ENDPOINT=", "STOREIMPORT_DB=")
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	lines, exited := make(chan string, 1024), make(chan error, 1)
-	t.Cleanup(func() {
-		select {
-		case <-exited:
-		default:
-			cmd.Process.Kill()
-		}
-	})
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	url := regexp.MustCompile(`http://[^ ]+/`).FindString(line)
-	if err != nil || url == "" {
-		t.Fatalf("serve printed no URL (%v): %q", err, line)
-	}
-	go func() {
-		scan := bufio.NewScanner(stderr)
-		for scan.Scan() {
-			lines <- scan.Text()
-		}
-		close(lines)
-		exited <- cmd.Wait()
-	}()
-	return &served{cmd: cmd, browser: pagetest.NewBrowser(t, strings.TrimSuffix(url, "/")), stderr: lines, exited: exited}
+	serve := pagetest.StartServe(t, bin, append([]string{"--addr", "127.0.0.1:0"}, args...)...)
+	return serve, pagetest.NewBrowser(t, serve.URL)
 }
 
 // TestServeFinishesTheCheckInFlightOnSIGTERM holds a check at the platform (a simulator that
@@ -79,8 +35,7 @@ func TestServeFinishesTheCheckInFlightOnSIGTERM(t *testing.T) {
 	if err := os.WriteFile(token, []byte(pagetest.PlatformToken+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	serve := startServe(t, "--org", "org_1", "--endpoint", endpoint, "--token-file", token, "--db", filepath.Join(dir, "none.db"))
-	browser := serve.browser
+	serve, browser := startServe(t, "--org", "org_1", "--endpoint", endpoint, "--token-file", token, "--db", filepath.Join(dir, "none.db"))
 	contentType, form := pagetest.Form(t, browser.CSRF(), "org_1", "utf8.csv", mustRead(t, filepath.Join(merchantDir, "utf8.csv")))
 	answer := make(chan *http.Response, 1)
 	go func() {
@@ -95,14 +50,12 @@ func TestServeFinishesTheCheckInFlightOnSIGTERM(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("the check never reached the platform")
 	}
-	if err := serve.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+	if err := serve.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
 	// The platform answers only once serve has taken the signal in.
-	for line := range serve.stderr {
-		if strings.Contains(line, "interrupted") {
-			break
-		}
+	if !serve.AwaitStderr("interrupted", 20*time.Second) {
+		t.Errorf("serve did not say it was interrupted:\n%s", serve.Stderr())
 	}
 	release()
 	resp := <-answer
@@ -115,13 +68,8 @@ func TestServeFinishesTheCheckInFlightOnSIGTERM(t *testing.T) {
 		t.Errorf("the check in flight: %s, would_create %q, #stopping %q, want its result page while stopping",
 			resp.Status, pagetest.TextOf(doc, "count-would_create"), pagetest.TextOf(doc, "stopping"))
 	}
-	select {
-	case err := <-serve.exited:
-		if err != nil {
-			t.Errorf("serve exited with %v, want 0", err)
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("serve did not exit after SIGTERM")
+	if exited, err := serve.Wait(20 * time.Second); !exited || err != nil {
+		t.Errorf("serve after SIGTERM: exited %v, %v; want it exited 0", exited, err)
 	}
 }
 
@@ -140,8 +88,8 @@ func TestServeSeesTheStoresAlreadyImported(t *testing.T) {
 		t.Fatalf("import exited %d: %s", code, stderr)
 	}
 	before := mustRead(t, db)
-	serve := startServe(t, "--db", db)
-	resp, doc := serve.browser.Upload(serve.browser.CSRF(), "org_1", "utf8.csv", mustRead(t, file))
+	_, browser := startServe(t, "--db", db)
+	resp, doc := browser.Upload(browser.CSRF(), "org_1", "utf8.csv", mustRead(t, file))
 	if resp.StatusCode != http.StatusOK || pagetest.TextOf(doc, "count-would_skip") != "3" || pagetest.TextOf(doc, "count-would_create") != "0" {
 		t.Errorf("the page: %s, would_skip %q, would_create %q, want 3 and 0", resp.Status,
 			pagetest.TextOf(doc, "count-would_skip"), pagetest.TextOf(doc, "count-would_create"))
