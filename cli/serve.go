@@ -21,6 +21,7 @@ import (
 type serveOptions struct {
 	Streams      Streams
 	Stop         <-chan struct{}
+	AtOnce       *exitHooks
 	Addr         string
 	PasswordFile string
 	MaxUpload    string
@@ -33,8 +34,8 @@ type serveOptions struct {
 	password  string
 }
 
-func newServeCommand(streams Streams, stop <-chan struct{}) *cobra.Command {
-	opts := &serveOptions{Streams: streams, Stop: stop}
+func newServeCommand(streams Streams, stop <-chan struct{}, atOnce *exitHooks) *cobra.Command {
+	opts := &serveOptions{Streams: streams, Stop: stop, AtOnce: atOnce}
 	cmd := &cobra.Command{
 		Use:   "serve [--addr HOST:PORT] [--password-file PATH] [--max-upload SIZE] [--checks N] [--org ID] [--endpoint URL --token-file PATH]",
 		Short: "Serve the support page: the template, and checks of merchants' files, in a browser",
@@ -114,6 +115,9 @@ func readPassword(path string) (string, error) {
 	return password, nil
 }
 
+// shutdownGrace bounds how long serve waits for the checks in flight once told to stop.
+const shutdownGrace = 3 * time.Minute
+
 // runServe serves the page until an interrupt, then lets the checks in flight finish.
 func runServe(ctx context.Context, opts *serveOptions) error {
 	log := newLogger(opts.Streams.Err, "text", false)
@@ -151,6 +155,11 @@ func runServe(ctx context.Context, opts *serveOptions) error {
 		BaseContext:       func(net.Listener) context.Context { return ctx },
 	}
 	server.RegisterOnShutdown(page.Stopping)
+	// Stopped at once, serve still removes the merchants' files the page holds.
+	defer opts.AtOnce.add(func() {
+		server.Close()
+		page.Close()
+	})()
 	served := make(chan error, 1)
 	go func() { served <- server.Serve(listener) }()
 	fmt.Fprintf(opts.Streams.Out, "storeimport serve: %s (Ctrl-C to stop)\n", pageURL(listener.Addr()))
@@ -159,9 +168,13 @@ func runServe(ctx context.Context, opts *serveOptions) error {
 		return fmt.Errorf("serving the page: %w", err)
 	case <-opts.Stop:
 	}
-	// Shutdown waits for every request in flight, a check included, to be answered.
-	if err := server.Shutdown(context.WithoutCancel(ctx)); err != nil {
-		return fmt.Errorf("stopping the page: %w", err)
+	// Shutdown waits for every request in flight, a check included, to be answered; a check
+	// still running after shutdownGrace is cut off.
+	stopping, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
+	defer cancel()
+	if err := server.Shutdown(stopping); err != nil {
+		server.Close()
+		return fmt.Errorf("stopping the page: checks still running after %s were cut off: %w", shutdownGrace, err)
 	}
 	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serving the page: %w", err)

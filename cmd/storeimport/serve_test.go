@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
@@ -106,4 +108,53 @@ func mustRead(t *testing.T, path string) []byte {
 		t.Fatal(err)
 	}
 	return data
+}
+
+// TestServeStopsWithAStalledUpload holds a check's upload half sent, then stops serve with one
+// SIGTERM (serve waits for the upload until it is given up, then exits 0) or two (serve exits at
+// once): either way no folder of the page's is left in TMPDIR.
+func TestServeStopsWithAStalledUpload(t *testing.T) {
+	for _, signals := range []int{1, 2} {
+		t.Run(fmt.Sprintf("%d SIGTERM", signals), func(t *testing.T) {
+			tmp := t.TempDir()
+			t.Setenv("TMPDIR", tmp)
+			serve, browser := startServe(t)
+			pagetest.StalledUpload(t, browser)
+			pageDirs := filepath.Join(tmp, "storeimport-serve-*")
+			if !awaitFiles(filepath.Join(pageDirs, "check-*"), 10*time.Second) {
+				t.Fatal("the stalled upload's check never began")
+			}
+			for _, said := range []string{"interrupted", "stopped at once"}[:signals] {
+				if err := serve.Process.Signal(syscall.SIGTERM); err != nil {
+					t.Fatal(err)
+				}
+				if !serve.AwaitStderr(said, 10*time.Second) {
+					t.Fatalf("serve did not take SIGTERM in:\n%s", serve.Stderr())
+				}
+			}
+			exited, err := serve.Wait(90 * time.Second)
+			var exit *exec.ExitError
+			switch {
+			case !exited:
+				t.Fatalf("serve did not exit after %d SIGTERM:\n%s", signals, serve.Stderr())
+			case signals == 1 && err != nil:
+				t.Errorf("serve exited with %v after one SIGTERM, want 0:\n%s", err, serve.Stderr())
+			case signals == 2 && (!errors.As(err, &exit) || exit.ExitCode() != 130):
+				t.Errorf("serve exited with %v after two SIGTERM, want 130", err)
+			}
+			if left, _ := filepath.Glob(pageDirs); len(left) != 0 {
+				t.Errorf("serve left %v", left)
+			}
+		})
+	}
+}
+
+// awaitFiles waits at most wait for a file matching pattern.
+func awaitFiles(pattern string, wait time.Duration) bool {
+	for deadline := time.Now().Add(wait); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if found, _ := filepath.Glob(pattern); len(found) > 0 {
+			return true
+		}
+	}
+	return false
 }
