@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -31,7 +32,7 @@ type serveOptions struct {
 	Platform     platformSettings
 
 	maxUpload int64
-	password  string
+	password  []byte // the password file's; the page overwrites it once hashed
 }
 
 func newServeCommand(streams Streams, stop <-chan struct{}, atOnce *exitHooks) *cobra.Command {
@@ -103,14 +104,14 @@ func isLoopback(host string) bool {
 }
 
 // readPassword reads the page's password. Nothing here ever puts it in an error or a log.
-func readPassword(path string) (string, error) {
+func readPassword(path string) ([]byte, error) {
 	raw, err := os.ReadFile(path)
 	if err != nil {
-		return "", fmt.Errorf("reading the password file: %w", err)
+		return nil, fmt.Errorf("reading the password file: %w", err)
 	}
-	password := strings.TrimRight(string(raw), "\r\n")
-	if password == "" {
-		return "", fmt.Errorf("the password file %s is empty", path)
+	password := bytes.TrimRight(raw, "\r\n")
+	if len(password) == 0 {
+		return nil, fmt.Errorf("the password file %s is empty", path)
 	}
 	return password, nil
 }
@@ -129,7 +130,6 @@ func runServe(ctx context.Context, opts *serveOptions) error {
 		Checks:     opts.Checks,
 		Log:        log,
 	}
-	opts.password = ""
 	if opts.Platform.Endpoint != "" {
 		client, err := opts.Platform.client(log)
 		if err != nil {
@@ -138,7 +138,6 @@ func runServe(ctx context.Context, opts *serveOptions) error {
 		cfg.Platform = client
 	}
 	page, err := supportpage.New(cfg)
-	cfg.Password = "" // the page keeps only its hash
 	if err != nil {
 		return err
 	}

@@ -29,7 +29,7 @@ func rawGet(t *testing.T, base, target string) *http.Response {
 }
 
 func TestTheLanguageSwitchStaysOnThePage(t *testing.T) {
-	p := startPage(t, Config{Password: "pw"})
+	p := startPage(t, Config{Password: []byte("pw")})
 	for _, target := range []string{"//evil.example/?lang=en", `/\evil.example/?lang=en`, "/%5Cevil.example/?lang=en", "//evil.example/x", `/\evil.example/x`} {
 		resp := rawGet(t, p.url, target)
 		if location := resp.Header.Get("Location"); location != "" && offSite(location) {

@@ -27,8 +27,9 @@ type Config struct {
 	Platform importer.Platform
 	// OpenLookup opens the stores' database read-only for one check; nil when there is none.
 	OpenLookup importer.OpenLookup
-	// Password, when not empty, must be given once per browser session. Only its hash is kept.
-	Password string
+	// Password, when not empty, must be given once per browser session. Only its hash is kept:
+	// New overwrites these bytes with zeros once hashed.
+	Password []byte
 	// MaxUpload caps an uploaded file, in bytes.
 	MaxUpload int64
 	// Checks is how many checks may run at once; one more is told the page is busy.
@@ -77,11 +78,12 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("making the page's temporary directory: %w", err)
 	}
 	keys, err := newSecrets(cfg.Password)
+	clear(cfg.Password)
+	cfg.Password = nil
 	if err != nil {
 		os.RemoveAll(dir)
 		return nil, err
 	}
-	cfg.Password = ""
 	views, err := parseViews()
 	if err != nil {
 		os.RemoveAll(dir)

@@ -32,30 +32,31 @@ type secrets struct {
 	loggedIn map[string]time.Time // session id → last seen
 }
 
-func newSecrets(password string) (*secrets, error) {
+func newSecrets(password []byte) (*secrets, error) {
 	s := &secrets{key: make([]byte, 32), loggedIn: map[string]time.Time{}}
 	if _, err := rand.Read(s.key); err != nil {
 		return nil, err
 	}
-	if password != "" {
+	if len(password) > 0 {
 		s.password = s.mac("password", password)
 	}
 	return s, nil
 }
 
-func (s *secrets) mac(purpose, value string) []byte {
+func (s *secrets) mac(purpose string, value []byte) []byte {
 	m := hmac.New(sha256.New, s.key)
-	m.Write([]byte(purpose + "\x00" + value))
+	m.Write([]byte(purpose + "\x00"))
+	m.Write(value)
 	return m.Sum(nil)
 }
 
 // passwordMatches compares in constant time, so that the answer's timing tells nothing.
 func (s *secrets) passwordMatches(given string) bool {
-	return hmac.Equal(s.mac("password", given), s.password)
+	return hmac.Equal(s.mac("password", []byte(given)), s.password)
 }
 
 func (s *secrets) cookieValue(id string) string {
-	return id + "." + base64.RawURLEncoding.EncodeToString(s.mac("session", id))
+	return id + "." + base64.RawURLEncoding.EncodeToString(s.mac("session", []byte(id)))
 }
 
 // sessionOf is the id a cookie value carries, when this server signed it.
@@ -65,11 +66,11 @@ func (s *secrets) sessionOf(value string) (string, bool) {
 		return "", false
 	}
 	got, err := base64.RawURLEncoding.DecodeString(sig)
-	return id, err == nil && hmac.Equal(got, s.mac("session", id))
+	return id, err == nil && hmac.Equal(got, s.mac("session", []byte(id)))
 }
 
 func (s *secrets) csrf(session string) string {
-	return base64.RawURLEncoding.EncodeToString(s.mac("csrf", session))
+	return base64.RawURLEncoding.EncodeToString(s.mac("csrf", []byte(session)))
 }
 
 func (s *secrets) csrfMatches(session, token string) bool {
