@@ -27,11 +27,15 @@ func startPage(t *testing.T, cfg Config) *page {
 		cfg.Checks = 2
 	}
 	cfg.TempDir = t.TempDir()
+	srv := httptest.NewUnstartedServer(nil)
+	cfg.Addr = srv.Listener.Addr().String()
 	s, err := New(cfg)
 	if err != nil {
+		srv.Close()
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(s)
+	srv.Config.Handler = s
+	srv.Start()
 	t.Cleanup(func() {
 		srv.Close()
 		if err := s.Close(); err != nil {

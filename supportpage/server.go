@@ -20,6 +20,9 @@ import (
 
 // Config is what the command line hands the page.
 type Config struct {
+	// Addr is where the page listens: the host as --addr names it, with the port it got. Only
+	// requests for it, or for this machine's loopback with that port, are answered.
+	Addr string
 	// Org is the organization every check is for; "" lets support type it in.
 	Org string
 	// Platform, when set, adds validate's read-only platform checks (the organization exists, its
@@ -48,6 +51,7 @@ type Config struct {
 // Server is the page's HTTP handler and the checks' results it keeps.
 type Server struct {
 	cfg      Config
+	hosts    *hostCheck
 	mux      *http.ServeMux
 	secrets  *secrets
 	results  *resultStore
@@ -73,6 +77,10 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
+	hosts, err := newHostCheck(cfg.Addr)
+	if err != nil {
+		return nil, err
+	}
 	dir, err := os.MkdirTemp(cfg.TempDir, "storeimport-serve-")
 	if err != nil {
 		return nil, fmt.Errorf("making the page's temporary directory: %w", err)
@@ -91,6 +99,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{
 		cfg:     cfg,
+		hosts:   hosts,
 		secrets: keys,
 		results: newResultStore(dir, cfg.Keep),
 		checks:  make(chan struct{}, cfg.Checks),
@@ -119,6 +128,10 @@ func (s *Server) routes() {
 // where one is set and not yet given.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	secureHeaders(w.Header())
+	if !s.hosts.allows(r.Host) {
+		http.Error(w, "This page answers to its own address only: open the address storeimport serve printed.", http.StatusMisdirectedRequest)
+		return
+	}
 	if switchLanguage(w, r) {
 		return
 	}
