@@ -61,6 +61,8 @@ type Server struct {
 	janitor  chan struct{}
 	janitorW sync.WaitGroup
 	stopping atomic.Bool
+
+	sessionCookie string // the name of this page's session cookie
 }
 
 // New makes the page. Close removes what its checks left on disk.
@@ -105,6 +107,8 @@ func New(cfg Config) (*Server, error) {
 		checks:  make(chan struct{}, cfg.Checks),
 		views:   views,
 		janitor: make(chan struct{}),
+
+		sessionCookie: sessionCookie(hosts.port),
 	}
 	s.routes()
 	s.janitorW.Add(1)

@@ -12,9 +12,11 @@ import (
 	"time"
 )
 
-// sessionCookie names the browser's session: a random id, signed so that only ids this server
+// sessionCookie names the browser's session, with the page's port: a browser sends a host's
+// cookies to all its ports, and two pages on one machine would each take the other's cookie for
+// a forged one and replace it. The cookie is a random id, signed so that only ids this server
 // made are taken. Its results and its CSRF token belong to it.
-const sessionCookie = "storeimport_session"
+func sessionCookie(port string) string { return "storeimport_session_" + port }
 
 // sessionIdle is how long a logged-in session lasts unused.
 const sessionIdle = 12 * time.Hour
@@ -126,7 +128,7 @@ func requestOf(r *http.Request) *request { return r.Context().Value(requestKey{}
 // begin finds the browser's session, or gives it one.
 func (s *Server) begin(w http.ResponseWriter, r *http.Request) *request {
 	id, ok := "", false
-	if c, err := r.Cookie(sessionCookie); err == nil {
+	if c, err := r.Cookie(s.sessionCookie); err == nil {
 		id, ok = s.secrets.sessionOf(c.Value)
 	}
 	if !ok {
@@ -142,7 +144,7 @@ func (s *Server) begin(w http.ResponseWriter, r *http.Request) *request {
 func (s *Server) newSession(w http.ResponseWriter, r *http.Request) string {
 	id := rand.Text()
 	http.SetCookie(w, &http.Cookie{
-		Name:     sessionCookie,
+		Name:     s.sessionCookie,
 		Value:    s.secrets.cookieValue(id),
 		Path:     "/",
 		HttpOnly: true,
