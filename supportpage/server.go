@@ -15,6 +15,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"github.com/acme/storeimport/importer"
 )
 
@@ -62,7 +64,8 @@ type Server struct {
 	janitorW sync.WaitGroup
 	stopping atomic.Bool
 
-	sessionCookie string // the name of this page's session cookie
+	sessionCookie string        // the name of this page's session cookie
+	logins        *rate.Limiter // every login attempt, from any browser
 }
 
 // New makes the page. Close removes what its checks left on disk.
@@ -109,6 +112,7 @@ func New(cfg Config) (*Server, error) {
 		janitor: make(chan struct{}),
 
 		sessionCookie: sessionCookie(hosts.port),
+		logins:        rate.NewLimiter(loginRate, loginBurst),
 	}
 	s.routes()
 	s.janitorW.Add(1)

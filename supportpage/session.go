@@ -21,8 +21,12 @@ func sessionCookie(port string) string { return "storeimport_session_" + port }
 // sessionIdle is how long a logged-in session lasts unused.
 const sessionIdle = 12 * time.Hour
 
-// failedLoginPause slows down guessing the password, a guess at a time per connection.
-const failedLoginPause = 500 * time.Millisecond
+// Login attempts, from all browsers together, are let through at loginRate a second after a
+// burst of loginBurst: guessing the password takes for ever, however many connections try.
+const (
+	loginRate  = 1
+	loginBurst = 5
+)
 
 // secrets are the server's own random key and what it derives from it: session signatures, CSRF
 // tokens and the password's hash, which is all that is kept of the password.
@@ -167,8 +171,13 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return
 	}
+	if !s.logins.Allow() {
+		v := s.newView(r, q)
+		v.Login, v.Notice = true, &notice{ID: "login-error", Text: v.W.TooManyLogins}
+		s.render(w, http.StatusTooManyRequests, v)
+		return
+	}
 	if !s.secrets.passwordMatches(r.PostFormValue("password")) {
-		time.Sleep(failedLoginPause)
 		s.askPassword(w, r, q, http.StatusUnauthorized, true)
 		return
 	}

@@ -18,6 +18,7 @@ type words struct {
 	Busy, TooLarge, NoFile, NoOrg, FileError, CheckError, Forbidden    string
 	NotFound, BadTemplate, RowsHeading, Stopping, Sheet, SheetNote     string
 	StatusText                                                         map[string]string
+	TooManyLogins                                                      string
 }
 
 var wordsIn = map[string]*words{
@@ -76,6 +77,7 @@ var wordsIn = map[string]*words{
 		Password:        "パスワード",
 		LoginSubmit:     "ログイン",
 		LoginError:      "パスワードが違います。",
+		TooManyLogins:   "ログインの試行が多すぎます。少し待ってから、もう一度お試しください。",
 		Busy:            "ほかのチェックを実行中のため、受け付けられませんでした。少し待ってから、もう一度お試しください。",
 		TooLarge:        "ファイルが大きすぎます。アップロードできるのは%sまでです。",
 		NoFile:          "チェックするファイルを選んでください。",
@@ -153,6 +155,7 @@ var wordsIn = map[string]*words{
 		Password:        "Password",
 		LoginSubmit:     "Log in",
 		LoginError:      "Wrong password.",
+		TooManyLogins:   "Too many login attempts. Wait a moment, then try again.",
 		Busy:            "The page is busy with other checks. Wait a moment, then try again.",
 		TooLarge:        "The file is too large: files up to %s can be uploaded.",
 		NoFile:          "Choose the file to check.",
