@@ -125,6 +125,7 @@ func (s *Server) run(r *http.Request, q *request, up *upload, dir string) (*resu
 		os.Remove(res.errorsPath)
 		res.errorsPath = ""
 	}
+	res.bytes = fileSize(res.all.path) + fileSize(res.invalid.path) + fileSize(res.reportPath) + fileSize(res.errorsPath)
 	res.reply = collect.tally.Reply(q.lang, importer.ReplyFile{Name: res.errorsName(), Workbook: res.workbook})
 	s.cfg.Log.Info("checked a file", "org", up.org, "rows", summary.Rows, "invalid", summary.Count(importer.StatusInvalid),
 		"bytes", fileSize(up.path), "took", time.Since(start).Round(time.Millisecond))

@@ -46,6 +46,8 @@ type Config struct {
 	TempDir string
 	// Keep is how long a check's results stay for paging and downloads; 0 for an hour.
 	Keep time.Duration
+	// KeepBytes bounds the disk the kept results take, the oldest deleted first; 0 for 1 GiB.
+	KeepBytes int64
 	// Log gets a line per check, with no cell value of a merchant's file.
 	Log *slog.Logger
 }
@@ -75,6 +77,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Keep <= 0 {
 		cfg.Keep = time.Hour
+	}
+	if cfg.KeepBytes <= 0 {
+		cfg.KeepBytes = 1 << 30
 	}
 	if cfg.UploadIdle <= 0 {
 		cfg.UploadIdle = 30 * time.Second
@@ -106,7 +111,7 @@ func New(cfg Config) (*Server, error) {
 		cfg:     cfg,
 		hosts:   hosts,
 		secrets: keys,
-		results: newResultStore(dir, cfg.Keep),
+		results: newResultStore(dir, cfg.Keep, cfg.KeepBytes),
 		checks:  make(chan struct{}, cfg.Checks),
 		views:   views,
 		janitor: make(chan struct{}),
