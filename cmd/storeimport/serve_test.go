@@ -2,17 +2,22 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/acme/storeimport/internal/pagetest"
+	"github.com/acme/storeimport/internal/pgtest"
 )
 
 // startServe starts storeimport serve (this test binary as storeimport, which testscript.Main
@@ -76,29 +81,69 @@ func TestServeFinishesTheCheckInFlightOnSIGTERM(t *testing.T) {
 }
 
 // TestServeSeesTheStoresAlreadyImported imports a file, then checks it on the page of a serve
-// with the same --db and no endpoint: every row would be skipped, as validate says, and the
-// database is read, never written.
+// with the same --db and no endpoint, on SQLite and on PostgreSQL: every row would be skipped, as
+// validate says, and the database is read, never written.
 func TestServeSeesTheStoresAlreadyImported(t *testing.T) {
-	endpoint, _, release := pagetest.GatedPlatform(t)
-	release()
-	dir := t.TempDir()
-	token, db, file := filepath.Join(dir, "token.txt"), filepath.Join(dir, "stores.db"), filepath.Join(merchantDir, "utf8.csv")
-	if err := os.WriteFile(token, []byte(pagetest.PlatformToken+"\n"), 0o600); err != nil {
+	for _, kind := range []string{"sqlite", "postgres"} {
+		t.Run(kind, func(t *testing.T) {
+			endpoint, _, release := pagetest.GatedPlatform(t)
+			release()
+			dir := t.TempDir()
+			token, file := filepath.Join(dir, "token.txt"), filepath.Join(merchantDir, "utf8.csv")
+			db := filepath.Join(dir, "stores.db")
+			if kind == "postgres" {
+				db = pgtest.URL(t)
+			}
+			if err := os.WriteFile(token, []byte(pagetest.PlatformToken+"\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if code, _, stderr := run("import", "--org", "org_1", "--endpoint", endpoint, "--token-file", token, "--db", db, "--rate", "100", "--burst", "10", file); code != 0 {
+				t.Fatalf("import exited %d: %s", code, stderr)
+			}
+			before := snapshot(t, db)
+			_, browser := startServe(t, "--db", db)
+			resp, doc := browser.Upload(browser.CSRF(), "org_1", "utf8.csv", mustRead(t, file))
+			if resp.StatusCode != http.StatusOK || pagetest.TextOf(doc, "count-would_skip") != "3" || pagetest.TextOf(doc, "count-would_create") != "0" {
+				t.Errorf("the page: %s, would_skip %q, would_create %q, want 3 and 0", resp.Status,
+					pagetest.TextOf(doc, "count-would_skip"), pagetest.TextOf(doc, "count-would_create"))
+			}
+			if !bytes.Equal(snapshot(t, db), before) {
+				t.Errorf("the page's check changed the database")
+			}
+		})
+	}
+}
+
+// snapshot is what a database holds: a SQLite file's bytes, or every row of every table of a
+// PostgreSQL database's schema.
+func snapshot(t *testing.T, db string) []byte {
+	t.Helper()
+	if !strings.HasPrefix(db, "postgres://") {
+		return mustRead(t, db)
+	}
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, db)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if code, _, stderr := run("import", "--org", "org_1", "--endpoint", endpoint, "--token-file", token, "--db", db, "--rate", "100", "--burst", "10", file); code != 0 {
-		t.Fatalf("import exited %d: %s", code, stderr)
+	defer conn.Close(ctx)
+	rows, err := conn.Query(ctx, "SELECT quote_ident(table_schema) || '.' || quote_ident(table_name) FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1")
+	if err != nil {
+		t.Fatal(err)
 	}
-	before := mustRead(t, db)
-	_, browser := startServe(t, "--db", db)
-	resp, doc := browser.Upload(browser.CSRF(), "org_1", "utf8.csv", mustRead(t, file))
-	if resp.StatusCode != http.StatusOK || pagetest.TextOf(doc, "count-would_skip") != "3" || pagetest.TextOf(doc, "count-would_create") != "0" {
-		t.Errorf("the page: %s, would_skip %q, would_create %q, want 3 and 0", resp.Status,
-			pagetest.TextOf(doc, "count-would_skip"), pagetest.TextOf(doc, "count-would_create"))
+	tables, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil || len(tables) == 0 {
+		t.Fatalf("the database's tables: %v %v", tables, err)
 	}
-	if !bytes.Equal(mustRead(t, db), before) {
-		t.Errorf("the page's check changed the database")
+	var all bytes.Buffer
+	for _, table := range tables {
+		var content string
+		if err := conn.QueryRow(ctx, "SELECT coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '') FROM "+table+" t").Scan(&content); err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&all, "%s\n%s\n", table, content)
 	}
+	return all.Bytes()
 }
 
 func mustRead(t *testing.T, path string) []byte {
