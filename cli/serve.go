@@ -123,6 +123,7 @@ const shutdownGrace = 3 * time.Minute
 func runServe(ctx context.Context, opts *serveOptions) error {
 	log := newLogger(opts.Streams.Err, "text", false)
 	cfg := supportpage.Config{
+		Addr:       opts.Addr,
 		Org:        opts.Org,
 		OpenLookup: opts.DB.lookup,
 		Password:   opts.password,
@@ -137,18 +138,15 @@ func runServe(ctx context.Context, opts *serveOptions) error {
 		}
 		cfg.Platform = client
 	}
+	page, err := supportpage.New(cfg)
+	if err != nil {
+		return err
+	}
+	defer page.Close()
 	listener, err := net.Listen("tcp", opts.Addr)
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w; choose another --addr", opts.Addr, err)
 	}
-	host, _, _ := net.SplitHostPort(opts.Addr)
-	cfg.Addr = net.JoinHostPort(host, fmt.Sprint(listener.Addr().(*net.TCPAddr).Port))
-	page, err := supportpage.New(cfg)
-	if err != nil {
-		listener.Close()
-		return err
-	}
-	defer page.Close()
 	server := &http.Server{
 		Handler:           page,
 		ReadHeaderTimeout: 10 * time.Second,

@@ -27,15 +27,11 @@ func startPage(t *testing.T, cfg Config) *page {
 		cfg.Checks = 2
 	}
 	cfg.TempDir = t.TempDir()
-	srv := httptest.NewUnstartedServer(nil)
-	cfg.Addr = srv.Listener.Addr().String()
 	s, err := New(cfg)
 	if err != nil {
-		srv.Close()
 		t.Fatal(err)
 	}
-	srv.Config.Handler = s
-	srv.Start()
+	srv := httptest.NewServer(s)
 	t.Cleanup(func() {
 		srv.Close()
 		if err := s.Close(); err != nil {

@@ -1,64 +1,64 @@
 package supportpage
 
 import (
-	"fmt"
 	"net"
+	"net/http"
 	"os"
+	"strconv"
 	"strings"
 )
 
-// hostCheck is the Host a request may name: the page's own address, or this machine's loopback
-// by any name, with the page's port. A web page elsewhere whose name an attacker points at
-// 127.0.0.1 (DNS rebinding) names its own host, and is not answered.
+// hostCheck is the Host a request may name, with the port it came in on: localhost, a loopback
+// address, the address it came in on, and the names of the page's --addr. A web page elsewhere
+// whose name an attacker points at this machine (DNS rebinding) names its own host, and is not
+// answered.
 type hostCheck struct {
-	port  string
-	names map[string]bool // lower case; IP addresses as net.IP.String writes them
+	names map[string]bool // lower case
 }
 
-// newHostCheck takes the address the page listens on: host (as --addr names it) and port.
-func newHostCheck(addr string) (*hostCheck, error) {
-	host, port, err := net.SplitHostPort(addr)
+// newHostCheck takes the page's address as --addr names it ("" for loopback only): its host,
+// or, on every interface, this machine's name (the one serve prints).
+func newHostCheck(addr string) *hostCheck {
+	c := &hostCheck{names: map[string]bool{"localhost": true}}
+	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
-		return nil, fmt.Errorf("the page's address %q: %w", addr, err)
+		return c
 	}
-	c := &hostCheck{port: port, names: map[string]bool{"localhost": true}}
-	if ip := net.ParseIP(host); host != "" && (ip == nil || !ip.IsUnspecified()) {
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host, _ = os.Hostname()
+	}
+	if host != "" {
 		c.names[canonicalHost(host)] = true
-		return c, nil
 	}
-	// On every interface: the machine's name (the one serve prints) and its addresses.
-	if name, err := os.Hostname(); err == nil {
-		c.names[canonicalHost(name)] = true
-	}
-	addrs, _ := net.InterfaceAddrs()
-	for _, a := range addrs {
-		if ipNet, ok := a.(*net.IPNet); ok {
-			c.names[ipNet.IP.String()] = true
-		}
-	}
-	return c, nil
+	return c
 }
 
-// allows says whether a request's Host header names the page.
-func (c *hostCheck) allows(header string) bool {
-	host, port, err := net.SplitHostPort(header)
-	if err != nil {
-		host, port = header, "80"
+// allows says whether r's Host header names the page.
+func (c *hostCheck) allows(r *http.Request) bool {
+	local, ok := localAddr(r)
+	if !ok {
+		return false
 	}
-	if port != c.port {
+	host, port, err := net.SplitHostPort(r.Host)
+	if err != nil {
+		host, port = r.Host, "80"
+	}
+	if port != strconv.Itoa(local.Port) {
 		return false
 	}
 	host = canonicalHost(host)
-	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
-		return true
+	if ip := net.ParseIP(host); ip != nil {
+		return ip.IsLoopback() || ip.Equal(local.IP)
 	}
 	return c.names[host]
 }
 
 func canonicalHost(host string) string {
-	host = strings.ToLower(strings.TrimSuffix(strings.Trim(host, "[]"), "."))
-	if ip := net.ParseIP(host); ip != nil {
-		return ip.String()
-	}
-	return host
+	return strings.ToLower(strings.TrimSuffix(strings.Trim(host, "[]"), "."))
+}
+
+// localAddr is the address r came in on: the page's port, and which of its interfaces.
+func localAddr(r *http.Request) (*net.TCPAddr, bool) {
+	local, ok := r.Context().Value(http.LocalAddrContextKey).(*net.TCPAddr)
+	return local, ok
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -129,7 +130,7 @@ func TestSessionCookieAndHeaders(t *testing.T) {
 			continue
 		}
 		cookies := resp.Cookies()
-		if len(cookies) != 1 || cookies[0].Name != p.server.sessionCookie || !cookies[0].HttpOnly || cookies[0].SameSite != http.SameSiteStrictMode {
+		if len(cookies) != 1 || cookies[0].Name != sessionCookie+"_"+must(url.Parse(p.url)).Port() || !cookies[0].HttpOnly || cookies[0].SameSite != http.SameSiteStrictMode {
 			t.Errorf("session cookie: %v", resp.Header["Set-Cookie"])
 		}
 	}

@@ -29,7 +29,7 @@ func sessionOfBrowser(t *testing.T, p *page) string {
 	t.Helper()
 	base, _ := http.NewRequest(http.MethodGet, p.url, nil)
 	for _, c := range p.client.Client.Jar.Cookies(base.URL) {
-		if c.Name == p.server.sessionCookie {
+		if c.Name == sessionCookie+"_"+base.URL.Port() {
 			if id, ok := p.server.secrets.sessionOf(c.Value); ok {
 				return id
 			}

@@ -22,8 +22,9 @@ import (
 
 // Config is what the command line hands the page.
 type Config struct {
-	// Addr is where the page listens: the host as --addr names it, with the port it got. Only
-	// requests for it, or for this machine's loopback with that port, are answered.
+	// Addr is where the page listens, as --addr names it: requests naming its host (on every
+	// interface, this machine's name) are answered, as well as those naming this machine's
+	// loopback or the address they came in on; "" for loopback only.
 	Addr string
 	// Org is the organization every check is for; "" lets support type it in.
 	Org string
@@ -65,9 +66,7 @@ type Server struct {
 	janitor  chan struct{}
 	janitorW sync.WaitGroup
 	stopping atomic.Bool
-
-	sessionCookie string        // the name of this page's session cookie
-	logins        *rate.Limiter // every login attempt, from any browser
+	logins   *rate.Limiter // every login attempt, from any browser
 }
 
 // New makes the page. Close removes what its checks left on disk.
@@ -87,10 +86,6 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
-	hosts, err := newHostCheck(cfg.Addr)
-	if err != nil {
-		return nil, err
-	}
 	dir, err := os.MkdirTemp(cfg.TempDir, "storeimport-serve-")
 	if err != nil {
 		return nil, fmt.Errorf("making the page's temporary directory: %w", err)
@@ -109,15 +104,13 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{
 		cfg:     cfg,
-		hosts:   hosts,
+		hosts:   newHostCheck(cfg.Addr),
 		secrets: keys,
 		results: newResultStore(dir, cfg.Keep, cfg.KeepBytes),
 		checks:  make(chan struct{}, cfg.Checks),
 		views:   views,
 		janitor: make(chan struct{}),
-
-		sessionCookie: sessionCookie(hosts.port),
-		logins:        rate.NewLimiter(loginRate, loginBurst),
+		logins:  rate.NewLimiter(loginRate, loginBurst),
 	}
 	s.routes()
 	s.janitorW.Add(1)
@@ -141,7 +134,7 @@ func (s *Server) routes() {
 // where one is set and not yet given.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	secureHeaders(w.Header())
-	if !s.hosts.allows(r.Host) {
+	if !s.hosts.allows(r) {
 		http.Error(w, "This page answers to its own address only: open the address storeimport serve printed.", http.StatusMisdirectedRequest)
 		return
 	}

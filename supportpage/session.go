@@ -7,16 +7,25 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 )
 
-// sessionCookie names the browser's session, with the page's port: a browser sends a host's
+// sessionCookie names the browser's session (sessionCookieOf adds the page's port): a random id,
+// signed so that only ids this server made are taken. Its results and its CSRF token belong to it.
+const sessionCookie = "storeimport_session"
+
+// sessionCookieOf is the session cookie's name with the page's port: a browser sends a host's
 // cookies to all its ports, and two pages on one machine would each take the other's cookie for
-// a forged one and replace it. The cookie is a random id, signed so that only ids this server
-// made are taken. Its results and its CSRF token belong to it.
-func sessionCookie(port string) string { return "storeimport_session_" + port }
+// a forged one and replace it.
+func sessionCookieOf(r *http.Request) string {
+	if local, ok := localAddr(r); ok {
+		return sessionCookie + "_" + strconv.Itoa(local.Port)
+	}
+	return sessionCookie
+}
 
 // sessionIdle is how long a logged-in session lasts unused.
 const sessionIdle = 12 * time.Hour
@@ -132,7 +141,7 @@ func requestOf(r *http.Request) *request { return r.Context().Value(requestKey{}
 // begin finds the browser's session, or gives it one.
 func (s *Server) begin(w http.ResponseWriter, r *http.Request) *request {
 	id, ok := "", false
-	if c, err := r.Cookie(s.sessionCookie); err == nil {
+	if c, err := r.Cookie(sessionCookieOf(r)); err == nil {
 		id, ok = s.secrets.sessionOf(c.Value)
 	}
 	if !ok {
@@ -148,7 +157,7 @@ func (s *Server) begin(w http.ResponseWriter, r *http.Request) *request {
 func (s *Server) newSession(w http.ResponseWriter, r *http.Request) string {
 	id := rand.Text()
 	http.SetCookie(w, &http.Cookie{
-		Name:     s.sessionCookie,
+		Name:     sessionCookieOf(r),
 		Value:    s.secrets.cookieValue(id),
 		Path:     "/",
 		HttpOnly: true,

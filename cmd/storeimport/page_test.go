@@ -21,14 +21,11 @@ import (
 // platform: what validate does with a --db that is not there and no --endpoint.
 func startPage(t *testing.T) string {
 	t.Helper()
-	srv := httptest.NewUnstartedServer(nil)
-	page, err := supportpage.New(supportpage.Config{Addr: srv.Listener.Addr().String(), MaxUpload: 64 << 20, Checks: 2, TempDir: t.TempDir()})
+	page, err := supportpage.New(supportpage.Config{MaxUpload: 64 << 20, Checks: 2, TempDir: t.TempDir()})
 	if err != nil {
-		srv.Close()
 		t.Fatal(err)
 	}
-	srv.Config.Handler = page
-	srv.Start()
+	srv := httptest.NewServer(page)
 	t.Cleanup(func() {
 		srv.Close()
 		page.Close()
