@@ -1,12 +1,17 @@
 package importer
 
 import (
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/acme/storeimport/internal/flushwriter"
 )
 
 // Result is one row of the report.
@@ -70,31 +75,79 @@ type Reporter interface {
 // Formats are the report formats --format accepts.
 var Formats = []string{"table", "json", "csv"}
 
-// NewReporter returns a reporter writing format to w.
+// reportDelay is the longest a row waits in a report's buffer. A person watching a slow import
+// sees each row at once, as well as unbuffered; a fast run writes a buffer at a time, instead of
+// a system call per row.
+const reportDelay = 100 * time.Millisecond
+
+// NewReporter returns a reporter writing format to w. Its rows are buffered: each reaches w within
+// reportDelay, and the report is whole once Close returns.
 func NewReporter(w io.Writer, format, organizationID string, dryRun bool) (Reporter, error) {
+	out := output{w: flushwriter.New(w, reportDelay)}
 	switch format {
 	case "table":
-		return &tableReport{w: w}, nil
+		return &tableReport{output: out}, nil
 	case "json":
-		return &jsonReport{w: w, organizationID: organizationID, dryRun: dryRun}, nil
+		return newJSONReport(out, organizationID, dryRun), nil
 	case "csv":
-		return newCSVReport(w), nil
+		return newCSVReport(out), nil
 	}
 	return nil, fmt.Errorf("unknown report format %q: use one of %s", format, strings.Join(Formats, ", "))
 }
 
-// tableReport is for people: fixed columns, so it can be printed while the run goes on.
-type tableReport struct {
-	w       io.Writer
-	started bool
-	err     error
+// output is a report's buffered stream.
+type output struct {
+	w   *flushwriter.Writer
+	err error // the first failed write: the report writes nothing after it
 }
 
-const tableRow = "%-6v %-24s %-16s %-14s %s\n"
+func (o *output) write(p []byte) {
+	if o.err == nil {
+		_, o.err = o.w.Write(p)
+	}
+}
+
+func (o *output) printf(format string, args ...any) {
+	if o.err == nil {
+		_, o.err = fmt.Fprintf(o.w, format, args...)
+	}
+}
+
+// Flush writes out the rows buffered so far, so that whatever the caller prints next (the
+// progress's last line) comes after them.
+func (o *output) Flush() error {
+	if o.err == nil {
+		o.err = o.w.Flush()
+	}
+	return o.err
+}
+
+// close writes out the rest of the report.
+func (o *output) close() error {
+	if err := o.w.Close(); o.err == nil {
+		o.err = err
+	}
+	return o.err
+}
+
+// tableReport is for people: fixed columns, so it can be printed while the run goes on.
+type tableReport struct {
+	output
+	started bool
+	line    []byte // reused from row to row
+}
+
+// tableWidths are the widths in characters of the table's columns but the last, which runs to the
+// end of the line.
+var tableWidths = [...]int{6, 24, 16, 14}
+
+type tableCells [len(tableWidths) + 1]string
+
+var tableHeader = tableCells{"LINE", "PUBLIC_ID", "STATUS", "SHOP_ID", "ERROR"}
 
 func (t *tableReport) Row(r Result) error {
 	if !t.started {
-		t.printf(tableRow, "LINE", "PUBLIC_ID", "STATUS", "SHOP_ID", "ERROR")
+		t.cells(tableHeader)
 		t.started = true
 	}
 	t.row(r)
@@ -112,20 +165,30 @@ func (t *tableReport) Close(s *Summary) error {
 		t.printf("stopped early: %s\n", s.StopReason)
 	}
 	t.printf("%s\n", s.Line())
-	return t.err
+	return t.close()
 }
 
 // row shows the public_id the merchant wrote, which an invalid row can fill with anything.
 func (t *tableReport) row(r Result) {
 	// The shop id and the platform's words in an error come from the platform: quoted like the
 	// merchant's text, so that neither can drive the terminal.
-	t.printf(tableRow, r.Line, quoteIfControl(r.PublicID), r.Status, orDash(quoteIfControl(r.ShopID)), quoteIfControl(r.Error))
+	t.cells(tableCells{strconv.Itoa(r.Line), quoteIfControl(r.PublicID), string(r.Status), orDash(quoteIfControl(r.ShopID)), quoteIfControl(r.Error)})
 }
 
-func (t *tableReport) printf(format string, args ...any) {
-	if t.err == nil {
-		_, t.err = fmt.Fprintf(t.w, format, args...)
+// cells writes one line of the table: each cell but the last padded with spaces to its column's
+// width, then one space; a cell wider than its column is not cut, and pushes the rest along.
+func (t *tableReport) cells(cells tableCells) {
+	b := t.line[:0]
+	for i, width := range tableWidths {
+		b = append(b, cells[i]...)
+		for n := utf8.RuneCountInString(cells[i]); n < width; n++ {
+			b = append(b, ' ')
+		}
+		b = append(b, ' ')
 	}
+	b = append(append(b, cells[len(tableWidths)]...), '\n')
+	t.line = b
+	t.write(b)
 }
 
 func orDash(s string) string {
@@ -137,11 +200,12 @@ func orDash(s string) string {
 
 // jsonReport writes the spec's JSON document, streaming the rows array.
 type jsonReport struct {
-	w              io.Writer
+	output
 	organizationID string
 	dryRun         bool
 	rows           int
-	err            error
+	line           bytes.Buffer  // a row and the separator before it, reused from row to row
+	encoder        *json.Encoder // into line
 }
 
 type jsonRow struct {
@@ -152,26 +216,33 @@ type jsonRow struct {
 	Error    *string `json:"error"`
 }
 
+func newJSONReport(out output, organizationID string, dryRun bool) *jsonReport {
+	j := &jsonReport{output: out, organizationID: organizationID, dryRun: dryRun}
+	j.encoder = json.NewEncoder(&j.line) // escapes as json.Marshal does
+	return j
+}
+
 func (j *jsonReport) Row(r Result) error {
 	if j.rows == 0 {
 		j.writeHead()
 	}
 	j.rows++
-	row, err := json.Marshal(toJSONRow(r))
-	if err != nil {
+	j.line.Reset()
+	if j.rows == 1 {
+		j.line.WriteString("\n  ")
+	} else {
+		j.line.WriteString(",\n  ")
+	}
+	if err := j.encoder.Encode(toJSONRow(r)); err != nil {
 		return err
 	}
-	sep := ",\n  "
-	if j.rows == 1 {
-		sep = "\n  "
-	}
-	j.write(sep + string(row))
+	j.write(bytes.TrimSuffix(j.line.Bytes(), []byte("\n"))) // Encode ends the row with a newline; the separator comes first
 	return j.err
 }
 
 func (j *jsonReport) writeHead() {
 	org, _ := json.Marshal(j.organizationID)
-	j.write(fmt.Sprintf(`{"organization_id": %s, "dry_run": %t, "rows": [`, org, j.dryRun))
+	j.printf(`{"organization_id": %s, "dry_run": %t, "rows": [`, org, j.dryRun)
 }
 
 func (j *jsonReport) Close(s *Summary) error {
@@ -192,7 +263,7 @@ func (j *jsonReport) Close(s *Summary) error {
 	if j.rows == 0 {
 		tail = "], "
 	}
-	j.write(tail)
+	j.printf("%s", tail)
 	if len(s.Earlier) > 0 {
 		earlier := make([]jsonRow, len(s.Earlier))
 		for i, r := range s.Earlier {
@@ -202,21 +273,15 @@ func (j *jsonReport) Close(s *Summary) error {
 		if err != nil {
 			return err
 		}
-		j.write(`"earlier_runs": ` + string(rows) + ", ")
+		j.printf(`"earlier_runs": %s, `, rows)
 	}
-	j.write(`"summary": ` + string(summary))
+	j.printf(`"summary": %s`, summary)
 	if s.StopReason != "" {
 		reason, _ := json.Marshal(s.StopReason)
-		j.write(`, "stop_reason": ` + string(reason))
+		j.printf(`, "stop_reason": %s`, reason)
 	}
-	j.write("}\n")
-	return j.err
-}
-
-func (j *jsonReport) write(s string) {
-	if j.err == nil {
-		_, j.err = io.WriteString(j.w, s)
-	}
+	j.printf("}\n")
+	return j.close()
 }
 
 func toJSONRow(r Result) jsonRow {
@@ -232,25 +297,32 @@ func nullable(s string) *string {
 
 // csvReport has the spec's columns line,public_id,status,shop_id,error and no summary.
 type csvReport struct {
-	w *csv.Writer
+	output
+	csv    *csv.Writer
+	record [5]string // reused from row to row
 }
 
-func newCSVReport(w io.Writer) *csvReport {
-	c := &csvReport{w: csv.NewWriter(w)}
-	c.w.Write([]string{"line", "public_id", "status", "shop_id", "error"})
+func newCSVReport(out output) *csvReport {
+	c := &csvReport{output: out, csv: csv.NewWriter(out.w)}
+	c.csv.Write([]string{"line", "public_id", "status", "shop_id", "error"})
 	return c
 }
 
 func (c *csvReport) Row(r Result) error {
-	c.w.Write([]string{
-		strconv.Itoa(r.Line), EscapeFormula(r.PublicID), string(r.Status), EscapeFormula(r.ShopID), EscapeFormula(r.Error),
-	})
-	return c.w.Error() // a failed write of the buffer so far, so that a closed stdout stops the run
+	c.record = [...]string{strconv.Itoa(r.Line), EscapeFormula(r.PublicID), string(r.Status), EscapeFormula(r.ShopID), EscapeFormula(r.Error)}
+	c.csv.Write(c.record[:])
+	// Into the report's buffer, which writes it within reportDelay: the csv writer's own would
+	// hold it until 4 KiB of rows came after.
+	c.csv.Flush()
+	return c.csv.Error() // a failed write of the buffer so far, so that a closed stdout stops the run
 }
 
 // Close ends the report. The rows of earlier runs are not in it: the format has one record per
 // row of this file; the other formats and the logs name them.
 func (c *csvReport) Close(*Summary) error {
-	c.w.Flush()
-	return c.w.Error()
+	c.csv.Flush()
+	if err := c.csv.Error(); c.err == nil {
+		c.err = err
+	}
+	return c.close()
 }
