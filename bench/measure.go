@@ -121,7 +121,8 @@ func (b *timedBody) Close() error {
 // ChildRun is one run of a command as a child process.
 type ChildRun struct {
 	Wall      time.Duration
-	PeakRSS   int64 // KiB; -1 when unknown
+	CPU       time.Duration // user and system time, which other processes on the machine change little
+	PeakRSS   int64         // KiB; -1 when unknown
 	ExitCode  int
 	Stderr    string
 	Truncated bool // the stderr kept is the last 64 KiB only
@@ -160,6 +161,7 @@ func RunChildTo(dir string, stdout io.Writer, bin string, args ...string) (Child
 		return run, fmt.Errorf("running %s: %w", bin, err)
 	}
 	run.ExitCode = cmd.ProcessState.ExitCode()
+	run.CPU = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	return run, nil
 }
 

@@ -1,7 +1,6 @@
 package importer
 
 import (
-	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -88,7 +87,7 @@ func NewReporter(w io.Writer, format, organizationID string, dryRun bool) (Repor
 	case "table":
 		return &tableReport{output: out}, nil
 	case "json":
-		return newJSONReport(out, organizationID, dryRun), nil
+		return &jsonReport{output: out, organizationID: organizationID, dryRun: dryRun}, nil
 	case "csv":
 		return newCSVReport(out), nil
 	}
@@ -204,22 +203,7 @@ type jsonReport struct {
 	organizationID string
 	dryRun         bool
 	rows           int
-	line           bytes.Buffer  // a row and the separator before it, reused from row to row
-	encoder        *json.Encoder // into line
-}
-
-type jsonRow struct {
-	Line     int     `json:"line"`
-	PublicID string  `json:"public_id"`
-	Status   Status  `json:"status"`
-	ShopID   *string `json:"shop_id"`
-	Error    *string `json:"error"`
-}
-
-func newJSONReport(out output, organizationID string, dryRun bool) *jsonReport {
-	j := &jsonReport{output: out, organizationID: organizationID, dryRun: dryRun}
-	j.encoder = json.NewEncoder(&j.line) // escapes as json.Marshal does
-	return j
+	line           []byte // reused from row to row
 }
 
 func (j *jsonReport) Row(r Result) error {
@@ -227,16 +211,12 @@ func (j *jsonReport) Row(r Result) error {
 		j.writeHead()
 	}
 	j.rows++
-	j.line.Reset()
+	sep := ",\n  "
 	if j.rows == 1 {
-		j.line.WriteString("\n  ")
-	} else {
-		j.line.WriteString(",\n  ")
+		sep = "\n  "
 	}
-	if err := j.encoder.Encode(toJSONRow(r)); err != nil {
-		return err
-	}
-	j.write(bytes.TrimSuffix(j.line.Bytes(), []byte("\n"))) // Encode ends the row with a newline; the separator comes first
+	j.line = appendJSONRow(append(j.line[:0], sep...), r)
+	j.write(j.line)
 	return j.err
 }
 
@@ -265,15 +245,14 @@ func (j *jsonReport) Close(s *Summary) error {
 	}
 	j.printf("%s", tail)
 	if len(s.Earlier) > 0 {
-		earlier := make([]jsonRow, len(s.Earlier))
+		earlier := append(j.line[:0], `"earlier_runs": [`...)
 		for i, r := range s.Earlier {
-			earlier[i] = toJSONRow(r)
+			if i > 0 {
+				earlier = append(earlier, ',')
+			}
+			earlier = appendJSONRow(earlier, r)
 		}
-		rows, err := json.Marshal(earlier)
-		if err != nil {
-			return err
-		}
-		j.printf(`"earlier_runs": %s, `, rows)
+		j.write(append(earlier, "], "...))
 	}
 	j.printf(`"summary": %s`, summary)
 	if s.StopReason != "" {
@@ -284,15 +263,35 @@ func (j *jsonReport) Close(s *Summary) error {
 	return j.close()
 }
 
-func toJSONRow(r Result) jsonRow {
-	return jsonRow{Line: r.Line, PublicID: r.PublicID, Status: r.Status, ShopID: nullable(r.ShopID), Error: nullable(r.Error)}
+// appendJSONRow appends r as an object of the rows array, written as encoding/json would write
+// it: compact, its fields in this order, an empty shop_id or error as null.
+func appendJSONRow(b []byte, r Result) []byte {
+	b = strconv.AppendInt(append(b, `{"line":`...), int64(r.Line), 10)
+	b = appendJSONString(append(b, `,"public_id":`...), r.PublicID)
+	b = appendJSONString(append(b, `,"status":`...), string(r.Status))
+	b = appendJSONNullable(append(b, `,"shop_id":`...), r.ShopID)
+	b = appendJSONNullable(append(b, `,"error":`...), r.Error)
+	return append(b, '}')
 }
 
-func nullable(s string) *string {
-	if s == "" {
-		return nil
+// appendJSONString appends s as encoding/json writes a string. Printable ASCII that it does not
+// escape (as it escapes <, > and & for HTML) is written between quotes as it is, without the
+// cost of a Marshal; any other text is left to Marshal.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < ' ' || c > '~' || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			quoted, _ := json.Marshal(s) // a string always has a JSON form
+			return append(b, quoted...)
+		}
 	}
-	return &s
+	return append(append(append(b, '"'), s...), '"')
+}
+
+func appendJSONNullable(b []byte, s string) []byte {
+	if s == "" {
+		return append(b, "null"...)
+	}
+	return appendJSONString(b, s)
 }
 
 // csvReport has the spec's columns line,public_id,status,shop_id,error and no summary.
