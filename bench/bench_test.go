@@ -365,7 +365,7 @@ func BenchmarkValidateWorkbook(b *testing.B) {
 func BenchmarkFormats(b *testing.B) {
 	const (
 		rows   = 300_000
-		rounds = 3
+		rounds = 5
 	)
 	bin := buildStoreimport(b)
 	dir := b.TempDir()
