@@ -74,9 +74,9 @@ type Reporter interface {
 // Formats are the report formats --format accepts.
 var Formats = []string{"table", "json", "csv"}
 
-// reportDelay is the longest a row waits in a report's buffer. A person watching a slow import
-// sees each row at once, as well as unbuffered; a fast run writes a buffer at a time, instead of
-// a system call per row.
+// reportDelay is the longest a row waits in a report's buffer: too short for a person watching a
+// slow import to see a row later than unbuffered, long enough for a fast run to write its rows a
+// buffer at a time instead of a system call each.
 const reportDelay = 100 * time.Millisecond
 
 // NewReporter returns a reporter writing format to w. Its rows are buffered: each reaches w within
@@ -243,7 +243,7 @@ func (j *jsonReport) Close(s *Summary) error {
 	if j.rows == 0 {
 		tail = "], "
 	}
-	j.printf("%s", tail)
+	j.write([]byte(tail))
 	if len(s.Earlier) > 0 {
 		earlier := append(j.line[:0], `"earlier_runs": [`...)
 		for i, r := range s.Earlier {
