@@ -6,8 +6,6 @@ import (
 	"net/http"
 	"testing"
 
-	"golang.org/x/net/html"
-
 	"github.com/acme/storeimport/internal/pagetest"
 	"github.com/acme/storeimport/internal/pgtest"
 	"github.com/acme/storeimport/jobs"
@@ -40,27 +38,6 @@ func queuedJobs(t *testing.T, orgs ...string) (*jobs.Queue, map[string]int64) {
 	return reader, ids
 }
 
-// jobRows are the lines of the jobs table: their data-job-id and data-state, and their cells by class.
-func jobRows(doc *html.Node) []map[string]string {
-	var rows []map[string]string
-	for _, tr := range pagetest.FindAll(doc, func(n *html.Node) bool { return n.Data == "tr" && pagetest.Attr(n, "data-job-id") != "" }) {
-		row := map[string]string{"data-job-id": pagetest.Attr(tr, "data-job-id"), "data-state": pagetest.Attr(tr, "data-state")}
-		for _, td := range pagetest.FindAll(tr, func(n *html.Node) bool { return n.Data == "td" }) {
-			row[pagetest.Attr(td, "class")] = pagetest.Text(td)
-		}
-		rows = append(rows, row)
-	}
-	return rows
-}
-
-func downloadLinks(doc *html.Node) []*html.Node {
-	return pagetest.FindAll(doc, func(n *html.Node) bool { return n.Data == "a" && pagetest.Attr(n, "class") == "download-job-errors" })
-}
-
-func refreshes(doc *html.Node) bool {
-	return len(pagetest.FindAll(doc, func(n *html.Node) bool { return n.Data == "meta" && pagetest.Attr(n, "http-equiv") == "refresh" })) > 0
-}
-
 // A queued job is listed, queued, with no errors file to download, and the page refreshes itself
 // while it waits; another organization's job is neither listed nor served.
 func TestQueuedJobIsListedWithNoDownload(t *testing.T) {
@@ -71,12 +48,12 @@ func TestQueuedJobIsListedWithNoDownload(t *testing.T) {
 		t.Fatalf("the home page has no a#jobs-link to /jobs")
 	}
 	_, ask := p.client.Get("/jobs")
-	if pagetest.ByID(ask, "jobs-org") == nil || len(jobRows(ask)) != 0 {
+	if pagetest.ByID(ask, "jobs-org") == nil || len(pagetest.JobRows(ask)) != 0 {
 		t.Errorf("/jobs without an organization: want input#jobs-org and no job")
 	}
 
 	resp, doc := p.client.Get("/jobs?org=org_a")
-	rows := jobRows(doc)
+	rows := pagetest.JobRows(doc)
 	if resp.StatusCode != http.StatusOK || len(rows) != 1 {
 		t.Fatalf("org_a's jobs: %s, %v; want its one job", resp.Status, rows)
 	}
@@ -87,7 +64,7 @@ func TestQueuedJobIsListedWithNoDownload(t *testing.T) {
 			t.Errorf("the queued job's %s: %q, want %q", key, rows[0][key], value)
 		}
 	}
-	if len(downloadLinks(doc)) != 0 || !refreshes(doc) || pagetest.ByID(doc, "jobs-reload") == nil {
+	if rows[0]["download"] != "" || !pagetest.Refreshes(doc) || pagetest.ByID(doc, "jobs-reload") == nil {
 		t.Errorf("a queued job: want no download, a meta refresh and a#jobs-reload")
 	}
 	if resp, _ := p.client.Download(fmt.Sprintf("/jobs/%d/errors?org=org_a", ids["org_a"])); resp.StatusCode != http.StatusNotFound {
@@ -107,7 +84,7 @@ func TestFixedOrganizationsJobsOnly(t *testing.T) {
 		t.Fatalf("the home page's a#jobs-link: want /jobs?org=org_a")
 	}
 	_, doc := p.client.Get("/jobs?org=org_b")
-	if rows := jobRows(doc); len(rows) != 1 || rows[0]["data-job-id"] != fmt.Sprint(ids["org_a"]) || pagetest.ByID(doc, "jobs-form") != nil {
+	if rows := pagetest.JobRows(doc); len(rows) != 1 || rows[0]["data-job-id"] != fmt.Sprint(ids["org_a"]) || pagetest.ByID(doc, "jobs-form") != nil {
 		t.Errorf("org_b asked for on org_a's page: %v, want org_a's job only and no organization to choose", rows)
 	}
 	resp, doc := p.client.Get(fmt.Sprintf("/jobs/%d/errors?org=org_b", ids["org_b"]))
