@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/acme/storeimport/internal/e2etest"
+	"github.com/acme/storeimport/internal/pagetest"
 	"github.com/acme/storeimport/internal/ratewindow"
 	"github.com/acme/storeimport/orgsim"
 	"github.com/acme/storeimport/storedb/storetest"
@@ -372,7 +373,8 @@ func TestThreeWorkersShareOneRateLimit(t *testing.T) {
 }
 
 // A job the platform refuses for good (an organization the token may not touch) fails at once
-// with the reason, and sends no mutation.
+// with the reason, which the support page shows too (in English when the browser asks for it),
+// and sends no mutation.
 func TestJobRefusedForGoodFailsWithTheReason(t *testing.T) {
 	q := newQueue(t, e2etest.Org)
 	file, _ := q.file("org_unknown", 3, 0)
@@ -381,6 +383,13 @@ func TestJobRefusedForGoodFailsWithTheReason(t *testing.T) {
 	s := q.await(id, 15*time.Second, "ended", ended)
 	if s.State != "failed" || s.Attempt != 1 || !strings.Contains(s.Reason, `the token may not touch organization "org_unknown"`) {
 		t.Fatalf("job %+v, want failed at its first attempt, saying the token may not touch the organization", s)
+	}
+	browser, _ := q.startPage("org_unknown")
+	browser.Get("/jobs?lang=en")
+	_, doc := browser.Get("/jobs")
+	if rows := pagetest.JobRows(doc); len(rows) != 1 || rows[0]["data-state"] != "failed" || rows[0]["state"] != "failed" ||
+		rows[0]["reason"] != s.Reason || rows[0]["download"] != "" {
+		t.Errorf("the page shows %v, want the job failed with the reason %q and no download", rows, s.Reason)
 	}
 	for _, e := range q.sim.Log() {
 		if e.OperationType == "mutation" {
