@@ -86,12 +86,13 @@ func (q *Queue) Get(ctx context.Context, id int64) (*Status, error) {
 
 // job is River's row of an import job.
 func (q *Queue) job(ctx context.Context, id int64) (*rivertype.JobRow, error) {
+	noSuchJob := fmt.Errorf("job %d: %w; storeimport jobs lists them", id, ErrNoSuchJob)
 	if q.river == nil {
-		return nil, fmt.Errorf("job %d: %w; storeimport jobs lists them", id, ErrNoSuchJob)
+		return nil, noSuchJob
 	}
 	row, err := q.river.JobGet(ctx, id)
 	if errors.Is(err, rivertype.ErrNotFound) || (err == nil && row.Kind != Kind) {
-		return nil, fmt.Errorf("job %d: %w; storeimport jobs lists them", id, ErrNoSuchJob)
+		return nil, noSuchJob
 	}
 	if err != nil {
 		return nil, fmt.Errorf("reading job %d: %w", id, err)
