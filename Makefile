@@ -24,6 +24,8 @@ build:
 # the throwaway-cluster path that a machine with a running server never takes.
 # The packages whose tests take their database from storetest.FromEnv (the pipeline and the crash
 # suite) run a second time on PostgreSQL; the conformance suite runs on both kinds in every run.
+# ./e2e, not ./e2e/...: the queued imports' suite, e2e/jobs, is on PostgreSQL, the queue's only
+# kind, in the first run already.
 STORE_TESTS := ./importer ./e2e
 test: check test-scripts
 	$(GO) vet ./...

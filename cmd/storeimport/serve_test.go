@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/acme/storeimport/internal/pagetest"
+	"github.com/acme/storeimport/internal/pgtest"
 )
 
 // served is storeimport serve running as a process: this test binary as storeimport, which
@@ -148,6 +149,30 @@ func TestServeSeesTheStoresAlreadyImported(t *testing.T) {
 	}
 	if !bytes.Equal(mustRead(t, db), before) {
 		t.Errorf("the page's check changed the database")
+	}
+}
+
+// TestServeShowsJobsOnlyWithPostgreSQL: with an SQLite --db the page says nothing of jobs; with a
+// PostgreSQL one it links to the organization's jobs, reading a database with no tables yet
+// without making any.
+func TestServeShowsJobsOnlyWithPostgreSQL(t *testing.T) {
+	sqlite := startServe(t, "--db", filepath.Join(t.TempDir(), "stores.db"))
+	if _, home := sqlite.browser.Get("/"); pagetest.ByID(home, "jobs-link") != nil {
+		t.Error("serve with an SQLite --db links to jobs")
+	}
+	if resp, _ := sqlite.browser.Download("/jobs?org=org_1"); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("/jobs with an SQLite --db: %s, want 404", resp.Status)
+	}
+
+	postgres := startServe(t, "--db", pgtest.URL(t), "--org", "org_1")
+	_, home := postgres.browser.Get("/")
+	link := pagetest.ByID(home, "jobs-link")
+	if link == nil {
+		t.Fatal("serve with a PostgreSQL --db has no a#jobs-link")
+	}
+	_, doc := postgres.browser.Get(pagetest.Attr(link, "href"))
+	if pagetest.ByID(doc, "jobs") == nil || pagetest.ByID(doc, "no-jobs") == nil {
+		t.Errorf("the jobs page of a database with no jobs: want section#jobs saying there are none")
 	}
 }
 
