@@ -60,7 +60,7 @@ func runEnqueue(ctx context.Context, opts *importOptions) error {
 	if err != nil {
 		return fmt.Errorf("reading %s: %w", opts.Input.File, err)
 	}
-	queue, err := opts.DB.openQueue(ctx)
+	queue, err := opts.DB.openQueue(ctx, false)
 	if err != nil {
 		return err
 	}

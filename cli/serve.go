@@ -15,6 +15,7 @@ import (
 	"github.com/dustin/go-humanize"
 	"github.com/spf13/cobra"
 
+	"github.com/acme/storeimport/storedb"
 	"github.com/acme/storeimport/supportpage"
 )
 
@@ -45,7 +46,9 @@ file (validate's dry run: the same rules, messages, report and errors file), the
 file back with a reply the page writes. It never imports and never changes a file.
 
 It listens on loopback unless --addr says otherwise, and then only with --password-file, whose
-password the page asks for once per browser session. Ctrl-C (or SIGTERM) lets the checks in
+password the page asks for once per browser session. With a PostgreSQL --db the page also lists
+an organization's import jobs (import --enqueue) with their progress, and serves a finished job's
+errors file; it never starts or cancels one. Ctrl-C (or SIGTERM) lets the checks in
 flight finish, then stops.`,
 		Example: `  storeimport serve
   storeimport serve --org org_1 --endpoint https://platform.example.com/graphql --token-file token.txt
@@ -137,6 +140,14 @@ func runServe(ctx context.Context, opts *serveOptions) error {
 			return err
 		}
 		cfg.Platform = client
+	}
+	if !storedb.IsFile(opts.DB.Target) {
+		queue, err := opts.DB.openQueue(ctx, true)
+		if err != nil {
+			return err
+		}
+		defer queue.Close()
+		cfg.Jobs = queue
 	}
 	page, err := supportpage.New(cfg)
 	if err != nil {

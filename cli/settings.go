@@ -230,10 +230,14 @@ func (d *dbSettings) lookup(ctx context.Context) (importer.StoreLookup, func(), 
 	return db, release, nil
 }
 
-// openQueue opens the import jobs of the PostgreSQL database, its errors saying which settings
-// named it.
-func (d *dbSettings) openQueue(ctx context.Context) (*jobs.Queue, error) {
-	queue, err := jobs.Open(ctx, d.Target, d.Schema)
+// openQueue opens the import jobs of the PostgreSQL database, read-only for the support page,
+// its errors saying which settings named it.
+func (d *dbSettings) openQueue(ctx context.Context, readOnly bool) (*jobs.Queue, error) {
+	open := jobs.Open
+	if readOnly {
+		open = jobs.OpenReadOnly
+	}
+	queue, err := open(ctx, d.Target, d.Schema)
 	if err != nil {
 		return nil, fmt.Errorf("%w; check --db (or STOREIMPORT_DB) and --db-schema (or STOREIMPORT_DB_SCHEMA)", err)
 	}

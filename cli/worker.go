@@ -82,7 +82,7 @@ func (o *workerOptions) check(cmd *cobra.Command) error {
 // runWorker runs queued imports until stopped, every one waiting on the rate limit that the
 // workers using this token share in the database.
 func runWorker(ctx context.Context, opts *workerOptions) error {
-	queue, err := opts.DB.openQueue(ctx)
+	queue, err := opts.DB.openQueue(ctx, false)
 	if err != nil {
 		return err
 	}

@@ -36,18 +36,31 @@ func CheckTarget(target string) error {
 // Queue is the import jobs of one database: enqueue, list, report, cancel, and work them.
 type Queue struct {
 	db    *postgres.DB
-	river *river.Client[pgx.Tx] // inserts, lists and cancels; works nothing
+	river *river.Client[pgx.Tx] // inserts, lists and cancels; works nothing. nil when opened read-only on a database with no tables
 }
 
 // Open opens the queue in the PostgreSQL database target names (schema as --db-schema), creating
 // and migrating the tables, River's among them, as the stores' first write does.
 func Open(ctx context.Context, target, schema string) (*Queue, error) {
+	return open(ctx, target, schema, postgres.Open)
+}
+
+// OpenReadOnly opens the queue to list jobs and read their results, as the support page does: it
+// never creates, migrates or writes anything. A database with no tables yet has no jobs.
+func OpenReadOnly(ctx context.Context, target, schema string) (*Queue, error) {
+	return open(ctx, target, schema, postgres.OpenReadOnly)
+}
+
+func open(ctx context.Context, target, schema string, openDB func(context.Context, string, string) (*postgres.DB, error)) (*Queue, error) {
 	if err := CheckTarget(target); err != nil {
 		return nil, err
 	}
-	db, err := postgres.Open(ctx, target, schema)
+	db, err := openDB(ctx, target, schema)
 	if err != nil {
 		return nil, err
+	}
+	if db.Pool() == nil {
+		return &Queue{db: db}, nil
 	}
 	client, err := river.NewClient(riverpgxv5.New(db.Pool()), &river.Config{Schema: db.Schema(), Logger: quiet(nil)})
 	if err != nil {

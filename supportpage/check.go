@@ -181,14 +181,14 @@ func (res *result) errorsExt() string {
 }
 
 // baseName is the merchant's file's name without its extension, for the downloads' names.
-func (res *result) baseName() string {
-	base := strings.TrimSuffix(res.name, filepath.Ext(res.name))
+func baseName(name string) string {
+	base := strings.TrimSuffix(name, filepath.Ext(name))
 	if base == "" || base == "." {
 		return "stores"
 	}
 	return base
 }
 
-func (res *result) errorsName() string { return res.baseName() + "_errors" + res.errorsExt() }
+func (res *result) errorsName() string { return baseName(res.name) + "_errors" + res.errorsExt() }
 
-func (res *result) reportName() string { return res.baseName() + "_report.csv" }
+func (res *result) reportName() string { return baseName(res.name) + "_report.csv" }

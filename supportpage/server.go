@@ -33,6 +33,9 @@ type Config struct {
 	Platform importer.Platform
 	// OpenLookup opens the stores' database read-only for one check; nil when there is none.
 	OpenLookup importer.OpenLookup
+	// Jobs, when set (the database is PostgreSQL), adds the jobs page: the organization's import
+	// jobs with their progress, and a finished job's errors file.
+	Jobs Jobs
 	// Password, when not empty, must be given once per browser session. Only its hash is kept:
 	// New overwrites these bytes with zeros once hashed.
 	Password []byte
@@ -128,6 +131,10 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /results/{id}", s.resultPage)
 	s.mux.HandleFunc("GET /results/{id}/errors", s.errorsDownload)
 	s.mux.HandleFunc("GET /results/{id}/report.csv", s.reportDownload)
+	if s.cfg.Jobs != nil {
+		s.mux.HandleFunc("GET /jobs", s.jobsPage)
+		s.mux.HandleFunc("GET /jobs/{id}/errors", s.jobErrorsDownload)
+	}
 }
 
 // ServeHTTP sets the safety headers, the session and the language, then asks for the password

@@ -54,6 +54,8 @@ type view struct {
 	LoginError     bool
 	Notice         *notice
 	Result         *resultView
+	JobsHref       string    // the jobs page, when there is one
+	Jobs           *jobsView // on the jobs page
 }
 
 // notice is a message above the form: #file-error, #check-error, #too-large, #busy…
@@ -72,6 +74,9 @@ func (s *Server) newView(r *http.Request, q *request) *view {
 		Platform: s.cfg.Platform != nil,
 	}
 	v.Limit = fmt.Sprintf(v.W.Limit, humanize.IBytes(uint64(s.cfg.MaxUpload)))
+	if s.cfg.Jobs != nil {
+		v.JobsHref = jobsLink(s.cfg.Org)
+	}
 	v.LangJA, v.LangEN = langLink(r, "ja"), langLink(r, "en")
 	return v
 }

@@ -146,6 +146,30 @@ func snapshot(t *testing.T, db string) []byte {
 	return all.Bytes()
 }
 
+// TestServeShowsJobsOnlyWithPostgreSQL: with an SQLite --db the page says nothing of jobs; with a
+// PostgreSQL one it links to the organization's jobs, reading a database with no tables yet
+// without making any.
+func TestServeShowsJobsOnlyWithPostgreSQL(t *testing.T) {
+	_, sqlite := startServe(t, "--db", filepath.Join(t.TempDir(), "stores.db"))
+	if _, home := sqlite.Get("/"); pagetest.ByID(home, "jobs-link") != nil {
+		t.Error("serve with an SQLite --db links to jobs")
+	}
+	if resp, _ := sqlite.Download("/jobs?org=org_1"); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("/jobs with an SQLite --db: %s, want 404", resp.Status)
+	}
+
+	_, postgres := startServe(t, "--db", pgtest.URL(t), "--org", "org_1")
+	_, home := postgres.Get("/")
+	link := pagetest.ByID(home, "jobs-link")
+	if link == nil {
+		t.Fatal("serve with a PostgreSQL --db has no a#jobs-link")
+	}
+	_, doc := postgres.Get(pagetest.Attr(link, "href"))
+	if pagetest.ByID(doc, "jobs") == nil || pagetest.ByID(doc, "no-jobs") == nil {
+		t.Errorf("the jobs page of a database with no jobs: want section#jobs saying there are none")
+	}
+}
+
 func mustRead(t *testing.T, path string) []byte {
 	t.Helper()
 	data, err := os.ReadFile(path)
