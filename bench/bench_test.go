@@ -19,6 +19,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -355,6 +356,92 @@ func BenchmarkValidateWorkbook(b *testing.B) {
 	record(func(r *Results) { r.Workbooks = append(r.Workbooks, run) })
 }
 
+// Formats: 7. the built storeimport validating 300,000 valid rows in every report format, as
+// child processes, each to /dev/null and through a pipe that the bench reads, against Baseline on
+// the same file in the same run. The goal: every format within 1.2 times csv's time to the
+// same stdout (in CPU time, which the other processes of a shared machine change little), and
+// within 2 times the baseline's wall time. Each figure is the least of a few rounds, and the runs
+// take turns, so that a busy moment does not fall on one format alone.
+func BenchmarkFormats(b *testing.B) {
+	const (
+		rows   = 300_000
+		rounds = 5
+	)
+	bin := buildStoreimport(b)
+	dir := b.TempDir()
+	path := filepath.Join(dir, "valid.csv")
+	if err := WriteValidStores(path, rows); err != nil {
+		b.Fatal(err)
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var f FormatsRun
+	for b.Loop() {
+		f = FormatsRun{Rows: rows, Bytes: st.Size(), Rounds: rounds}
+		for _, pipe := range []bool{false, true} {
+			for _, format := range slices.Sorted(slices.Values(importer.Formats)) {
+				f.Runs = append(f.Runs, FormatRun{Format: format, Pipe: pipe})
+			}
+		}
+		for round := range rounds {
+			if wall := baselineOfValid(b, path, rows); round == 0 || wall < f.Baseline {
+				f.Baseline = wall
+			}
+			for i := range f.Runs {
+				run, report := validateFormat(b, dir, bin, path, f.Runs[i], rows)
+				best := &f.Runs[i].Validate
+				if round == 0 {
+					*best = run
+				}
+				// The fastest by each measure, which a busy moment may not have slowed alike.
+				best.Wall, best.CPU = min(best.Wall, run.Wall), min(best.CPU, run.CPU)
+				f.Runs[i].Report = report
+			}
+		}
+	}
+	for _, run := range f.Runs {
+		b.ReportMetric(f.ToCSV(run), fmt.Sprintf("%s-%s-x-csv", run.Format, strings.TrimPrefix(run.Stdout(), "/dev/")))
+	}
+	record(func(r *Results) { r.Formats = f })
+}
+
+// baselineOfValid times Baseline on path, which must have rows rows, all valid.
+func baselineOfValid(b *testing.B, path string, rows int) time.Duration {
+	b.Helper()
+	start := time.Now()
+	read, bad, err := Baseline(path)
+	took := time.Since(start)
+	if err != nil || read != rows || bad != 0 {
+		b.Fatalf("baseline: %d rows, %d invalid, %v; want %d rows, all valid", read, bad, err, rows)
+	}
+	return took
+}
+
+// validateFormat runs validate of path, rows rows all valid, in run's format and to its stdout,
+// and returns how the child ran and how many bytes of report came through the pipe.
+func validateFormat(b *testing.B, dir, bin, path string, run FormatRun, rows int) (ChildRun, int64) {
+	b.Helper()
+	var stdout io.Writer
+	pipe := &LineCounter{}
+	if run.Pipe {
+		stdout = pipe
+	}
+	child, err := RunChildTo(dir, stdout, bin, "validate", "--org", benchOrg, "--format", run.Format, path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if want := fmt.Sprintf("(%s would_create)", thousands(rows)); child.ExitCode != 0 || !strings.Contains(child.Stderr, want) {
+		b.Fatalf("validate --format %s exited %d, want 0 and %q on stderr:\n%s", run.Format, child.ExitCode, want, child.Stderr)
+	}
+	// Every format gives each row a line of its own.
+	if run.Pipe && pipe.Lines < int64(rows) {
+		b.Fatalf("validate --format %s wrote %d lines through the pipe, want a line for each of the %d rows", run.Format, pipe.Lines, rows)
+	}
+	return child, pipe.Bytes
+}
+
 // buildStoreimport builds the binary the validate benchmarks run as a child process.
 func buildStoreimport(b *testing.B) string {
 	b.Helper()
@@ -527,6 +614,26 @@ func TestGeneratedFileIsJudgedAlikeByValidateAndBaseline(t *testing.T) {
 	}
 }
 
+// Section 6's file: WriteStores' rows but for its invalid ones, which only changes their numbering.
+func TestValidStoresAreWriteStoresValidRows(t *testing.T) {
+	dir := t.TempDir()
+	valid, all := filepath.Join(dir, "valid.csv"), filepath.Join(dir, "all.csv")
+	if err := WriteValidStores(valid, 5000); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := WriteStores(all, 5000); err != nil {
+		t.Fatal(err)
+	}
+	if rows, bad, err := Baseline(valid); rows != 5000 || bad != 0 || err != nil {
+		t.Errorf("baseline: %d rows, %d invalid, %v; want 5000 rows, none invalid", rows, bad, err)
+	}
+	a, _ := os.ReadFile(valid)
+	c, _ := os.ReadFile(all)
+	if first := strings.Index(string(c), "sushi"); first < 0 || !strings.HasPrefix(string(a), string(c[:strings.LastIndexByte(string(c[:first]), '\n')])) {
+		t.Error("the valid file does not start with the rows WriteStores writes before its first invalid one")
+	}
+}
+
 func TestPaceOf(t *testing.T) {
 	t0 := time.Unix(1000, 0)
 	var arrivals []time.Time
@@ -585,13 +692,23 @@ func TestTableHasEverySection(t *testing.T) {
 			Validate: ChildRun{Wall: time.Second, PeakRSS: 80 << 10, ExitCode: 1}}},
 		Workbooks: []WorkbookRun{{Rows: 100_000, Invalid: 199, Bytes: 5 << 20,
 			Workbook: ChildRun{Wall: time.Second, PeakRSS: 90 << 10}, CSV: ChildRun{Wall: 250 * time.Millisecond}}},
+		Formats: FormatsRun{Rows: 300_000, Bytes: 46 << 20, Rounds: 3, Baseline: 500 * time.Millisecond,
+			Runs: []FormatRun{
+				{Format: "csv", Validate: ChildRun{Wall: 900 * time.Millisecond, CPU: 700 * time.Millisecond}},
+				{Format: "json", Validate: ChildRun{Wall: 900 * time.Millisecond, CPU: 800 * time.Millisecond}},
+				{Format: "csv", Pipe: true, Validate: ChildRun{Wall: 900 * time.Millisecond, CPU: 800 * time.Millisecond}, Report: 10 << 20},
+				{Format: "table", Pipe: true, Validate: ChildRun{Wall: 900 * time.Millisecond, CPU: 1200 * time.Millisecond}, Report: 19 << 20}}},
 	}
 	table := r.Table()
 	for _, want := range []string{"0.800", "45 of 55", "met (limit only)", "1,000,000", "100,000", "ratio <= 2 met",
 		"PostgreSQL 15 on /var/run/postgresql", "1,300", "<= 1,000 µs/row outside at concurrency 1 MISSED (1,300)",
 		"at concurrency 8 no worse per row, i.e. <= 1.1 x concurrency 1's µs/row outside, met (x0.31)",
 		"postgres rerun 0 mutations and <= 1 s MISSED", "9,981", "3.50  MISSED",
-		"16,384", "295.0 MiB", "80.0 MiB", "peak RSS < 64 MiB MISSED", "5. validate", "4.00", "ratio <= 5 met; peak RSS < 256 MiB met"} {
+		"16,384", "295.0 MiB", "80.0 MiB", "peak RSS < 64 MiB MISSED", "5. validate", "4.00", "ratio <= 5 met; peak RSS < 256 MiB met",
+		"7. validate --format FORMAT of 300,000 valid rows (46.0 MiB)", "/dev/null    json        0.90   0.80         -   1.14        1.80     met",
+		"pipe     csv        0.90   0.80  10.0 MiB   1.00        1.80     met", "pipe   table        0.90   1.20  19.0 MiB   1.50        1.80  MISSED",
+		"x baseline = validate s / section 2's plain encoding/csv read of the same file, in the bench process: 0.50 s",
+		"<= 1.2 x csv to the same stdout and <= 2 x baseline MISSED"} {
 		if !strings.Contains(table, want) {
 			t.Errorf("table lacks %q:\n%s", want, table)
 		}

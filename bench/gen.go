@@ -42,6 +42,22 @@ func WriteStores(path string, rows int) (invalid int, err error) {
 	return invalid, err
 }
 
+// WriteValidStores writes a store file like WriteStores', of rows rows all valid: the rows
+// WriteStores makes, in their order, but for the ones it makes invalid.
+func WriteValidStores(path string, rows int) error {
+	next := 0
+	return writeRows(path, rows, func(b []byte, _ int) []byte {
+		for {
+			next++
+			line, bad := appendRow(b, next)
+			if !bad {
+				return line
+			}
+			b = line[:len(b)]
+		}
+	})
+}
+
 // WriteStoresXLSX writes the rows WriteStores writes as a workbook, each cell a string cell in the
 // workbook's shared strings, as Excel saves a sheet.
 func WriteStoresXLSX(path string, rows int) (invalid int, err error) {

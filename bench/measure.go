@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"os/exec"
 	"slices"
-	"strings"
 	"sync"
 	"time"
+
+	"github.com/acme/storeimport/internal/pagetest"
 )
 
 // Pace is what a request log says about the rate a client kept.
@@ -121,7 +121,8 @@ func (b *timedBody) Close() error {
 // ChildRun is one run of a command as a child process.
 type ChildRun struct {
 	Wall      time.Duration
-	PeakRSS   int64 // KiB; -1 when unknown
+	CPU       time.Duration // user and system time, which other processes on the machine change little
+	PeakRSS   int64         // KiB; -1 when unknown
 	ExitCode  int
 	Stderr    string
 	Truncated bool // the stderr kept is the last 64 KiB only
@@ -131,42 +132,33 @@ type ChildRun struct {
 // RSS. The platform settings of the environment are removed, so that the child can reach no
 // endpoint and open no database it was not told to.
 func RunChild(dir, bin string, args ...string) (ChildRun, error) {
-	devnull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
-	if err != nil {
-		return ChildRun{}, err
-	}
-	defer devnull.Close()
+	return RunChildTo(dir, nil, bin, args...)
+}
+
+// RunChildTo is RunChild with the child's stdout through a pipe into stdout, which this process
+// reads as a program downstream of the child would; a nil stdout is /dev/null.
+func RunChildTo(dir string, stdout io.Writer, bin string, args ...string) (ChildRun, error) {
 	cmd := exec.Command(bin, args...)
 	cmd.Dir = dir
-	cmd.Stdout = devnull
+	cmd.Stdout = stdout // exec opens /dev/null for nil, and a pipe for any other writer but a file
 	stderr := &tailBuffer{limit: 64 << 10}
 	cmd.Stderr = stderr
-	cmd.Env = childEnv()
+	cmd.Env = pagetest.ChildEnv()
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
 		return ChildRun{}, fmt.Errorf("running %s: %w", bin, err)
 	}
 	exited := make(chan struct{})
 	peak := watchPeakRSS(cmd.Process.Pid, bin, exited)
-	err = cmd.Wait()
+	err := cmd.Wait()
 	close(exited)
 	run := ChildRun{Wall: time.Since(start), Stderr: stderr.buf.String(), Truncated: stderr.dropped, PeakRSS: <-peak}
 	if cmd.ProcessState == nil {
 		return run, fmt.Errorf("running %s: %w", bin, err)
 	}
 	run.ExitCode = cmd.ProcessState.ExitCode()
+	run.CPU = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	return run, nil
-}
-
-// childEnv is the environment less its platform and database settings.
-func childEnv() []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "ORG_PLATFORM_") && !strings.HasPrefix(kv, "STOREIMPORT_") {
-			env = append(env, kv)
-		}
-	}
-	return env
 }
 
 // tailBuffer keeps the last limit bytes written to it.
@@ -182,5 +174,16 @@ func (t *tailBuffer) Write(p []byte) (int, error) {
 		t.buf.Next(over)
 		t.dropped = true
 	}
+	return len(p), nil
+}
+
+// LineCounter counts the bytes and lines written to it, and keeps none of them.
+type LineCounter struct {
+	Bytes, Lines int64
+}
+
+func (c *LineCounter) Write(p []byte) (int, error) {
+	c.Bytes += int64(len(p))
+	c.Lines += int64(bytes.Count(p, []byte{'\n'}))
 	return len(p), nil
 }

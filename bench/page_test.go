@@ -1,11 +1,8 @@
 package bench
 
 import (
-	"bufio"
 	"fmt"
 	"os"
-	"os/exec"
-	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -47,27 +44,10 @@ func BenchmarkPage(b *testing.B) {
 // peak RSS in KiB.
 func checkThroughPage(b *testing.B, dir, bin string, data []byte, invalid int) (time.Duration, int64) {
 	b.Helper()
-	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--db", dir+"/none.db")
-	cmd.Dir = dir
-	cmd.Env = childEnv()
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		b.Fatal(err)
-	}
-	stderr := &tailBuffer{limit: 64 << 10}
-	cmd.Stderr = stderr
-	if err := cmd.Start(); err != nil {
-		b.Fatal(err)
-	}
+	serve := pagetest.StartServe(b, bin, "--addr", "127.0.0.1:0", "--db", dir+"/none.db")
 	stopped := make(chan struct{})
-	peak := watchPeakRSS(cmd.Process.Pid, bin, stopped)
-	defer cmd.Process.Kill()
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	url := regexp.MustCompile(`http://[^ ]+/`).FindString(line)
-	if err != nil || url == "" {
-		b.Fatalf("serve printed no URL (%v): %q\n%s", err, line, stderr.buf.String())
-	}
-	browser := pagetest.NewBrowser(b, strings.TrimSuffix(url, "/"))
+	peak := watchPeakRSS(serve.Process.Pid, bin, stopped)
+	browser := pagetest.NewBrowser(b, serve.URL)
 	csrf := browser.CSRF()
 	start := time.Now()
 	resp, doc := browser.Upload(csrf, benchOrg, "stores.csv", data)
@@ -75,13 +55,13 @@ func checkThroughPage(b *testing.B, dir, bin string, data []byte, invalid int) (
 	if got := pagetest.TextOf(doc, "count-invalid"); resp.StatusCode != 200 || got != fmt.Sprint(invalid) {
 		b.Fatalf("the page: %s, #count-invalid %q, want %d", resp.Status, got, invalid)
 	}
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+	if err := serve.Process.Signal(syscall.SIGTERM); err != nil {
 		b.Fatal(err)
 	}
-	err = cmd.Wait()
+	exited, err := serve.Wait(time.Minute)
 	close(stopped)
-	if err != nil {
-		b.Fatalf("serve after SIGTERM: %v\n%s", err, stderr.buf.String())
+	if !exited || err != nil {
+		b.Fatalf("serve after SIGTERM: exited %v, %v\n%s", exited, err, serve.Stderr())
 	}
 	return took, <-peak
 }

@@ -70,6 +70,61 @@ type WorkbookRun struct {
 // Ratio is the workbook's validate time ÷ the CSV's.
 func (w WorkbookRun) Ratio() float64 { return w.Workbook.Wall.Seconds() / w.CSV.Wall.Seconds() }
 
+// FormatRun is validate of one file in one report format, to one kind of stdout.
+type FormatRun struct {
+	Format   string   // --format: csv, json or table
+	Pipe     bool     // stdout is a pipe the bench reads, else /dev/null
+	Validate ChildRun // the fastest of the rounds
+	Report   int64    // bytes of report that came through the pipe; 0 to /dev/null
+}
+
+// Stdout names where the run's stdout went.
+func (f FormatRun) Stdout() string {
+	if f.Pipe {
+		return "pipe"
+	}
+	return "/dev/null"
+}
+
+// FormatsRun is validate of one file of valid rows in every report format, each to /dev/null and
+// through a pipe, and the baseline read of the same file; of each, the fastest of Rounds rounds.
+type FormatsRun struct {
+	Rows     int
+	Bytes    int64
+	Rounds   int
+	Baseline time.Duration
+	Runs     []FormatRun
+}
+
+// Goals for every format: within this many times csv's CPU time to the same stdout, and within
+// this many times the baseline's wall time, as section 2 compares them.
+const (
+	formatToCSV      = 1.2
+	formatToBaseline = 2
+)
+
+// ToCSV is run's CPU time (user and system) ÷ that of csv to the same stdout. CPU time is what a
+// format costs, a pipe's system calls included, and the other processes of a shared machine
+// change it little, when they may double a wall time.
+func (f FormatsRun) ToCSV(run FormatRun) float64 {
+	for _, csv := range f.Runs {
+		if csv.Format == "csv" && csv.Pipe == run.Pipe {
+			return run.Validate.CPU.Seconds() / csv.Validate.CPU.Seconds()
+		}
+	}
+	return math.NaN()
+}
+
+// ToBaseline is run's wall time ÷ the baseline's.
+func (f FormatsRun) ToBaseline(run FormatRun) float64 {
+	return run.Validate.Wall.Seconds() / f.Baseline.Seconds()
+}
+
+// Met says whether run meets both goals.
+func (f FormatsRun) Met(run FormatRun) bool {
+	return f.ToCSV(run) <= formatToCSV && f.ToBaseline(run) <= formatToBaseline
+}
+
 // OverheadRun is an import of a file against the simulator with no latency and no limit.
 type OverheadRun struct {
 	Store       string // sqlite or postgres
@@ -117,12 +172,13 @@ type Results struct {
 	Shapes     []ShapeRun
 	Workbooks  []WorkbookRun
 	Pages      []PageRun
+	Formats    FormatsRun
 }
 
 // Empty says that no benchmark recorded anything.
 func (r *Results) Empty() bool {
 	return len(r.Throughput) == 0 && len(r.Validate) == 0 && len(r.Overhead) == 0 && len(r.Reconcile) == 0 &&
-		len(r.Shapes) == 0 && len(r.Workbooks) == 0 && len(r.Pages) == 0
+		len(r.Shapes) == 0 && len(r.Workbooks) == 0 && len(r.Pages) == 0 && len(r.Formats.Runs) == 0
 }
 
 // Table renders the run as plain text.
@@ -175,6 +231,9 @@ func (r *Results) Table() string {
 	}
 	if len(r.Pages) > 0 {
 		writePage(&b, r.Pages)
+	}
+	if len(r.Formats.Runs) > 0 {
+		writeFormats(&b, r.Formats)
 	}
 	return b.String()
 }
@@ -268,6 +327,31 @@ func writeWorkbooks(b *strings.Builder, runs []WorkbookRun) {
 	}
 	tw.Flush()
 	fmt.Fprintf(b, "   goals: ratio <= 5 %s; peak RSS < 256 MiB %s\n", mark(ratioOK), mark(rssOK))
+}
+
+// writeFormats is the table's section 6: validate in every report format, to /dev/null and through
+// a pipe.
+func writeFormats(b *strings.Builder, f FormatsRun) {
+	fmt.Fprintf(b, "\n7. validate --format FORMAT of %s valid rows (%.1f MiB), no endpoint: the built binary, stdout to\n",
+		thousands(f.Rows), float64(f.Bytes)/(1<<20))
+	fmt.Fprintf(b, "   /dev/null or through a pipe that the bench reads; the fastest of %d rounds, the runs taking turns;\n", f.Rounds)
+	fmt.Fprintf(b, "   x csv = CPU s (user + system, which other processes change little) / csv's to the same stdout;\n")
+	fmt.Fprintf(b, "   x baseline = validate s / section 2's plain encoding/csv read of the same file, in the bench process: %.2f s\n",
+		f.Baseline.Seconds())
+	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "stdout\tformat\tvalidate s\tCPU s\treport\tx csv\tx baseline\tgoal\t")
+	allMet := true
+	for _, run := range f.Runs {
+		report := "-"
+		if run.Pipe {
+			report = fmt.Sprintf("%.1f MiB", float64(run.Report)/(1<<20))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%.2f\t%.2f\t%s\t%.2f\t%.2f\t%s\t\n", run.Stdout(), run.Format, run.Validate.Wall.Seconds(),
+			run.Validate.CPU.Seconds(), report, f.ToCSV(run), f.ToBaseline(run), mark(f.Met(run)))
+		allMet = allMet && f.Met(run)
+	}
+	tw.Flush()
+	fmt.Fprintf(b, "   goals: every format <= %g x csv to the same stdout and <= %g x baseline %s\n", formatToCSV, float64(formatToBaseline), mark(allMet))
 }
 
 // writeShapes is the table's section 4: validate's memory by the shape of the rows.

@@ -65,7 +65,7 @@ func runEnqueue(ctx context.Context, opts *importOptions) error {
 	if err != nil {
 		return fmt.Errorf("reading %s: %w", opts.Input.File, err)
 	}
-	queue, err := opts.DB.openQueue(ctx, 0)
+	queue, err := opts.DB.openQueue(ctx, false)
 	if err != nil {
 		return err
 	}

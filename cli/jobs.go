@@ -119,7 +119,7 @@ func (o *jobsOptions) checkID(cmd *cobra.Command, args []string) error {
 
 // withQueue runs f on the queue of the database the options name.
 func (o *jobsOptions) withQueue(ctx context.Context, f func(*jobs.Queue) error) error {
-	queue, err := o.DB.openQueue(ctx, 0)
+	queue, err := o.DB.openQueue(ctx, false)
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"sync"
 	"sync/atomic"
 	"syscall"
 
@@ -27,9 +28,9 @@ type Streams struct {
 // Main runs the command line and returns the exit code.
 func Main(args []string, streams Streams) int {
 	say := &notices{w: streams.Err}
-	stop, release := interrupts(say)
+	stop, atOnce, release := interrupts(say)
 	defer release()
-	root := newRootCommand(streams, stop)
+	root := newRootCommand(streams, stop, atOnce)
 	root.PersistentPreRun = func(cmd *cobra.Command, _ []string) {
 		if f := cmd.Flags().Lookup("log-format"); f != nil && f.Value.String() == "json" {
 			say.json.Store(true)
@@ -62,7 +63,7 @@ func (n *notices) say(level slog.Level, msg string) {
 	fmt.Fprintf(n.w, "storeimport: %s\n", msg)
 }
 
-func newRootCommand(streams Streams, stop <-chan struct{}) *cobra.Command {
+func newRootCommand(streams Streams, stop <-chan struct{}, atOnce *exitHooks) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "storeimport",
 		Short: "Register a merchant's stores in bulk from a CSV file, safely",
@@ -84,7 +85,7 @@ the local database. Dry-run first (validate), then import; a rerun skips what is
 		newImportCommand(streams, stop),
 		newReconcileCommand(streams, stop),
 		newDBCommand(streams),
-		newServeCommand(streams, stop),
+		newServeCommand(streams, stop, atOnce),
 		newWorkerCommand(streams, stop),
 		newJobsCommand(streams),
 	)
@@ -97,12 +98,13 @@ func usageError(cmd *cobra.Command, format string, args ...any) error {
 }
 
 // interrupts turns the first SIGINT or SIGTERM into a request to stop after the rows in flight;
-// a second one exits at once.
-func interrupts(say *notices) (<-chan struct{}, func()) {
+// a second one runs the exit hooks, then exits at once.
+func interrupts(say *notices) (<-chan struct{}, *exitHooks, func()) {
 	signals := make(chan os.Signal, 2)
 	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
 	stop := make(chan struct{})
 	done := make(chan struct{})
+	hooks := &exitHooks{}
 	go func() {
 		select {
 		case <-signals:
@@ -114,12 +116,44 @@ func interrupts(say *notices) (<-chan struct{}, func()) {
 		select {
 		case <-signals:
 			say.say(slog.LevelWarn, "stopped at once")
+			hooks.run()
 			os.Exit(exitInterrupted)
 		case <-done:
 		}
 	}()
-	return stop, func() {
+	return stop, hooks, func() {
 		signal.Stop(signals)
 		close(done)
+	}
+}
+
+// exitHooks are what a command must still do when a second interrupt stops it at once, such as
+// removing the merchants' files the page holds; os.Exit runs no deferred call.
+type exitHooks struct {
+	mu    sync.Mutex
+	hooks map[*func()]struct{}
+}
+
+// add registers hook until remove is called.
+func (h *exitHooks) add(hook func()) (remove func()) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.hooks == nil {
+		h.hooks = map[*func()]struct{}{}
+	}
+	key := &hook
+	h.hooks[key] = struct{}{}
+	return func() {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		delete(h.hooks, key)
+	}
+}
+
+func (h *exitHooks) run() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for hook := range h.hooks {
+		(*hook)()
 	}
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"github.com/dustin/go-humanize"
 	"github.com/spf13/cobra"
 
+	"github.com/acme/storeimport/storedb"
 	"github.com/acme/storeimport/supportpage"
 )
 
@@ -21,6 +23,7 @@ import (
 type serveOptions struct {
 	Streams      Streams
 	Stop         <-chan struct{}
+	AtOnce       *exitHooks
 	Addr         string
 	PasswordFile string
 	MaxUpload    string
@@ -30,11 +33,11 @@ type serveOptions struct {
 	Platform     platformSettings
 
 	maxUpload int64
-	password  string
+	password  []byte // the password file's; the page overwrites it once hashed
 }
 
-func newServeCommand(streams Streams, stop <-chan struct{}) *cobra.Command {
-	opts := &serveOptions{Streams: streams, Stop: stop}
+func newServeCommand(streams Streams, stop <-chan struct{}, atOnce *exitHooks) *cobra.Command {
+	opts := &serveOptions{Streams: streams, Stop: stop, AtOnce: atOnce}
 	cmd := &cobra.Command{
 		Use:   "serve [--addr HOST:PORT] [--password-file PATH] [--max-upload SIZE] [--checks N] [--org ID] [--endpoint URL --token-file PATH]",
 		Short: "Serve the support page: the template, and checks of merchants' files, in a browser",
@@ -43,7 +46,9 @@ file (validate's dry run: the same rules, messages, report and errors file), the
 file back with a reply the page writes. It never imports and never changes a file.
 
 It listens on loopback unless --addr says otherwise, and then only with --password-file, whose
-password the page asks for once per browser session. Ctrl-C (or SIGTERM) lets the checks in
+password the page asks for once per browser session. With a PostgreSQL --db the page also lists
+an organization's import jobs (import --enqueue) with their progress, and serves a finished job's
+errors file; it never starts or cancels one. Ctrl-C (or SIGTERM) lets the checks in
 flight finish, then stops.`,
 		Example: `  storeimport serve
   storeimport serve --org org_1 --endpoint https://platform.example.com/graphql --token-file token.txt
@@ -102,22 +107,26 @@ func isLoopback(host string) bool {
 }
 
 // readPassword reads the page's password. Nothing here ever puts it in an error or a log.
-func readPassword(path string) (string, error) {
+func readPassword(path string) ([]byte, error) {
 	raw, err := os.ReadFile(path)
 	if err != nil {
-		return "", fmt.Errorf("reading the password file: %w", err)
+		return nil, fmt.Errorf("reading the password file: %w", err)
 	}
-	password := strings.TrimRight(string(raw), "\r\n")
-	if password == "" {
-		return "", fmt.Errorf("the password file %s is empty", path)
+	password := bytes.TrimRight(raw, "\r\n")
+	if len(password) == 0 {
+		return nil, fmt.Errorf("the password file %s is empty", path)
 	}
 	return password, nil
 }
+
+// shutdownGrace bounds how long serve waits for the checks in flight once told to stop.
+const shutdownGrace = 3 * time.Minute
 
 // runServe serves the page until an interrupt, then lets the checks in flight finish.
 func runServe(ctx context.Context, opts *serveOptions) error {
 	log := newLogger(opts.Streams.Err, "text", false)
 	cfg := supportpage.Config{
+		Addr:       opts.Addr,
 		Org:        opts.Org,
 		OpenLookup: opts.DB.lookup,
 		Password:   opts.password,
@@ -125,7 +134,6 @@ func runServe(ctx context.Context, opts *serveOptions) error {
 		Checks:     opts.Checks,
 		Log:        log,
 	}
-	opts.password = ""
 	if opts.Platform.Endpoint != "" {
 		client, err := opts.Platform.client(log)
 		if err != nil {
@@ -133,8 +141,15 @@ func runServe(ctx context.Context, opts *serveOptions) error {
 		}
 		cfg.Platform = client
 	}
+	if !storedb.IsFile(opts.DB.Target) {
+		queue, err := opts.DB.openQueue(ctx, true)
+		if err != nil {
+			return err
+		}
+		defer queue.Close()
+		cfg.Jobs = queue
+	}
 	page, err := supportpage.New(cfg)
-	cfg.Password = "" // the page keeps only its hash
 	if err != nil {
 		return err
 	}
@@ -151,6 +166,11 @@ func runServe(ctx context.Context, opts *serveOptions) error {
 		BaseContext:       func(net.Listener) context.Context { return ctx },
 	}
 	server.RegisterOnShutdown(page.Stopping)
+	// Stopped at once, serve still removes the merchants' files the page holds.
+	defer opts.AtOnce.add(func() {
+		server.Close()
+		page.Close()
+	})()
 	served := make(chan error, 1)
 	go func() { served <- server.Serve(listener) }()
 	fmt.Fprintf(opts.Streams.Out, "storeimport serve: %s (Ctrl-C to stop)\n", pageURL(listener.Addr()))
@@ -159,9 +179,13 @@ func runServe(ctx context.Context, opts *serveOptions) error {
 		return fmt.Errorf("serving the page: %w", err)
 	case <-opts.Stop:
 	}
-	// Shutdown waits for every request in flight, a check included, to be answered.
-	if err := server.Shutdown(context.WithoutCancel(ctx)); err != nil {
-		return fmt.Errorf("stopping the page: %w", err)
+	// Shutdown waits for every request in flight, a check included, to be answered; a check
+	// still running after shutdownGrace is cut off.
+	stopping, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
+	defer cancel()
+	if err := server.Shutdown(stopping); err != nil {
+		server.Close()
+		return fmt.Errorf("stopping the page: checks still running after %s were cut off: %w", shutdownGrace, err)
 	}
 	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serving the page: %w", err)

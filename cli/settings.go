@@ -243,16 +243,24 @@ func (d *dbSettings) lookup(ctx context.Context) (importer.StoreLookup, func(), 
 	return db, release, nil
 }
 
-// openQueue opens the import jobs of the PostgreSQL database, its errors saying which settings
-// named it; a worker's (workerJobs imports at once, 0 for none) with a pool sized for them.
-func (d *dbSettings) openQueue(ctx context.Context, workerJobs int) (*jobs.Queue, error) {
+// openQueue opens the import jobs of the PostgreSQL database, read-only for the support page,
+// its errors saying which settings named it.
+func (d *dbSettings) openQueue(ctx context.Context, readOnly bool) (*jobs.Queue, error) {
 	open := jobs.Open
-	if workerJobs > 0 {
-		open = func(ctx context.Context, target, schema string) (*jobs.Queue, error) {
-			return jobs.OpenForWorker(ctx, target, schema, workerJobs)
-		}
+	if readOnly {
+		open = jobs.OpenReadOnly
 	}
-	queue, err := open(ctx, d.Target, d.Schema)
+	return d.named(open(ctx, d.Target, d.Schema))
+}
+
+// openWorkerQueue opens the queue as openQueue does, for a worker running jobsAtOnce imports at
+// once: with a pool sized for them.
+func (d *dbSettings) openWorkerQueue(ctx context.Context, jobsAtOnce int) (*jobs.Queue, error) {
+	return d.named(jobs.OpenForWorker(ctx, d.Target, d.Schema, jobsAtOnce))
+}
+
+// named says, in a queue's opening error, which settings named the database.
+func (d *dbSettings) named(queue *jobs.Queue, err error) (*jobs.Queue, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w; check --db (or STOREIMPORT_DB) and --db-schema (or STOREIMPORT_DB_SCHEMA)", err)
 	}

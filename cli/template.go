@@ -5,7 +5,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -57,20 +56,17 @@ and a second sheet that says what each column takes and what to send back.`,
 // checkTemplateOptions refuses, before anything is written, what would make a file no
 // spreadsheet opens as it is named, or a workbook where it cannot be read.
 func checkTemplateOptions(cmd *cobra.Command, opts *templateOptions) error {
-	if !slices.Contains(languages, opts.Lang) {
-		return usageError(cmd, "--lang must be one of %s, got %q", strings.Join(languages, ", "), opts.Lang)
-	}
-	if !slices.Contains(importer.TemplateEncodings, opts.Encoding) {
-		return usageError(cmd, "--encoding must be one of %s, got %q", strings.Join(importer.TemplateEncodings, ", "), opts.Encoding)
-	}
 	ext := strings.ToLower(filepath.Ext(opts.Output))
-	switch {
-	case opts.Format == "" && ext == ".xlsx":
-		opts.Format = "xlsx"
-	case opts.Format == "":
+	if opts.Format == "" {
 		opts.Format = "csv"
-	case !slices.Contains(importer.TemplateFormats, opts.Format):
-		return usageError(cmd, "--format must be one of %s, got %q", strings.Join(importer.TemplateFormats, ", "), opts.Format)
+		if ext == ".xlsx" {
+			opts.Format = "xlsx"
+		}
+	}
+	if err := importer.CheckTemplate(opts.Format, opts.template()); err != nil {
+		return usageError(cmd, "--%v", err)
+	}
+	switch {
 	case opts.Format == "csv" && ext == ".xlsx":
 		return usageError(cmd, "-o %s names a workbook, but --format csv writes a CSV file: name it .csv, or use --format xlsx", opts.Output)
 	case opts.Format == "xlsx" && ext == ".csv":
@@ -88,6 +84,10 @@ func checkTemplateOptions(cmd *cobra.Command, opts *templateOptions) error {
 	return nil
 }
 
+func (opts *templateOptions) template() importer.TemplateOptions {
+	return importer.TemplateOptions{Lang: opts.Lang, Example: opts.Example, Encoding: opts.Encoding}
+}
+
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
@@ -95,7 +95,7 @@ func isTerminal(w io.Writer) bool {
 
 func runTemplate(opts *templateOptions) error {
 	write := func(w io.Writer) error {
-		return importer.WriteTemplateAs(w, opts.Format, importer.TemplateOptions{Lang: opts.Lang, Example: opts.Example, Encoding: opts.Encoding})
+		return importer.WriteTemplateAs(w, opts.Format, opts.template())
 	}
 	if opts.Output == "" {
 		return write(opts.Streams.Out)

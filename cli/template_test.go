@@ -12,7 +12,7 @@ import (
 // one over it. Not parallel: the umask is the whole process's.
 func TestTemplateKeepsMerchantDataPrivate(t *testing.T) {
 	permtest.CheckWrite(t, func(t *testing.T, path string) {
-		if err := runTemplate(&templateOptions{Lang: "ja", Example: true, Encoding: "utf8", Output: path}); err != nil {
+		if err := runTemplate(&templateOptions{Lang: "ja", Example: true, Format: "csv", Encoding: "utf8", Output: path}); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -20,7 +20,7 @@ func TestTemplateKeepsMerchantDataPrivate(t *testing.T) {
 
 func TestTemplateWorkbookKeepsMerchantDataPrivate(t *testing.T) {
 	permtest.CheckWrite(t, func(t *testing.T, path string) {
-		if err := runTemplate(&templateOptions{Lang: "ja", Example: true, Format: "xlsx", Output: path}); err != nil {
+		if err := runTemplate(&templateOptions{Lang: "ja", Example: true, Format: "xlsx", Encoding: "utf8", Output: path}); err != nil {
 			t.Fatal(err)
 		}
 	})

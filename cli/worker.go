@@ -83,7 +83,7 @@ func (o *workerOptions) check(cmd *cobra.Command) error {
 // runWorker runs queued imports until stopped, every one waiting on the rate limit that the
 // workers using this token share in the database.
 func runWorker(ctx context.Context, opts *workerOptions) error {
-	queue, err := opts.DB.openQueue(ctx, opts.Jobs)
+	queue, err := opts.DB.openWorkerQueue(ctx, opts.Jobs)
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/acme/storeimport/bench"
+	"github.com/acme/storeimport/internal/e2etest"
 	"github.com/acme/storeimport/orgsim"
 )
 
@@ -22,7 +23,7 @@ func (r *rig) startImport(t *testing.T, extra ...string) (*exec.Cmd, *bytes.Buff
 	t.Helper()
 	args := append([]string{"import", "--org", org, "--endpoint", r.endpoint,
 		"--rate", "10", "--burst", "1", "--db", r.db, "--format", "json"}, extra...)
-	cmd := exec.Command(filepath.Join(bins, "storeimport"), append(args, r.csv)...)
+	cmd := exec.Command(e2etest.Bin("storeimport"), append(args, r.csv)...)
 	cmd.Env = append(os.Environ(), "ORG_PLATFORM_TOKEN="+token)
 	var stdout bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, os.Stderr
@@ -50,7 +51,7 @@ func TestSecondRunIsRefusedWhileTheFirstHoldsTheLock(t *testing.T) {
 		{"import", "--org", org, "--endpoint", r.endpoint, "--db", r.db, r.csv},
 		{"reconcile", "--org", org, "--endpoint", r.endpoint, "--db", r.db, "--fix"},
 	} {
-		cmd := exec.Command(filepath.Join(bins, "storeimport"), args...)
+		cmd := exec.Command(e2etest.Bin("storeimport"), args...)
 		cmd.Env = append(os.Environ(), "ORG_PLATFORM_TOKEN="+token2)
 		var stderr bytes.Buffer
 		cmd.Stderr = &stderr
@@ -72,7 +73,7 @@ func TestSecondRunIsRefusedWhileTheFirstHoldsTheLock(t *testing.T) {
 	if err := first.Wait(); err != nil {
 		t.Fatalf("the first import: %v", err)
 	}
-	if rep := parseReport(t, run{stdout: stdout.String()}); rep.Summary["created"] != 15 {
+	if rep := e2etest.ParseReport(t, e2etest.Run{Stdout: stdout.String()}); rep.Summary["created"] != 15 {
 		t.Errorf("the first import: %v", rep.Summary)
 	}
 }
@@ -94,7 +95,7 @@ func interruptFinishesTheRowsInFlight(t *testing.T, workers string) {
 	if exitErr, ok := err.(*exec.ExitError); !ok || exitErr.ExitCode() != 1 {
 		t.Fatalf("interrupted import: %v, want exit 1", err)
 	}
-	rep := parseReport(t, run{stdout: stdout.String()})
+	rep := e2etest.ParseReport(t, e2etest.Run{Stdout: stdout.String()})
 	created := map[string]bool{}
 	for _, row := range rep.Rows {
 		if row.Status == "created" {
@@ -111,13 +112,13 @@ func interruptFinishesTheRowsInFlight(t *testing.T, workers string) {
 	if rest.Summary["created"]+rest.Summary["skipped"] != 15 || rest.Summary["skipped"] != len(created) {
 		t.Errorf("rerun summary %v, want the %d created ones skipped and the rest created", rest.Summary, len(created))
 	}
-	r.invariants(r.all())
+	r.invariants(e2etest.All(r.names))
 }
 
 func TestSecondInterruptStopsAtOnce(t *testing.T) {
 	// Slow answers keep a row in flight long enough for the second interrupt to land mid-row.
 	r := newRig(t, 15, orgsim.Faults{Latency: 300 * time.Millisecond}, 10)
-	cmd := exec.Command(filepath.Join(bins, "storeimport"), "import", "--org", org, "--endpoint", r.endpoint,
+	cmd := exec.Command(e2etest.Bin("storeimport"), "import", "--org", org, "--endpoint", r.endpoint,
 		"--db", r.db, "--format", "json", r.csv)
 	cmd.Env = append(os.Environ(), "ORG_PLATFORM_TOKEN="+token)
 	stderr, err := cmd.StderrPipe()
@@ -141,7 +142,7 @@ func TestSecondInterruptStopsAtOnce(t *testing.T) {
 	}
 	// Whatever the second interrupt cut, the journal lets the next run settle it.
 	r.untilSettled(2, "--concurrency", "8")
-	r.invariants(r.all())
+	r.invariants(e2etest.All(r.names))
 }
 
 func TestInterruptedValidateReportsTheRestNotAttempted(t *testing.T) {
@@ -150,7 +151,7 @@ func TestInterruptedValidateReportsTheRestNotAttempted(t *testing.T) {
 	if _, err := bench.WriteStores(path, 600000); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(filepath.Join(bins, "storeimport"), "validate", "--org", org, "--format", "csv", path)
+	cmd := exec.Command(e2etest.Bin("storeimport"), "validate", "--org", org, "--format", "csv", path)
 	cmd.Dir = dir
 	var stdout bytes.Buffer
 	cmd.Stdout = &stdout

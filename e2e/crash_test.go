@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/acme/storeimport/internal/e2etest"
 	"github.com/acme/storeimport/orgsim"
 	"github.com/acme/storeimport/storedb/storetest"
 )
@@ -37,7 +38,7 @@ type rig struct {
 	killOp  string
 	killAt  int
 	killed  int
-	reports []jsonReport
+	reports []e2etest.JSONReport
 }
 
 func newRig(t *testing.T, rows int, faults orgsim.Faults, seed int64) *rig {
@@ -90,11 +91,11 @@ func (r *rig) afterCommit(op string, n int) {
 }
 
 // importOnce runs storeimport import once; it reports whether the process was killed.
-func (r *rig) importOnce(extra ...string) (run, bool) {
+func (r *rig) importOnce(extra ...string) (e2etest.Run, bool) {
 	r.t.Helper()
 	args := append([]string{"import", "--org", org, "--endpoint", r.endpoint, "--rate", "1000", "--burst", "50",
 		"--db", r.db, "--format", "json"}, extra...)
-	cmd := exec.Command(filepath.Join(bins, "storeimport"), append(args, r.csv)...)
+	cmd := exec.Command(e2etest.Bin("storeimport"), append(args, r.csv)...)
 	cmd.Env = append(os.Environ(), "ORG_PLATFORM_TOKEN="+token)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -109,97 +110,52 @@ func (r *rig) importOnce(extra ...string) (run, bool) {
 	r.mu.Lock()
 	r.child = nil
 	r.mu.Unlock()
-	res := run{stdout: stdout.String(), stderr: stderr.String()}
+	res := e2etest.Run{Stdout: stdout.String(), Stderr: stderr.String()}
 	var exitErr *exec.ExitError
 	if errors.As(err, &exitErr) {
 		if status, ok := exitErr.Sys().(syscall.WaitStatus); ok && status.Signaled() {
 			return res, true
 		}
-		res.code = exitErr.ExitCode()
+		res.Code = exitErr.ExitCode()
 	} else if err != nil {
 		r.t.Fatal(err)
 	}
-	r.reports = append(r.reports, parseReport(r.t, res))
+	r.reports = append(r.reports, e2etest.ParseReport(r.t, res))
 	return res, false
 }
 
 // untilSettled reruns the import, as an engineer would after a crash, until a run ends with no
 // row needing attention; at most maxRuns runs.
-func (r *rig) untilSettled(maxRuns int, extra ...string) jsonReport {
+func (r *rig) untilSettled(maxRuns int, extra ...string) e2etest.JSONReport {
 	r.t.Helper()
 	for i := range maxRuns {
 		res, killed := r.importOnce(extra...)
 		if killed {
 			continue
 		}
-		if res.code != 0 && res.code != 1 {
-			if res.code == 3 && i < maxRuns-1 {
+		if res.Code != 0 && res.Code != 1 {
+			if res.Code == 3 && i < maxRuns-1 {
 				continue
 			}
-			r.t.Fatalf("run %d exited %d\nstdout:\n%s\nstderr:\n%s", i+1, res.code, res.stdout, res.stderr)
+			r.t.Fatalf("run %d exited %d\nstdout:\n%s\nstderr:\n%s", i+1, res.Code, res.Stdout, res.Stderr)
 		}
 		return r.reports[len(r.reports)-1]
 	}
 	r.t.Fatalf("not settled after %d runs", maxRuns)
-	return jsonReport{}
+	return e2etest.JSONReport{}
 }
 
 // invariants checks what must hold whatever happened (see exactlyOnce) and that every mutation
 // carried an Idempotency-Key. It returns the duplicate and orphan counts.
 func (r *rig) invariants(expectCreated map[string]bool) (duplicates, orphans int) {
 	r.t.Helper()
-	duplicates, orphans = exactlyOnce(r.t, r.sim, org, r.names, localStores(r.t, r.store.SQL), expectCreated)
+	duplicates, orphans = e2etest.ExactlyOnce(r.t, r.sim, org, r.names, e2etest.LocalStores(r.t, r.store.SQL), expectCreated)
 	for _, e := range r.sim.Log() {
 		if e.OperationType == "mutation" && e.IdempotencyKey == "" {
 			r.t.Errorf("a %s was sent without an Idempotency-Key", e.Operation)
 		}
 	}
 	return duplicates, orphans
-}
-
-// exactlyOnce checks one organization: each store of names (public_id -> shop name) expected
-// created has exactly one live shop, with RESERVATION, and one local store linked to it; the
-// others have nothing; no live shop is without a store. It returns the duplicate and orphan counts.
-func exactlyOnce(t *testing.T, sim *orgsim.Server, orgID string, names map[string]string, stores map[string]string,
-	expectCreated map[string]bool) (duplicates, orphans int) {
-	t.Helper()
-	byName := map[string][]orgsim.Shop{}
-	linked := map[string]bool{}
-	for _, id := range stores {
-		linked[id] = true
-	}
-	for _, s := range sim.Shops(orgID, false) {
-		byName[s.Name] = append(byName[s.Name], s)
-		if !linked[s.ID] {
-			orphans++
-			t.Errorf("orphan: live shop %s (%s) has no local store", s.ID, s.Name)
-		}
-	}
-	for id, name := range names {
-		shops := byName[name]
-		if len(shops) > 1 {
-			duplicates += len(shops) - 1
-			t.Errorf("duplicate: %s has %d live shops", id, len(shops))
-		}
-		if !expectCreated[id] {
-			if len(shops) != 0 || stores[id] != "" {
-				t.Errorf("%s should have nothing: %d shops, store %q", id, len(shops), stores[id])
-			}
-			continue
-		}
-		if len(shops) != 1 || stores[id] != shops[0].ID || fmt.Sprint(shops[0].Services) != "[RESERVATION]" {
-			t.Errorf("%s: live shops %+v, local store linked to %q", id, shops, stores[id])
-		}
-	}
-	return duplicates, orphans
-}
-
-func (r *rig) all() map[string]bool {
-	every := map[string]bool{}
-	for id := range r.names {
-		every[id] = true
-	}
-	return every
 }
 
 func TestCrashAfterCreateShop(t *testing.T) {
@@ -209,7 +165,7 @@ func TestCrashAfterCreateShop(t *testing.T) {
 	if r.killed != 1 {
 		t.Fatalf("the hook killed %d times, want 1", r.killed)
 	}
-	dup, orph := r.invariants(r.all())
+	dup, orph := r.invariants(e2etest.All(r.names))
 	t.Logf("crash after createShop #5: %d runs, summary %v, duplicates %d, orphans %d", len(r.reports)+r.killed, rep.Summary, dup, orph)
 }
 
@@ -220,7 +176,7 @@ func TestCrashAfterAssign(t *testing.T) {
 	if r.killed != 1 {
 		t.Fatalf("the hook killed %d times, want 1", r.killed)
 	}
-	dup, orph := r.invariants(r.all())
+	dup, orph := r.invariants(e2etest.All(r.names))
 	t.Logf("crash after assign #7: summary %v, duplicates %d, orphans %d", rep.Summary, dup, orph)
 }
 
@@ -234,7 +190,7 @@ func TestCrashDuringCompensation(t *testing.T) {
 	if r.killed != 1 {
 		t.Fatalf("the hook killed %d times, want 1", r.killed)
 	}
-	want := r.all()
+	want := e2etest.All(r.names)
 	delete(want, "store-003")
 	delete(want, "store-006")
 	dup, orph := r.invariants(want)
@@ -282,7 +238,7 @@ func TestCrashAtRandomMoments(t *testing.T) {
 		if r.killed != 1 {
 			t.Errorf("round %d: %d kills, want 1", round, r.killed)
 		}
-		want := r.all()
+		want := e2etest.All(r.names)
 		delete(want, "store-002")
 		delete(want, "store-007")
 		dup, orph := r.invariants(want)
@@ -306,7 +262,7 @@ func TestFlakyPlatformConverges(t *testing.T) {
 		orgsim.OpCreateShop: flaky, orgsim.OpAssignServiceToOrganization: flaky, orgsim.OpDeleteShop: flaky,
 	}}, 5)
 	rep := r.untilSettled(5)
-	dup, orph := r.invariants(r.all())
+	dup, orph := r.invariants(e2etest.All(r.names))
 	injected, replayed := 0, 0
 	for _, e := range r.sim.Log() {
 		if e.Outcome == orgsim.Outcome503Injected || e.Outcome == orgsim.Outcome504AfterCommit {
@@ -337,7 +293,7 @@ func TestCrashWithFourWorkers(t *testing.T) {
 		if r.killed != 1 {
 			t.Fatalf("the hook killed %d times, want 1", r.killed)
 		}
-		dup, orph := r.invariants(r.all())
+		dup, orph := r.invariants(e2etest.All(r.names))
 		t.Logf("4 workers, crash after %s #%d: summary %v, duplicates %d, orphans %d", kill.op, kill.n, rep.Summary, dup, orph)
 	}
 }

@@ -3,9 +3,7 @@ package e2e
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
-	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,12 +11,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/acme/storeimport/internal/e2etest"
 	"github.com/acme/storeimport/orgclient"
 )
 
 const (
-	org   = "org_e2e"
-	token = "e2e-token-7d1f"
+	org   = e2etest.Org
+	token = e2etest.Token
 )
 
 // simProcess is orgplatform-sim running as its own process on a free loopback port.
@@ -33,7 +32,7 @@ func startSim(t *testing.T, args ...string) *simProcess {
 	dir := t.TempDir()
 	addrFile := filepath.Join(dir, "addr")
 	sim := &simProcess{logPath: filepath.Join(dir, "requests.jsonl")}
-	sim.cmd = exec.Command(filepath.Join(bins, "orgplatform-sim"), append([]string{
+	sim.cmd = exec.Command(e2etest.Bin("orgplatform-sim"), append([]string{
 		"--addr", "127.0.0.1:0", "--addr-file", addrFile, "--org", org, "--shop-limit", "1000",
 		"--request-log", sim.logPath,
 	}, args...)...)
@@ -93,54 +92,6 @@ func (s *simProcess) requests(t *testing.T) []logEntry {
 	return entries
 }
 
-// run is one storeimport invocation.
-type run struct {
-	code           int
-	stdout, stderr string
-}
-
-func storeimport(t *testing.T, dir string, args ...string) run {
-	t.Helper()
-	cmd := exec.Command(filepath.Join(bins, "storeimport"), args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "ORG_PLATFORM_TOKEN="+token)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	r := run{stdout: stdout.String(), stderr: stderr.String()}
-	var exitErr *exec.ExitError
-	switch {
-	case errors.As(err, &exitErr):
-		r.code = exitErr.ExitCode()
-	case err != nil:
-		t.Fatal(err)
-	}
-	if strings.Contains(r.stdout+r.stderr, token) {
-		t.Error("storeimport printed the token")
-	}
-	return r
-}
-
-type jsonReport struct {
-	Rows []struct {
-		Line     int     `json:"line"`
-		PublicID string  `json:"public_id"`
-		Status   string  `json:"status"`
-		ShopID   *string `json:"shop_id"`
-		Error    *string `json:"error"`
-	} `json:"rows"`
-	Summary map[string]int `json:"summary"`
-}
-
-func parseReport(t *testing.T, r run) jsonReport {
-	t.Helper()
-	var rep jsonReport
-	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
-		t.Fatalf("report is not JSON (%v):\n%s\nstderr:\n%s", err, r.stdout, r.stderr)
-	}
-	return rep
-}
-
 // liveShops lists the organization's live shops through the contract's shops query.
 func liveShops(t *testing.T, c *orgclient.Client) []orgclient.Shop {
 	t.Helper()
@@ -149,23 +100,4 @@ func liveShops(t *testing.T, c *orgclient.Client) []orgclient.Shop {
 		t.Fatal(err)
 	}
 	return shops
-}
-
-// localStores maps public_id to platform_shop_id in the database.
-func localStores(t *testing.T, db *sql.DB) map[string]string {
-	t.Helper()
-	rows, err := db.Query(`SELECT public_id, platform_shop_id FROM stores`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	stores := map[string]string{}
-	for rows.Next() {
-		var id, shop string
-		if err := rows.Scan(&id, &shop); err != nil {
-			t.Fatal(err)
-		}
-		stores[id] = shop
-	}
-	return stores
 }

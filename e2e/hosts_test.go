@@ -3,16 +3,14 @@ package e2e
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"net/http/httptest"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 
+	"github.com/acme/storeimport/internal/e2etest"
 	"github.com/acme/storeimport/orgsim"
 	"github.com/acme/storeimport/storedb/storetest"
 )
@@ -21,7 +19,7 @@ import (
 // storeimport as processes on hosts of their own (a UTS namespace each, so each reports its own
 // host name) against one PostgreSQL database and one platform.
 
-const orgB = "org_e2e_b"
+const orgB = e2etest.OrgB
 
 // shared is one platform with two organizations, and one PostgreSQL database.
 type shared struct {
@@ -46,35 +44,13 @@ func newShared(t *testing.T) *shared {
 // file writes a CSV of rows stores for orgID and returns its path and the names of its shops.
 func (s *shared) file(orgID string, rows int) (string, map[string]string) {
 	s.t.Helper()
-	return storesFile(s.t, s.dir, orgID, rows, 0)
-}
-
-// storesFile writes, in dir, a CSV of rows stores of orgID followed by bad invalid rows, and
-// returns its path and the valid stores' shop names by public_id.
-func storesFile(t *testing.T, dir, orgID string, rows, bad int) (string, map[string]string) {
-	t.Helper()
-	names := map[string]string{}
-	var csv strings.Builder
-	csv.WriteString("public_id,name,location,industry,phone\n")
-	for i := range rows {
-		id, name := fmt.Sprintf("%s-%03d", strings.ReplaceAll(orgID, "_", "-"), i), fmt.Sprintf("%s店%03d", orgID, i)
-		names[id] = name
-		fmt.Fprintf(&csv, "%s,%s,東京都千代田区%d-1,restaurant,03-1234-%04d\n", id, name, i, i)
-	}
-	for i := range bad {
-		fmt.Fprintf(&csv, "Bad ID %d,x,y,restaurant,\n", i)
-	}
-	path := filepath.Join(dir, orgID+".csv")
-	if err := os.WriteFile(path, []byte(csv.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path, names
+	return e2etest.StoresFile(s.t, s.dir, orgID, rows, 0)
 }
 
 // onHost is an import of file for orgID, at rate requests a second, run as if on host: in a
 // UTS namespace of its own (unshare needs root, as CI has).
 func (s *shared) onHost(host, orgID, file, rate string) (*exec.Cmd, *bytes.Buffer, *bytes.Buffer) {
-	args := []string{"--uts", "sh", "-c", `hostname "$0" && exec "$@"`, host, filepath.Join(bins, "storeimport"),
+	args := []string{"--uts", "sh", "-c", `hostname "$0" && exec "$@"`, host, e2etest.Bin("storeimport"),
 		"import", "--org", orgID, "--endpoint", s.endpoint, "--rate", rate, "--burst", "1", "--db", s.store.Location,
 		"--format", "json", file}
 	cmd := exec.Command("unshare", args...)
@@ -98,29 +74,6 @@ func (s *shared) run(cmd *exec.Cmd, stderr *bytes.Buffer) int {
 	return 0
 }
 
-// awaitCreate waits, at most 5 s, until sim has seen a createShop: the import holds its
-// organization's lock and is mid-way.
-func awaitCreate(t *testing.T, sim *orgsim.Server) {
-	t.Helper()
-	for range 250 {
-		for _, e := range sim.Log() {
-			if e.Operation == orgsim.OpCreateShop {
-				return
-			}
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	t.Fatal("no createShop within 5 s")
-}
-
-func all(names map[string]string) map[string]bool {
-	every := map[string]bool{}
-	for id := range names {
-		every[id] = true
-	}
-	return every
-}
-
 // A second host's import of the same organization is refused at once, naming the first; once
 // the first is killed, its lock goes with its connection and the second takes over at once.
 func TestSecondHostIsRefusedThenTakesOverAKilledImport(t *testing.T) {
@@ -131,7 +84,7 @@ func TestSecondHostIsRefusedThenTakesOverAKilledImport(t *testing.T) {
 		t.Fatalf("%v (unshare --uts needs root)", err)
 	}
 	t.Cleanup(func() { first.Process.Kill(); first.Wait() })
-	awaitCreate(t, s.sim)
+	e2etest.AwaitCreate(t, s.sim)
 
 	refused, _, refusal := s.onHost("host-b", org, file, "1000")
 	if code := s.run(refused, refusal); code != 2 || !strings.Contains(refusal.String(), "host host-a") {
@@ -145,10 +98,10 @@ func TestSecondHostIsRefusedThenTakesOverAKilledImport(t *testing.T) {
 		t.Fatalf("second host after the first was killed: exit %d, want 0 at its first try\n%s\nfirst's stderr:\n%s",
 			code, takeoverErr, firstErr)
 	}
-	if rep := parseReport(t, run{stdout: out.String()}); rep.Summary["created"]+rep.Summary["skipped"] != 20 {
+	if rep := e2etest.ParseReport(t, e2etest.Run{Stdout: out.String()}); rep.Summary["created"]+rep.Summary["skipped"] != 20 {
 		t.Errorf("the takeover's report: %v, want all 20 created or skipped", rep.Summary)
 	}
-	duplicates, orphans := exactlyOnce(t, s.sim, org, names, localStores(t, s.store.SQL), all(names))
+	duplicates, orphans := e2etest.ExactlyOnce(t, s.sim, org, names, e2etest.LocalStores(t, s.store.SQL), e2etest.All(names))
 	t.Logf("after the takeover: %d duplicates, %d orphans", duplicates, orphans)
 }
 
@@ -170,7 +123,7 @@ func TestTwoOrganizationsImportSideBySide(t *testing.T) {
 			t.Errorf("the import on %s: %v\n%s%s", name, err, aErr, bErr)
 		}
 	}
-	stores := localStores(t, s.store.SQL)
-	exactlyOnce(t, s.sim, org, namesA, stores, all(namesA))
-	exactlyOnce(t, s.sim, orgB, namesB, stores, all(namesB))
+	stores := e2etest.LocalStores(t, s.store.SQL)
+	e2etest.ExactlyOnce(t, s.sim, org, namesA, stores, e2etest.All(namesA))
+	e2etest.ExactlyOnce(t, s.sim, orgB, namesB, stores, e2etest.All(namesB))
 }

@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/acme/storeimport/internal/e2etest"
 	"github.com/acme/storeimport/storedb/storetest"
 )
 
@@ -18,17 +19,17 @@ func TestImportWithBuiltBinaries(t *testing.T) {
 		"--db", db, "--format", "json", "../testdata/stores.csv"}
 	args[len(args)-1], _ = filepath.Abs(args[len(args)-1])
 
-	first := storeimport(t, dir, args...)
-	if first.code != 1 {
-		t.Fatalf("exit %d, want 1 (invalid rows in the sample)\n%s", first.code, first.stderr)
+	first := e2etest.Storeimport(t, dir, args...)
+	if first.Code != 1 {
+		t.Fatalf("exit %d, want 1 (invalid rows in the sample)\n%s", first.Code, first.Stderr)
 	}
-	rep := parseReport(t, first)
+	rep := e2etest.ParseReport(t, first)
 	if rep.Summary["created"] != 24 || rep.Summary["invalid"] != 5 || rep.Summary["failed"] != 1 {
 		t.Errorf("summary %v, want 24 created, 5 invalid, 1 failed", rep.Summary)
 	}
 
 	shops := liveShops(t, sim.client(t))
-	stores := localStores(t, store.SQL)
+	stores := e2etest.LocalStores(t, store.SQL)
 	if len(shops) != 24 || len(stores) != 24 {
 		t.Fatalf("%d live shops and %d stores, want 24 each", len(shops), len(stores))
 	}
@@ -51,8 +52,8 @@ func TestImportWithBuiltBinaries(t *testing.T) {
 			}
 		}
 	}
-	second := storeimport(t, dir, args...)
-	rep = parseReport(t, second)
+	second := e2etest.Storeimport(t, dir, args...)
+	rep = e2etest.ParseReport(t, second)
 	if rep.Summary["skipped"] != 24 {
 		t.Errorf("rerun summary %v, want 24 skipped", rep.Summary)
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/acme/storeimport/internal/e2etest"
 	"github.com/acme/storeimport/orgsim"
 )
 
@@ -18,9 +19,9 @@ func TestReconcileCleansUpAfterACrash(t *testing.T) {
 		t.Fatal("the import was not killed")
 	}
 
-	check := storeimport(t, r.dir, "reconcile", "--org", org, "--endpoint", r.endpoint, "--db", r.db, "--format", "json")
-	if check.code != 3 {
-		t.Fatalf("reconcile after a crash: exit %d, want 3\n%s%s", check.code, check.stdout, check.stderr)
+	check := e2etest.Storeimport(t, r.dir, "reconcile", "--org", org, "--endpoint", r.endpoint, "--db", r.db, "--format", "json")
+	if check.Code != 3 {
+		t.Fatalf("reconcile after a crash: exit %d, want 3\n%s%s", check.Code, check.Stdout, check.Stderr)
 	}
 	var report struct {
 		Consistent bool `json:"consistent"`
@@ -29,7 +30,7 @@ func TestReconcileCleansUpAfterACrash(t *testing.T) {
 			ShopID *string `json:"shop_id"`
 		} `json:"findings"`
 	}
-	if err := json.Unmarshal([]byte(check.stdout), &report); err != nil {
+	if err := json.Unmarshal([]byte(check.Stdout), &report); err != nil {
 		t.Fatal(err)
 	}
 	kinds := map[string]string{}
@@ -44,9 +45,9 @@ func TestReconcileCleansUpAfterACrash(t *testing.T) {
 		t.Fatalf("findings %+v, want the attempt in doubt and its shop, tied to it by name but not yet proven ours", report.Findings)
 	}
 
-	fix := storeimport(t, r.dir, "reconcile", "--org", org, "--endpoint", r.endpoint, "--db", r.db, "--fix")
-	if fix.code != 0 {
-		t.Fatalf("reconcile --fix: exit %d, want 0\n%s%s", fix.code, fix.stdout, fix.stderr)
+	fix := e2etest.Storeimport(t, r.dir, "reconcile", "--org", org, "--endpoint", r.endpoint, "--db", r.db, "--fix")
+	if fix.Code != 0 {
+		t.Fatalf("reconcile --fix: exit %d, want 0\n%s%s", fix.Code, fix.Stdout, fix.Stderr)
 	}
 	for _, s := range r.sim.Shops(org, false) {
 		if s.ID == orphan {
@@ -55,5 +56,5 @@ func TestReconcileCleansUpAfterACrash(t *testing.T) {
 	}
 	// The next import finishes the job with a fresh attempt: one shop per store, no orphans.
 	r.untilSettled(2)
-	r.invariants(r.all())
+	r.invariants(e2etest.All(r.names))
 }

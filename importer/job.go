@@ -201,6 +201,11 @@ func (r *runner) finish(ctx context.Context, throughRows bool) error {
 		errs = append(errs, r.errors.commit())
 	}
 	if r.progressing {
+		// The rows still buffered go first, so that the progress's last line follows them, as it
+		// follows them in time.
+		if report, ok := r.job.Report.(interface{ Flush() error }); ok {
+			report.Flush() // a failure stays in the report, for Close to return
+		}
 		r.job.Progress.End(r.summary)
 	}
 	errs = append(errs, r.job.Report.Close(r.summary))

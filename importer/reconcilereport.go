@@ -90,3 +90,10 @@ func writeFindingsTable(w io.Writer, findings []Finding, counts map[FindingKind]
 	_, err := io.WriteString(w, b.String())
 	return err
 }
+
+func nullable(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}

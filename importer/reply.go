@@ -102,9 +102,6 @@ func (t *Tally) Row(res Result) error {
 // Close has nothing to add: the rows said it all.
 func (t *Tally) Close(*Summary) error { return nil }
 
-// Invalid is how many rows need fixing.
-func (t *Tally) Invalid() int { return t.invalid }
-
 // ReplyFile is the errors file the reply goes with.
 type ReplyFile struct {
 	Name     string // as the merchant receives it

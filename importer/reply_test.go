@@ -29,9 +29,6 @@ func tallyOf(t *testing.T, file string) *Tally {
 
 func TestReplyCountsTheKindsOfMistake(t *testing.T) {
 	tally := tallyOf(t, "mistakes.csv")
-	if tally.Invalid() != 10 {
-		t.Errorf("invalid rows: got %d, want 10", tally.Invalid())
-	}
 	want := `ファイルを確認しました。全15行のうち10行に、登録の前に修正していただきたい箇所があります。
 
 修正が必要な内容:

@@ -1,8 +1,10 @@
 package importer
 
 import (
+	"cmp"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -13,24 +15,55 @@ type TemplateOptions struct {
 	Encoding string // EncodingUTF8 (also when empty, written with a BOM) or EncodingSJIS; CSV only
 }
 
-// The template's file formats and a CSV template's encodings, as the command line and the support
-// page offer them.
+// The template's languages, file formats and a CSV template's encodings, as the command line and
+// the support page offer them.
 var (
+	TemplateLangs     = []string{LangEN, LangJA}
 	TemplateFormats   = []string{"csv", "xlsx"}
 	TemplateEncodings = []string{EncodingUTF8, EncodingSJIS}
 )
 
-// WriteTemplateAs writes the template in format, "csv" (also when empty: WriteTemplate) or
-// "xlsx" (WriteTemplateXLSX, which has no encoding: opts.Encoding is not used).
+// TemplateChoiceError is a template asked for in a language, encoding or format there is none of.
+type TemplateChoiceError struct {
+	Choice  string // "lang", "encoding" or "format": the command line's flag, the page's field
+	Got     string
+	Allowed []string
+}
+
+func (e *TemplateChoiceError) Error() string {
+	return fmt.Sprintf("%s must be one of %s, got %q", e.Choice, strings.Join(e.Allowed, ", "), e.Got)
+}
+
+func checkTemplateChoice(choice, got string, allowed []string) error {
+	if !slices.Contains(allowed, got) {
+		return &TemplateChoiceError{Choice: choice, Got: got, Allowed: allowed}
+	}
+	return nil
+}
+
+// CheckTemplate refuses, before anything is written, a template there is none of: every choice
+// must be made, as the command line and the page make them (a workbook's encoding is checked too,
+// then not used).
+func CheckTemplate(format string, opts TemplateOptions) error {
+	return cmp.Or(
+		checkTemplateChoice("lang", opts.Lang, TemplateLangs),
+		checkTemplateChoice("encoding", opts.Encoding, TemplateEncodings),
+		checkTemplateChoice("format", format, TemplateFormats),
+	)
+}
+
+// WriteTemplateAs writes the template in format, "csv" (WriteTemplate) or "xlsx"
+// (WriteTemplateXLSX, which has no encoding: opts.Encoding is not used), once CheckTemplate
+// takes the choices.
 func WriteTemplateAs(w io.Writer, format string, opts TemplateOptions) error {
-	switch format {
-	case "csv", "":
-		return WriteTemplate(w, opts)
-	case "xlsx":
+	if err := CheckTemplate(format, opts); err != nil {
+		return err
+	}
+	if format == "xlsx" {
 		opts.Encoding = ""
 		return WriteTemplateXLSX(w, opts)
 	}
-	return fmt.Errorf("unknown template format %q: use %s", format, strings.Join(TemplateFormats, " or "))
+	return WriteTemplate(w, opts)
 }
 
 // WriteTemplate writes the CSV template: the header and, when asked, sample rows, all from the
@@ -49,11 +82,12 @@ func WriteTemplate(w io.Writer, opts TemplateOptions) error {
 	return nil
 }
 
+// checkTemplateLang takes a language of the template, or "" for English.
 func checkTemplateLang(lang string) error {
-	if lang != "" && lang != LangEN && lang != LangJA {
-		return fmt.Errorf("unknown language %q: use %s or %s", lang, LangEN, LangJA)
+	if lang == "" {
+		return nil
 	}
-	return nil
+	return checkTemplateChoice("lang", lang, TemplateLangs)
 }
 
 // templateRecords are the template's header in opts.Lang and, with opts.Example, its sample rows.

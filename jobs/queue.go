@@ -35,14 +35,25 @@ func CheckTarget(target string) error {
 
 // Queue is the import jobs of one database: enqueue, list, report, cancel, and work them.
 type Queue struct {
-	db    *postgres.DB
-	river *river.Client[pgx.Tx] // inserts, lists and cancels; works nothing
+	db       *postgres.DB
+	river    *river.Client[pgx.Tx] // inserts, lists and cancels; works nothing. nil when opened read-only on a database with no tables
+	readOnly bool
 }
 
 // Open opens the queue in the PostgreSQL database target names (schema as --db-schema), creating
 // and migrating the tables, River's among them, as the stores' first write does.
 func Open(ctx context.Context, target, schema string) (*Queue, error) {
-	return open(ctx, target, schema, 0)
+	return open(ctx, target, schema, postgres.Open)
+}
+
+// OpenReadOnly opens the queue to list jobs and read their results, as the support page does: it
+// never creates, migrates or writes anything. A database with no tables yet has no jobs.
+func OpenReadOnly(ctx context.Context, target, schema string) (*Queue, error) {
+	q, err := open(ctx, target, schema, postgres.OpenReadOnly)
+	if err == nil {
+		q.readOnly = true
+	}
+	return q, err
 }
 
 // WorkerConns is the most connections the queue of a worker running jobsAtOnce imports at once
@@ -60,16 +71,21 @@ func WorkerConns(jobsAtOnce int) int32 {
 // OpenForWorker opens the queue as Open does, for a worker running jobsAtOnce imports at once: its
 // pool is sized for them (WorkerConns), unless the target sets pool_max_conns.
 func OpenForWorker(ctx context.Context, target, schema string, jobsAtOnce int) (*Queue, error) {
-	return open(ctx, target, schema, WorkerConns(jobsAtOnce))
+	return open(ctx, target, schema, func(ctx context.Context, target, schema string) (*postgres.DB, error) {
+		return postgres.OpenSized(ctx, target, schema, WorkerConns(jobsAtOnce))
+	})
 }
 
-func open(ctx context.Context, target, schema string, maxConns int32) (*Queue, error) {
+func open(ctx context.Context, target, schema string, openDB func(context.Context, string, string) (*postgres.DB, error)) (*Queue, error) {
 	if err := CheckTarget(target); err != nil {
 		return nil, err
 	}
-	db, err := postgres.OpenSized(ctx, target, schema, maxConns)
+	db, err := openDB(ctx, target, schema)
 	if err != nil {
 		return nil, err
+	}
+	if db.Pool() == nil {
+		return &Queue{db: db}, nil
 	}
 	client, err := river.NewClient(riverpgxv5.New(db.Pool()), &river.Config{Schema: db.Schema(), Logger: quiet(nil)})
 	if err != nil {

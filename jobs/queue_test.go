@@ -7,13 +7,20 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/acme/storeimport/internal/pgtest"
 	"github.com/acme/storeimport/jobs"
 )
 
 func openQueue(t *testing.T) *jobs.Queue {
 	t.Helper()
-	q, err := jobs.Open(context.Background(), pgtest.URL(t), "")
+	return openQueueAt(t, pgtest.URL(t))
+}
+
+func openQueueAt(t *testing.T, url string) *jobs.Queue {
+	t.Helper()
+	q, err := jobs.Open(context.Background(), url, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,5 +106,48 @@ func TestSQLiteIsRefused(t *testing.T) {
 	}
 	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("the SQLite file was made: %v", err)
+	}
+}
+
+// Opened read-only, as the support page opens it, a database with no tables yet has no jobs, and
+// stays without tables; one with jobs lists them but takes no write.
+func TestReadOnlyQueueWritesNothing(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.URL(t)
+	empty, err := jobs.OpenReadOnly(ctx, url, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer empty.Close()
+	if list, err := empty.List(ctx, "org_a"); err != nil || len(list) != 0 {
+		t.Errorf("the jobs of a database with no tables: %v, %v; want none", list, err)
+	}
+	if _, err := empty.Get(ctx, 1); !errors.Is(err, jobs.ErrNoSuchJob) {
+		t.Errorf("job 1 of a database with no tables: %v, want ErrNoSuchJob", err)
+	}
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var tables int
+	if err := conn.QueryRow(ctx, `SELECT count(*) FROM pg_tables WHERE schemaname = 'public'`).Scan(&tables); err != nil || tables != 0 {
+		t.Fatalf("after the read-only open the database has %d tables (%v), want none", tables, err)
+	}
+	q := openQueueAt(t, url)
+	id, err := q.Enqueue(ctx, request("org_a"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	reader, err := jobs.OpenReadOnly(ctx, url, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reader.Close()
+	if list, err := reader.List(ctx, "org_a"); err != nil || len(list) != 1 || list[0].ID != id {
+		t.Errorf("org_a's jobs read-only: %v, %v; want job %d", list, err, id)
+	}
+	if _, err := reader.Cancel(ctx, id); err == nil {
+		t.Errorf("a read-only queue cancelled job %d", id)
 	}
 }

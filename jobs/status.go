@@ -53,8 +53,14 @@ const listed = 200
 
 // List returns the import jobs of organizationID ("" for every organization), newest first.
 func (q *Queue) List(ctx context.Context, organizationID string) ([]*Status, error) {
-	// A listing is no place to fail for want of forgetting: the next job or listing tries again.
-	_ = q.forget(ctx)
+	if q.river == nil {
+		return nil, nil
+	}
+	if !q.readOnly {
+		// A listing is no place to fail for want of forgetting: the next job or listing tries
+		// again. The support page's read-only listing leaves it to them.
+		_ = q.forget(ctx)
+	}
 	params := river.NewJobListParams().Kinds(Kind).First(listed).OrderBy(river.JobListOrderByID, river.SortOrderDesc)
 	if organizationID != "" {
 		params = params.Where("args->>'organization_id' = @org", river.NamedArgs{"org": organizationID})
@@ -85,9 +91,13 @@ func (q *Queue) Get(ctx context.Context, id int64) (*Status, error) {
 
 // job is River's row of an import job.
 func (q *Queue) job(ctx context.Context, id int64) (*rivertype.JobRow, error) {
+	noSuchJob := fmt.Errorf("job %d: %w; storeimport jobs lists them", id, ErrNoSuchJob)
+	if q.river == nil {
+		return nil, noSuchJob
+	}
 	row, err := q.river.JobGet(ctx, id)
 	if errors.Is(err, rivertype.ErrNotFound) || (err == nil && row.Kind != Kind) {
-		return nil, fmt.Errorf("job %d: %w; storeimport jobs lists them", id, ErrNoSuchJob)
+		return nil, noSuchJob
 	}
 	if err != nil {
 		return nil, fmt.Errorf("reading job %d: %w", id, err)

@@ -20,16 +20,20 @@ import (
 // check runs validate's dry run on the uploaded file and shows its result page. At most
 // Config.Checks run at once; one more is told at once that the page is busy.
 func (s *Server) check(w http.ResponseWriter, r *http.Request) {
-	q, body := requestOf(r), r.Body
+	q := requestOf(r)
 	ws := wordsIn[q.lang]
 	select {
 	case s.checks <- struct{}{}:
 		defer func() { <-s.checks }()
 	default:
-		drain(body, s.cfg.MaxUpload)
+		// Answered before any of the upload is read, and the connection closed, so that the
+		// answer waits on no upload however slow.
+		w.Header().Set("Connection", "close")
 		s.showNotice(w, r, http.StatusServiceUnavailable, notice{ID: "busy", Text: ws.Busy})
 		return
 	}
+	lift := guardUpload(w, r, s.cfg.UploadIdle)
+	body := r.Body
 	dir, err := s.results.newDir()
 	if err != nil {
 		s.failed(w, r, err)
@@ -46,6 +50,7 @@ func (s *Server) check(w http.ResponseWriter, r *http.Request) {
 		s.refuse(w, r, body, err)
 		return
 	}
+	lift()
 	// The upload is the merchant's data: gone once the answer is sent.
 	defer os.Remove(up.path)
 	if s.cfg.Org != "" {
@@ -120,6 +125,7 @@ func (s *Server) run(r *http.Request, q *request, up *upload, dir string) (*resu
 		os.Remove(res.errorsPath)
 		res.errorsPath = ""
 	}
+	res.bytes = fileSize(res.all.path) + fileSize(res.invalid.path) + fileSize(res.reportPath) + fileSize(res.errorsPath)
 	res.reply = collect.tally.Reply(q.lang, importer.ReplyFile{Name: res.errorsName(), Workbook: res.workbook})
 	s.cfg.Log.Info("checked a file", "org", up.org, "rows", summary.Rows, "invalid", summary.Count(importer.StatusInvalid),
 		"bytes", fileSize(up.path), "took", time.Since(start).Round(time.Millisecond))
@@ -148,6 +154,8 @@ func (s *Server) refuse(w http.ResponseWriter, r *http.Request, body io.Reader, 
 	ws := wordsIn[requestOf(r).lang]
 	drain(body, s.cfg.MaxUpload)
 	switch {
+	case errors.Is(err, errStalled):
+		s.showNotice(w, r, http.StatusRequestTimeout, notice{ID: "check-error", Lead: ws.CheckError, Text: errStalled.Error()})
 	case errors.Is(err, errTooLarge):
 		s.showNotice(w, r, http.StatusRequestEntityTooLarge, notice{ID: "too-large", Text: fmt.Sprintf(ws.TooLarge, humanize.IBytes(uint64(s.cfg.MaxUpload)))})
 	case errors.Is(err, errForbidden):
@@ -173,14 +181,14 @@ func (res *result) errorsExt() string {
 }
 
 // baseName is the merchant's file's name without its extension, for the downloads' names.
-func (res *result) baseName() string {
-	base := strings.TrimSuffix(res.name, filepath.Ext(res.name))
+func baseName(name string) string {
+	base := strings.TrimSuffix(name, filepath.Ext(name))
 	if base == "" || base == "." {
 		return "stores"
 	}
 	return base
 }
 
-func (res *result) errorsName() string { return res.baseName() + "_errors" + res.errorsExt() }
+func (res *result) errorsName() string { return baseName(res.name) + "_errors" + res.errorsExt() }
 
-func (res *result) reportName() string { return res.baseName() + "_report.csv" }
+func (res *result) reportName() string { return baseName(res.name) + "_report.csv" }

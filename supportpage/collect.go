@@ -17,7 +17,6 @@ type collector struct {
 	tally   importer.Tally
 	all     *rowsWriter
 	invalid *rowsWriter
-	summary *importer.Summary
 }
 
 func newCollector(res *result, lang string) (*collector, error) {
@@ -52,7 +51,6 @@ func (c *collector) Row(res importer.Result) error {
 }
 
 func (c *collector) Close(s *importer.Summary) error {
-	c.summary = s
 	return errors.Join(c.report.Close(s), c.tally.Close(s))
 }
 

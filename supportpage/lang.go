@@ -2,6 +2,9 @@ package supportpage
 
 import (
 	"net/http"
+	"net/url"
+	"path"
+	"strings"
 
 	"golang.org/x/text/language"
 
@@ -44,10 +47,15 @@ func switchLanguage(w http.ResponseWriter, r *http.Request) bool {
 		SameSite: http.SameSiteStrictMode,
 	})
 	query.Del("lang")
-	back := *r.URL
-	back.RawQuery = query.Encode()
-	http.Redirect(w, r, back.RequestURI(), http.StatusSeeOther)
+	http.Redirect(w, r, sitePath(r.URL.Path, query), http.StatusSeeOther)
 	return true
+}
+
+// sitePath is path on this site, with query: a request's path may start "//host" or "/\host",
+// which a browser would follow to another site.
+func sitePath(p string, query url.Values) string {
+	p = path.Clean("/" + strings.ReplaceAll(p, `\`, "/"))
+	return (&url.URL{Path: p, RawQuery: query.Encode()}).String()
 }
 
 // secureHeaders keep the page to its own script and style, out of frames, and its addresses out

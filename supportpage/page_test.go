@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -129,7 +130,7 @@ func TestSessionCookieAndHeaders(t *testing.T) {
 			continue
 		}
 		cookies := resp.Cookies()
-		if len(cookies) != 1 || cookies[0].Name != sessionCookie || !cookies[0].HttpOnly || cookies[0].SameSite != http.SameSiteStrictMode {
+		if len(cookies) != 1 || cookies[0].Name != sessionCookie+"_"+must(url.Parse(p.url)).Port() || !cookies[0].HttpOnly || cookies[0].SameSite != http.SameSiteStrictMode {
 			t.Errorf("session cookie: %v", resp.Header["Set-Cookie"])
 		}
 	}
@@ -140,7 +141,7 @@ func TestSessionCookieAndHeaders(t *testing.T) {
 }
 
 func TestLogin(t *testing.T) {
-	p := startPage(t, Config{Password: "correct horse"})
+	p := startPage(t, Config{Password: []byte("correct horse")})
 	resp, doc := p.client.Get("/")
 	if pagetest.ByID(doc, "login") == nil || pagetest.ByID(doc, "check-form") != nil {
 		t.Fatalf("before login: %s, want the login form only", resp.Status)
@@ -181,6 +182,25 @@ func TestLogin(t *testing.T) {
 	}
 	if _, doc := p.browser().Get("/"); pagetest.ByID(doc, "login") == nil {
 		t.Errorf("another browser is not asked for the password")
+	}
+}
+
+func TestThePasswordIsNotKept(t *testing.T) {
+	password := []byte("correct horse")
+	p := startPage(t, Config{Password: password})
+	if !bytes.Equal(password, make([]byte, len(password))) {
+		t.Errorf("the password's bytes are still in memory after New: %q", password)
+	}
+	if resp, _ := p.client.Get("/"); resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /: %s", resp.Status)
+	}
+	form := strings.NewReader("csrf=" + p.client.CSRF() + "&password=correct+horse")
+	resp, err := p.client.Client.Post(p.url+"/login", "application/x-www-form-urlencoded", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if doc := pagetest.Parse(t, resp); pagetest.ByID(doc, "check-form") == nil {
+		t.Errorf("the password does not log in once its bytes are gone: %s", resp.Status)
 	}
 }
 

@@ -25,19 +25,23 @@ type result struct {
 	invalid     rowsFile // the invalid rows only
 	errorsPath  string   // "" when no row is invalid
 	reportPath  string
+	bytes       int64 // what its files take on disk
 }
 
-// resultStore holds the checks' results, each in its own directory under dir.
+// resultStore holds the checks' results, each in its own directory under dir, for keep and
+// within maxBytes all together.
 type resultStore struct {
-	dir  string
-	keep time.Duration
+	dir      string
+	keep     time.Duration
+	maxBytes int64
 
-	mu   sync.Mutex
-	byID map[string]*result
+	mu    sync.Mutex
+	byID  map[string]*result
+	bytes int64 // of all the results kept
 }
 
-func newResultStore(dir string, keep time.Duration) *resultStore {
-	return &resultStore{dir: dir, keep: keep, byID: map[string]*result{}}
+func newResultStore(dir string, keep time.Duration, maxBytes int64) *resultStore {
+	return &resultStore{dir: dir, keep: keep, maxBytes: maxBytes, byID: map[string]*result{}}
 }
 
 // newDir makes the directory of a check about to run.
@@ -50,10 +54,11 @@ func (s *resultStore) add(res *result) {
 	res.id = rand.Text()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if len(s.byID) >= maxResults {
+	for len(s.byID) > 0 && (len(s.byID) >= maxResults || s.bytes+res.bytes > s.maxBytes) {
 		s.dropOldest()
 	}
 	s.byID[res.id] = res
+	s.bytes += res.bytes
 }
 
 func (s *resultStore) dropOldest() {
@@ -63,8 +68,13 @@ func (s *resultStore) dropOldest() {
 			oldest = res
 		}
 	}
-	delete(s.byID, oldest.id)
-	os.RemoveAll(oldest.dir)
+	s.drop(oldest)
+}
+
+func (s *resultStore) drop(res *result) {
+	delete(s.byID, res.id)
+	s.bytes -= res.bytes
+	os.RemoveAll(res.dir)
 }
 
 // get is a result of the session's own: another session's is as good as absent.
@@ -78,10 +88,9 @@ func (s *resultStore) get(id, session string) (*result, bool) {
 func (s *resultStore) expire(now time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for id, res := range s.byID {
+	for _, res := range s.byID {
 		if now.Sub(res.made) > s.keep {
-			delete(s.byID, id)
-			os.RemoveAll(res.dir)
+			s.drop(res)
 		}
 	}
 }
@@ -90,5 +99,6 @@ func (s *resultStore) removeAll() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	clear(s.byID)
+	s.bytes = 0
 	return os.RemoveAll(s.dir)
 }

@@ -15,11 +15,17 @@ import (
 	"sync/atomic"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"github.com/acme/storeimport/importer"
 )
 
 // Config is what the command line hands the page.
 type Config struct {
+	// Addr is where the page listens, as --addr names it: requests naming its host (on every
+	// interface, this machine's name) are answered, as well as those naming this machine's
+	// loopback or the address they came in on; "" for loopback only.
+	Addr string
 	// Org is the organization every check is for; "" lets support type it in.
 	Org string
 	// Platform, when set, adds validate's read-only platform checks (the organization exists, its
@@ -27,16 +33,25 @@ type Config struct {
 	Platform importer.Platform
 	// OpenLookup opens the stores' database read-only for one check; nil when there is none.
 	OpenLookup importer.OpenLookup
-	// Password, when not empty, must be given once per browser session. Only its hash is kept.
-	Password string
+	// Jobs, when set (the database is PostgreSQL), adds the jobs page: the organization's import
+	// jobs with their progress, and a finished job's errors file.
+	Jobs Jobs
+	// Password, when not empty, must be given once per browser session. Only its hash is kept:
+	// New overwrites these bytes with zeros once hashed.
+	Password []byte
 	// MaxUpload caps an uploaded file, in bytes.
 	MaxUpload int64
 	// Checks is how many checks may run at once; one more is told the page is busy.
 	Checks int
+	// UploadIdle is how long an upload may send nothing before it is given up, freeing its
+	// check's slot; 0 for 30 seconds.
+	UploadIdle time.Duration
 	// TempDir holds the uploads and the checks' results; "" for the system's.
 	TempDir string
 	// Keep is how long a check's results stay for paging and downloads; 0 for an hour.
 	Keep time.Duration
+	// KeepBytes bounds the disk the kept results take, the oldest deleted first; 0 for 1 GiB.
+	KeepBytes int64
 	// Log gets a line per check, with no cell value of a merchant's file.
 	Log *slog.Logger
 }
@@ -44,6 +59,7 @@ type Config struct {
 // Server is the page's HTTP handler and the checks' results it keeps.
 type Server struct {
 	cfg      Config
+	hosts    *hostCheck
 	mux      *http.ServeMux
 	secrets  *secrets
 	results  *resultStore
@@ -53,6 +69,7 @@ type Server struct {
 	janitor  chan struct{}
 	janitorW sync.WaitGroup
 	stopping atomic.Bool
+	logins   *rate.Limiter // every login attempt, from any browser
 }
 
 // New makes the page. Close removes what its checks left on disk.
@@ -63,6 +80,12 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Keep <= 0 {
 		cfg.Keep = time.Hour
 	}
+	if cfg.KeepBytes <= 0 {
+		cfg.KeepBytes = 1 << 30
+	}
+	if cfg.UploadIdle <= 0 {
+		cfg.UploadIdle = 30 * time.Second
+	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
@@ -71,11 +94,12 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("making the page's temporary directory: %w", err)
 	}
 	keys, err := newSecrets(cfg.Password)
+	clear(cfg.Password)
+	cfg.Password = nil
 	if err != nil {
 		os.RemoveAll(dir)
 		return nil, err
 	}
-	cfg.Password = ""
 	views, err := parseViews()
 	if err != nil {
 		os.RemoveAll(dir)
@@ -83,11 +107,13 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{
 		cfg:     cfg,
+		hosts:   newHostCheck(cfg.Addr),
 		secrets: keys,
-		results: newResultStore(dir, cfg.Keep),
+		results: newResultStore(dir, cfg.Keep, cfg.KeepBytes),
 		checks:  make(chan struct{}, cfg.Checks),
 		views:   views,
 		janitor: make(chan struct{}),
+		logins:  rate.NewLimiter(loginRate, loginBurst),
 	}
 	s.routes()
 	s.janitorW.Add(1)
@@ -105,12 +131,20 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /results/{id}", s.resultPage)
 	s.mux.HandleFunc("GET /results/{id}/errors", s.errorsDownload)
 	s.mux.HandleFunc("GET /results/{id}/report.csv", s.reportDownload)
+	if s.cfg.Jobs != nil {
+		s.mux.HandleFunc("GET /jobs", s.jobsPage)
+		s.mux.HandleFunc("GET /jobs/{id}/errors", s.jobErrorsDownload)
+	}
 }
 
 // ServeHTTP sets the safety headers, the session and the language, then asks for the password
 // where one is set and not yet given.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	secureHeaders(w.Header())
+	if !s.hosts.allows(r) {
+		http.Error(w, "This page answers to its own address only: open the address storeimport serve printed.", http.StatusMisdirectedRequest)
+		return
+	}
 	if switchLanguage(w, r) {
 		return
 	}

@@ -7,20 +7,35 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 )
 
-// sessionCookie names the browser's session: a random id, signed so that only ids this server
-// made are taken. Its results and its CSRF token belong to it.
+// sessionCookie names the browser's session (sessionCookieOf adds the page's port): a random id,
+// signed so that only ids this server made are taken. Its results and its CSRF token belong to it.
 const sessionCookie = "storeimport_session"
+
+// sessionCookieOf is the session cookie's name with the page's port: a browser sends a host's
+// cookies to all its ports, and two pages on one machine would each take the other's cookie for
+// a forged one and replace it.
+func sessionCookieOf(r *http.Request) string {
+	if local, ok := localAddr(r); ok {
+		return sessionCookie + "_" + strconv.Itoa(local.Port)
+	}
+	return sessionCookie
+}
 
 // sessionIdle is how long a logged-in session lasts unused.
 const sessionIdle = 12 * time.Hour
 
-// failedLoginPause slows down guessing the password, a guess at a time per connection.
-const failedLoginPause = 500 * time.Millisecond
+// Login attempts, from all browsers together, are let through at loginRate a second after a
+// burst of loginBurst: guessing the password takes for ever, however many connections try.
+const (
+	loginRate  = 1
+	loginBurst = 5
+)
 
 // secrets are the server's own random key and what it derives from it: session signatures, CSRF
 // tokens and the password's hash, which is all that is kept of the password.
@@ -32,30 +47,31 @@ type secrets struct {
 	loggedIn map[string]time.Time // session id → last seen
 }
 
-func newSecrets(password string) (*secrets, error) {
+func newSecrets(password []byte) (*secrets, error) {
 	s := &secrets{key: make([]byte, 32), loggedIn: map[string]time.Time{}}
 	if _, err := rand.Read(s.key); err != nil {
 		return nil, err
 	}
-	if password != "" {
+	if len(password) > 0 {
 		s.password = s.mac("password", password)
 	}
 	return s, nil
 }
 
-func (s *secrets) mac(purpose, value string) []byte {
+func (s *secrets) mac(purpose string, value []byte) []byte {
 	m := hmac.New(sha256.New, s.key)
-	m.Write([]byte(purpose + "\x00" + value))
+	m.Write([]byte(purpose + "\x00"))
+	m.Write(value)
 	return m.Sum(nil)
 }
 
 // passwordMatches compares in constant time, so that the answer's timing tells nothing.
 func (s *secrets) passwordMatches(given string) bool {
-	return hmac.Equal(s.mac("password", given), s.password)
+	return hmac.Equal(s.mac("password", []byte(given)), s.password)
 }
 
 func (s *secrets) cookieValue(id string) string {
-	return id + "." + base64.RawURLEncoding.EncodeToString(s.mac("session", id))
+	return id + "." + base64.RawURLEncoding.EncodeToString(s.mac("session", []byte(id)))
 }
 
 // sessionOf is the id a cookie value carries, when this server signed it.
@@ -65,11 +81,11 @@ func (s *secrets) sessionOf(value string) (string, bool) {
 		return "", false
 	}
 	got, err := base64.RawURLEncoding.DecodeString(sig)
-	return id, err == nil && hmac.Equal(got, s.mac("session", id))
+	return id, err == nil && hmac.Equal(got, s.mac("session", []byte(id)))
 }
 
 func (s *secrets) csrf(session string) string {
-	return base64.RawURLEncoding.EncodeToString(s.mac("csrf", session))
+	return base64.RawURLEncoding.EncodeToString(s.mac("csrf", []byte(session)))
 }
 
 func (s *secrets) csrfMatches(session, token string) bool {
@@ -125,7 +141,7 @@ func requestOf(r *http.Request) *request { return r.Context().Value(requestKey{}
 // begin finds the browser's session, or gives it one.
 func (s *Server) begin(w http.ResponseWriter, r *http.Request) *request {
 	id, ok := "", false
-	if c, err := r.Cookie(sessionCookie); err == nil {
+	if c, err := r.Cookie(sessionCookieOf(r)); err == nil {
 		id, ok = s.secrets.sessionOf(c.Value)
 	}
 	if !ok {
@@ -141,7 +157,7 @@ func (s *Server) begin(w http.ResponseWriter, r *http.Request) *request {
 func (s *Server) newSession(w http.ResponseWriter, r *http.Request) string {
 	id := rand.Text()
 	http.SetCookie(w, &http.Cookie{
-		Name:     sessionCookie,
+		Name:     sessionCookieOf(r),
 		Value:    s.secrets.cookieValue(id),
 		Path:     "/",
 		HttpOnly: true,
@@ -164,8 +180,13 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return
 	}
+	if !s.logins.Allow() {
+		v := s.newView(r, q)
+		v.Login, v.Notice = true, &notice{ID: "login-error", Text: v.W.TooManyLogins}
+		s.render(w, http.StatusTooManyRequests, v)
+		return
+	}
 	if !s.secrets.passwordMatches(r.PostFormValue("password")) {
-		time.Sleep(failedLoginPause)
 		s.askPassword(w, r, q, http.StatusUnauthorized, true)
 		return
 	}

@@ -65,7 +65,7 @@ func (s *Server) receive(w http.ResponseWriter, r *http.Request, path string, li
 			if up.sheet, err = small(part); err != nil {
 				return nil, tooLarge(err)
 			}
-		case name == "file" && part.FileName() != "":
+		case name == "file" && part.FileName() != "" && up.path == "": // the first file only
 			up.name = filepath.Base(strings.ReplaceAll(part.FileName(), `\`, "/"))
 			if err := save(part, path, limit); err != nil {
 				return nil, err

@@ -7,7 +7,6 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
-	"net/url"
 	"time"
 
 	"github.com/dustin/go-humanize"
@@ -55,6 +54,8 @@ type view struct {
 	LoginError     bool
 	Notice         *notice
 	Result         *resultView
+	JobsHref       string    // the jobs page, when there is one
+	Jobs           *jobsView // on the jobs page
 }
 
 // notice is a message above the form: #file-error, #check-error, #too-large, #busy…
@@ -73,6 +74,9 @@ func (s *Server) newView(r *http.Request, q *request) *view {
 		Platform: s.cfg.Platform != nil,
 	}
 	v.Limit = fmt.Sprintf(v.W.Limit, humanize.IBytes(uint64(s.cfg.MaxUpload)))
+	if s.cfg.Jobs != nil {
+		v.JobsHref = jobsLink(s.cfg.Org)
+	}
 	v.LangJA, v.LangEN = langLink(r, "ja"), langLink(r, "en")
 	return v
 }
@@ -84,7 +88,7 @@ func langLink(r *http.Request, lang string) string {
 	}
 	query := r.URL.Query()
 	query.Set("lang", lang)
-	return (&url.URL{Path: r.URL.Path, RawQuery: query.Encode()}).String()
+	return sitePath(r.URL.Path, query)
 }
 
 func (s *Server) render(w http.ResponseWriter, status int, v *view) {

@@ -190,3 +190,30 @@ func TableRows(doc *html.Node) []map[string]string {
 	}
 	return rows
 }
+
+// JobRows are the lines of the jobs section: their data-job-id and data-state, their cells by
+// class, each count of their outcome as "count-STATUS", and their errors file's link as "download".
+func JobRows(doc *html.Node) []map[string]string {
+	var rows []map[string]string
+	for _, tr := range FindAll(doc, func(n *html.Node) bool { return n.Data == "tr" && Attr(n, "data-job-id") != "" }) {
+		row := map[string]string{"data-job-id": Attr(tr, "data-job-id"), "data-state": Attr(tr, "data-state")}
+		for _, td := range FindAll(tr, func(n *html.Node) bool { return n.Data == "td" }) {
+			row[Attr(td, "class")] = Text(td)
+		}
+		for _, count := range FindAll(tr, func(n *html.Node) bool { return Attr(n, "class") == "count" }) {
+			for _, n := range FindAll(count, func(n *html.Node) bool { return Attr(n, "class") == "n" }) {
+				row["count-"+Attr(count, "data-status")] = Text(n)
+			}
+		}
+		for _, a := range FindAll(tr, func(n *html.Node) bool { return n.Data == "a" && Attr(n, "class") == "download-job-errors" }) {
+			row["download"] = Attr(a, "href")
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+// Refreshes says whether the page reloads itself (a meta refresh).
+func Refreshes(doc *html.Node) bool {
+	return len(FindAll(doc, func(n *html.Node) bool { return n.Data == "meta" && Attr(n, "http-equiv") == "refresh" })) > 0
+}

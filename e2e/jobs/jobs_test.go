@@ -1,4 +1,4 @@
-package e2e
+package jobs_test
 
 import (
 	"bytes"
@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/acme/storeimport/internal/e2etest"
+	"github.com/acme/storeimport/internal/pagetest"
 	"github.com/acme/storeimport/internal/ratewindow"
 	"github.com/acme/storeimport/orgsim"
 	"github.com/acme/storeimport/storedb/storetest"
@@ -49,11 +51,6 @@ type worker struct {
 
 func newQueue(t *testing.T, orgs ...string) *queue {
 	t.Helper()
-	if os.Getenv("STOREIMPORT_TEST_STORE") == "postgres" {
-		// make test runs this package twice, the second time for the tests whose database is
-		// storetest.FromEnv's; these are on PostgreSQL, the queue's only kind, in both.
-		t.Skip("queued imports are tested on PostgreSQL in the first pass already")
-	}
 	q := &queue{t: t, store: storetest.Postgres(t), dir: t.TempDir()}
 	var sims []orgsim.Org
 	for _, id := range orgs {
@@ -61,7 +58,7 @@ func newQueue(t *testing.T, orgs ...string) *queue {
 	}
 	q.sim = orgsim.New(orgsim.Config{
 		Organizations: sims,
-		Tokens:        []orgsim.Token{{Value: token, Orgs: orgs}},
+		Tokens:        []orgsim.Token{{Value: e2etest.Token, Orgs: orgs}},
 		Faults:        orgsim.Faults{Latency: 5 * time.Millisecond},
 		AfterCommit:   q.afterCommit,
 	})
@@ -93,22 +90,22 @@ func (q *queue) afterCommit(op string, n int) {
 // valid stores' shop names.
 func (q *queue) file(orgID string, rows, bad int) (string, map[string]string) {
 	q.t.Helper()
-	return storesFile(q.t, q.dir, orgID, rows, bad)
+	return e2etest.StoresFile(q.t, q.dir, orgID, rows, bad)
 }
 
 // cli runs one storeimport command on the database.
-func (q *queue) cli(args ...string) run {
+func (q *queue) cli(args ...string) e2etest.Run {
 	q.t.Helper()
-	return storeimport(q.t, q.dir, append(args, "--db", q.store.Location)...)
+	return e2etest.Storeimport(q.t, q.dir, append(args, "--db", q.store.Location)...)
 }
 
 // enqueue queues file's import for orgID and returns the job's id.
 func (q *queue) enqueue(orgID, file string) int64 {
 	q.t.Helper()
 	r := q.cli("import", "--enqueue", "--org", orgID, file)
-	id, err := strconv.ParseInt(strings.TrimSpace(r.stdout), 10, 64)
-	if r.code != 0 || err != nil {
-		q.t.Fatalf("import --enqueue: exit %d, stdout %q\n%s", r.code, r.stdout, r.stderr)
+	id, err := strconv.ParseInt(strings.TrimSpace(r.Stdout), 10, 64)
+	if r.Code != 0 || err != nil {
+		q.t.Fatalf("import --enqueue: exit %d, stdout %q\n%s", r.Code, r.Stdout, r.Stderr)
 	}
 	return id
 }
@@ -118,9 +115,9 @@ func (q *queue) enqueue(orgID, file string) int64 {
 func (q *queue) startWorker(rate string, burst string) *worker {
 	q.t.Helper()
 	w := &worker{exited: make(chan struct{})}
-	w.cmd = exec.Command(filepath.Join(bins, "storeimport"), "worker", "--endpoint", q.endpoint, "--db", q.store.Location,
+	w.cmd = exec.Command(e2etest.Bin("storeimport"), "worker", "--endpoint", q.endpoint, "--db", q.store.Location,
 		"--rate", rate, "--burst", burst, "--rescue-after", "3s", "--concurrency", "2")
-	w.cmd.Env = append(os.Environ(), "ORG_PLATFORM_TOKEN="+token)
+	w.cmd.Env = append(os.Environ(), "ORG_PLATFORM_TOKEN="+e2etest.Token)
 	w.cmd.Stderr = &w.stderr
 	if err := w.cmd.Start(); err != nil {
 		q.t.Fatal(err)
@@ -154,15 +151,15 @@ func (q *queue) status(id int64) jobStatus {
 	q.t.Helper()
 	r := q.cli("jobs", "--format", "json")
 	var list []jobStatus
-	if err := json.Unmarshal([]byte(r.stdout), &list); err != nil {
-		q.t.Fatalf("jobs --format json: %v\n%s%s", err, r.stdout, r.stderr)
+	if err := json.Unmarshal([]byte(r.Stdout), &list); err != nil {
+		q.t.Fatalf("jobs --format json: %v\n%s%s", err, r.Stdout, r.Stderr)
 	}
 	for _, s := range list {
 		if s.ID == id {
 			return s
 		}
 	}
-	q.t.Fatalf("job %d is not listed: %s", id, r.stdout)
+	q.t.Fatalf("job %d is not listed: %s", id, r.Stdout)
 	return jobStatus{}
 }
 
@@ -189,24 +186,24 @@ func ended(s jobStatus) bool {
 // Two workers share the queue; the job's report and errors file come from jobs show, and a
 // second job for the organization is refused while the first is queued or running.
 func TestQueuedImportRunsOnAWorkerAndReports(t *testing.T) {
-	q := newQueue(t, org)
-	file, names := q.file(org, 20, 2)
-	strict := q.cli("import", "--enqueue", "--strict", "--org", org, file)
-	if strict.code != 2 || strict.stdout != "" || !strings.Contains(strict.stderr, "2 of the 22 rows are invalid") {
-		t.Fatalf("--strict with 2 invalid rows: exit %d, stdout %q, want 2 and no job\n%s", strict.code, strict.stdout, strict.stderr)
+	q := newQueue(t, e2etest.Org)
+	file, names := q.file(e2etest.Org, 20, 2)
+	strict := q.cli("import", "--enqueue", "--strict", "--org", e2etest.Org, file)
+	if strict.Code != 2 || strict.Stdout != "" || !strings.Contains(strict.Stderr, "2 of the 22 rows are invalid") {
+		t.Fatalf("--strict with 2 invalid rows: exit %d, stdout %q, want 2 and no job\n%s", strict.Code, strict.Stdout, strict.Stderr)
 	}
 	broken := filepath.Join(q.dir, "broken.csv")
 	os.WriteFile(broken, []byte("public_id,name\nshibuya-01,渋谷店\n"), 0o644)
-	if r := q.cli("import", "--enqueue", "--org", org, broken); r.code != 2 || !strings.Contains(r.stderr, "lacks the required column") {
-		t.Fatalf("a file lacking columns: exit %d, want 2\n%s", r.code, r.stderr)
+	if r := q.cli("import", "--enqueue", "--org", e2etest.Org, broken); r.Code != 2 || !strings.Contains(r.Stderr, "lacks the required column") {
+		t.Fatalf("a file lacking columns: exit %d, want 2\n%s", r.Code, r.Stderr)
 	}
-	if r := q.cli("jobs"); strings.TrimSpace(r.stdout) != "no import jobs" {
-		t.Fatalf("after two refused enqueues, jobs lists:\n%s%s", r.stdout, r.stderr)
+	if r := q.cli("jobs"); strings.TrimSpace(r.Stdout) != "no import jobs" {
+		t.Fatalf("after two refused enqueues, jobs lists:\n%s%s", r.Stdout, r.Stderr)
 	}
-	id := q.enqueue(org, file)
-	second := q.cli("import", "--enqueue", "--org", org, file)
-	if second.code != 2 || !strings.Contains(second.stderr, fmt.Sprintf("already has import job %d", id)) {
-		t.Fatalf("a second enqueue for the organization: exit %d, want 2 naming job %d\n%s", second.code, id, second.stderr)
+	id := q.enqueue(e2etest.Org, file)
+	second := q.cli("import", "--enqueue", "--org", e2etest.Org, file)
+	if second.Code != 2 || !strings.Contains(second.Stderr, fmt.Sprintf("already has import job %d", id)) {
+		t.Fatalf("a second enqueue for the organization: exit %d, want 2 naming job %d\n%s", second.Code, id, second.Stderr)
 	}
 	q.startWorker("10", "2")
 	q.startWorker("10", "2")
@@ -229,18 +226,18 @@ func TestQueuedImportRunsOnAWorkerAndReports(t *testing.T) {
 	}
 	errorsCSV := filepath.Join(q.dir, "errors.csv")
 	show := q.cli("jobs", "show", strconv.FormatInt(id, 10), "--format", "json", "--errors-csv", errorsCSV)
-	if show.code != 1 {
-		t.Errorf("jobs show of a job with invalid rows: exit %d, want import's 1\n%s", show.code, show.stderr)
+	if show.Code != 1 {
+		t.Errorf("jobs show of a job with invalid rows: exit %d, want import's 1\n%s", show.Code, show.Stderr)
 	}
-	if rep := parseReport(t, show); rep.Summary["created"] != 20 || rep.Summary["invalid"] != 2 || len(rep.Rows) != 22 {
+	if rep := e2etest.ParseReport(t, show); rep.Summary["created"] != 20 || rep.Summary["invalid"] != 2 || len(rep.Rows) != 22 {
 		t.Errorf("the job's report: %v, %d rows; want 20 created, 2 invalid, 22 rows", rep.Summary, len(rep.Rows))
 	}
 	if got, err := os.ReadFile(errorsCSV); err != nil || bytes.Count(got, []byte("\nBad ID ")) != 2 {
 		t.Errorf("the errors CSV: %v\n%s", err, got)
 	}
-	exactlyOnce(t, q.sim, org, names, localStores(t, q.store.SQL), all(names))
-	if again := q.cli("import", "--enqueue", "--org", org, file); again.code != 0 {
-		t.Errorf("enqueue after the job finished: exit %d\n%s", again.code, again.stderr)
+	e2etest.ExactlyOnce(t, q.sim, e2etest.Org, names, e2etest.LocalStores(t, q.store.SQL), e2etest.All(names))
+	if again := q.cli("import", "--enqueue", "--org", e2etest.Org, file); again.Code != 0 {
+		t.Errorf("enqueue after the job finished: exit %d\n%s", again.Code, again.Stderr)
 	}
 }
 
@@ -248,9 +245,9 @@ func TestQueuedImportRunsOnAWorkerAndReports(t *testing.T) {
 // no one beating its heart; River's rescuer hands it to the other worker, whose run settles the
 // attempt in doubt from the journal: every store once, no orphan.
 func TestKilledWorkersJobIsFinishedByAnother(t *testing.T) {
-	q := newQueue(t, org)
-	file, names := q.file(org, 24, 0)
-	id := q.enqueue(org, file)
+	q := newQueue(t, e2etest.Org)
+	file, names := q.file(e2etest.Org, 24, 0)
+	id := q.enqueue(e2etest.Org, file)
 	first := q.startWorker("20", "1")
 	q.killAfter(orgsim.OpCreateShop, 6, first)
 	q.await(id, 10*time.Second, "running", func(s jobStatus) bool { return s.State == "running" })
@@ -264,7 +261,7 @@ func TestKilledWorkersJobIsFinishedByAnother(t *testing.T) {
 	if s.State != "finished" || s.Counts["created"]+s.Counts["skipped"] != 24 || s.Attempt < 2 {
 		t.Fatalf("job %+v, want finished by a second attempt, every row created or skipped", s)
 	}
-	duplicates, orphans := exactlyOnce(t, q.sim, org, names, localStores(t, q.store.SQL), all(names))
+	duplicates, orphans := e2etest.ExactlyOnce(t, q.sim, e2etest.Org, names, e2etest.LocalStores(t, q.store.SQL), e2etest.All(names))
 	t.Logf("worker killed after createShop #6; the job finished on attempt %d: %v; %d duplicates, %d orphans",
 		s.Attempt, s.Counts, duplicates, orphans)
 }
@@ -272,9 +269,9 @@ func TestKilledWorkersJobIsFinishedByAnother(t *testing.T) {
 // SIGTERM lets the rows in flight finish, hands the job back and exits 0; another worker
 // finishes it.
 func TestTerminatedWorkerHandsItsJobBack(t *testing.T) {
-	q := newQueue(t, org)
-	file, names := q.file(org, 30, 0)
-	id := q.enqueue(org, file)
+	q := newQueue(t, e2etest.Org)
+	file, names := q.file(e2etest.Org, 30, 0)
+	id := q.enqueue(e2etest.Org, file)
 	first := q.startWorker("20", "1")
 	q.await(id, 10*time.Second, "under way", func(s jobStatus) bool { return s.RowsDone >= 3 })
 	first.cmd.Process.Signal(syscall.SIGTERM)
@@ -294,32 +291,32 @@ func TestTerminatedWorkerHandsItsJobBack(t *testing.T) {
 	if s.State != "finished" || s.Counts["created"]+s.Counts["skipped"] != 30 {
 		t.Fatalf("job %+v, want finished with every row created or skipped", s)
 	}
-	exactlyOnce(t, q.sim, org, names, localStores(t, q.store.SQL), all(names))
+	e2etest.ExactlyOnce(t, q.sim, e2etest.Org, names, e2etest.LocalStores(t, q.store.SQL), e2etest.All(names))
 }
 
 // jobs cancel stops a running job as an interrupt does: the rows in flight finish, the rest are
 // not attempted, and what was made is whole. A queued job is cancelled at once.
 func TestCancelStopsAJobAsAnInterrupt(t *testing.T) {
-	q := newQueue(t, org, orgB)
-	fileB, _ := q.file(orgB, 3, 0)
-	queued := q.enqueue(orgB, fileB)
-	if r := q.cli("jobs", "cancel", strconv.FormatInt(queued, 10)); r.code != 0 || !strings.Contains(r.stdout, "cancelled") {
-		t.Fatalf("cancelling a queued job: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	q := newQueue(t, e2etest.Org, e2etest.OrgB)
+	fileB, _ := q.file(e2etest.OrgB, 3, 0)
+	queued := q.enqueue(e2etest.OrgB, fileB)
+	if r := q.cli("jobs", "cancel", strconv.FormatInt(queued, 10)); r.Code != 0 || !strings.Contains(r.Stdout, "cancelled") {
+		t.Fatalf("cancelling a queued job: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
 	}
 	if s := q.status(queued); s.State != "cancelled" {
 		t.Fatalf("the queued job after its cancel: %+v", s)
 	}
 
-	file, names := q.file(org, 40, 0)
-	id := q.enqueue(org, file)
+	file, names := q.file(e2etest.Org, 40, 0)
+	id := q.enqueue(e2etest.Org, file)
 	q.startWorker("20", "1")
 	q.await(id, 10*time.Second, "under way", func(s jobStatus) bool { return s.RowsDone >= 3 })
-	if r := q.cli("jobs", "cancel", strconv.FormatInt(id, 10)); r.code != 0 {
-		t.Fatalf("jobs cancel: exit %d\n%s", r.code, r.stderr)
+	if r := q.cli("jobs", "cancel", strconv.FormatInt(id, 10)); r.Code != 0 {
+		t.Fatalf("jobs cancel: exit %d\n%s", r.Code, r.Stderr)
 	}
 	s := q.await(id, 15*time.Second, "ended", ended)
 	show := q.cli("jobs", "show", strconv.FormatInt(id, 10), "--format", "json")
-	rep := parseReport(t, show)
+	rep := e2etest.ParseReport(t, show)
 	if s.State != "cancelled" || rep.Summary["not_attempted"] == 0 || rep.Summary["created"] == 0 {
 		t.Fatalf("job %+v, report %v: want cancelled part way, some rows created and the rest not attempted", s, rep.Summary)
 	}
@@ -327,7 +324,7 @@ func TestCancelStopsAJobAsAnInterrupt(t *testing.T) {
 	for _, row := range rep.Rows {
 		created[row.PublicID] = row.Status == "created"
 	}
-	exactlyOnce(t, q.sim, org, names, localStores(t, q.store.SQL), created)
+	e2etest.ExactlyOnce(t, q.sim, e2etest.Org, names, e2etest.LocalStores(t, q.store.SQL), created)
 }
 
 // Three workers with one token, each running another organization's job at once, stay together
@@ -335,9 +332,9 @@ func TestCancelStopsAJobAsAnInterrupt(t *testing.T) {
 func TestThreeWorkersShareOneRateLimit(t *testing.T) {
 	const rate, burst = 20, 3
 	orgC := "org_e2e_c"
-	q := newQueue(t, org, orgB, orgC)
+	q := newQueue(t, e2etest.Org, e2etest.OrgB, orgC)
 	var ids []int64
-	for _, o := range []string{org, orgB, orgC} {
+	for _, o := range []string{e2etest.Org, e2etest.OrgB, orgC} {
 		file, _ := q.file(o, 12, 0)
 		ids = append(ids, q.enqueue(o, file))
 	}
@@ -376,15 +373,23 @@ func TestThreeWorkersShareOneRateLimit(t *testing.T) {
 }
 
 // A job the platform refuses for good (an organization the token may not touch) fails at once
-// with the reason, and sends no mutation.
+// with the reason, which the support page shows too (in English when the browser asks for it),
+// and sends no mutation.
 func TestJobRefusedForGoodFailsWithTheReason(t *testing.T) {
-	q := newQueue(t, org)
+	q := newQueue(t, e2etest.Org)
 	file, _ := q.file("org_unknown", 3, 0)
 	id := q.enqueue("org_unknown", file)
 	q.startWorker("100", "5")
 	s := q.await(id, 15*time.Second, "ended", ended)
 	if s.State != "failed" || s.Attempt != 1 || !strings.Contains(s.Reason, `the token may not touch organization "org_unknown"`) {
 		t.Fatalf("job %+v, want failed at its first attempt, saying the token may not touch the organization", s)
+	}
+	browser, _ := q.startPage("org_unknown")
+	browser.Get("/jobs?lang=en")
+	_, doc := browser.Get("/jobs")
+	if rows := pagetest.JobRows(doc); len(rows) != 1 || rows[0]["data-state"] != "failed" || rows[0]["state"] != "failed" ||
+		rows[0]["reason"] != s.Reason || rows[0]["download"] != "" {
+		t.Errorf("the page shows %v, want the job failed with the reason %q and no download", rows, s.Reason)
 	}
 	for _, e := range q.sim.Log() {
 		if e.OperationType == "mutation" {
@@ -397,18 +402,18 @@ func TestJobRefusedForGoodFailsWithTheReason(t *testing.T) {
 // refused: the worker puts it back in the queue and takes it again once the lock is free, and
 // then finds every store imported.
 func TestJobWaitsForAnImportHoldingItsOrganization(t *testing.T) {
-	q := newQueue(t, org)
-	file, names := q.file(org, 10, 0)
-	engineer := exec.Command(filepath.Join(bins, "storeimport"), "import", "--org", org, "--endpoint", q.endpoint,
+	q := newQueue(t, e2etest.Org)
+	file, names := q.file(e2etest.Org, 10, 0)
+	engineer := exec.Command(e2etest.Bin("storeimport"), "import", "--org", e2etest.Org, "--endpoint", q.endpoint,
 		"--rate", "10", "--burst", "1", "--db", q.store.Location, file)
-	engineer.Env = append(os.Environ(), "ORG_PLATFORM_TOKEN="+token)
+	engineer.Env = append(os.Environ(), "ORG_PLATFORM_TOKEN="+e2etest.Token)
 	var engineerErr bytes.Buffer
 	engineer.Stderr = &engineerErr
 	if err := engineer.Start(); err != nil {
 		t.Fatal(err)
 	}
-	awaitCreate(t, q.sim)
-	id := q.enqueue(org, file)
+	e2etest.AwaitCreate(t, q.sim)
+	id := q.enqueue(e2etest.Org, file)
 	q.startWorker("100", "5")
 	if err := engineer.Wait(); err != nil {
 		t.Fatalf("the engineer's import: %v\n%s", err, engineerErr.String())
@@ -417,5 +422,5 @@ func TestJobWaitsForAnImportHoldingItsOrganization(t *testing.T) {
 	if s.State != "finished" || s.Counts["skipped"] != 10 {
 		t.Fatalf("job %+v, want finished, every store skipped as the engineer's import made it", s)
 	}
-	exactlyOnce(t, q.sim, org, names, localStores(t, q.store.SQL), all(names))
+	e2etest.ExactlyOnce(t, q.sim, e2etest.Org, names, e2etest.LocalStores(t, q.store.SQL), e2etest.All(names))
 }

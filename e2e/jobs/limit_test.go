@@ -1,15 +1,17 @@
-package e2e
+package jobs_test
 
 import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/acme/storeimport/internal/e2etest"
 )
 
 // A worker started with another --rate or --burst than the workers already sharing its token's
 // limit is refused at start, exit 2, with a message naming both.
 func TestWorkerWithOtherRateIsRefused(t *testing.T) {
-	q := newQueue(t, org)
+	q := newQueue(t, e2etest.Org)
 	q.startWorker("20", "1")
 	for i := 0; ; i++ {
 		var settings string

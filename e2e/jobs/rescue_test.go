@@ -1,4 +1,4 @@
-package e2e
+package jobs_test
 
 import (
 	"os"
@@ -7,6 +7,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/acme/storeimport/internal/e2etest"
 )
 
 // stalledApp names the connections of the worker the test stalls, so that the test can cut them
@@ -19,9 +21,9 @@ const stalledApp = "storeimport-stalled-worker"
 // report or progress with its own stale, partial ones. The job ends finished once, with the
 // second attempt's report, every store once and no orphan.
 func TestStalledWorkerDoesNotOverwriteTheNextAttempt(t *testing.T) {
-	q := newQueue(t, org)
-	file, names := q.file(org, 30, 0)
-	id := q.enqueue(org, file)
+	q := newQueue(t, e2etest.Org)
+	file, names := q.file(e2etest.Org, 30, 0)
+	id := q.enqueue(e2etest.Org, file)
 	os.Setenv("PGAPPNAME", stalledApp)
 	first := q.startWorker("20", "1")
 	os.Unsetenv("PGAPPNAME")
@@ -37,7 +39,7 @@ func TestStalledWorkerDoesNotOverwriteTheNextAttempt(t *testing.T) {
 	if s.State != "finished" || s.Attempt != 2 || s.RowsDone != 30 {
 		t.Fatalf("job %+v, want finished by the second attempt, 30 rows done", s)
 	}
-	before := parseReport(t, q.cli("jobs", "show", strconv.FormatInt(id, 10), "--format", "json"))
+	before := e2etest.ParseReport(t, q.cli("jobs", "show", strconv.FormatInt(id, 10), "--format", "json"))
 
 	first.cmd.Process.Signal(syscall.SIGCONT)
 	first.cmd.Process.Signal(syscall.SIGTERM)
@@ -53,10 +55,10 @@ func TestStalledWorkerDoesNotOverwriteTheNextAttempt(t *testing.T) {
 	if after.State != "finished" || after.Attempt != 2 || after.RowsDone != 30 || !reflect.DeepEqual(after.Counts, s.Counts) {
 		t.Errorf("once the stalled worker resumed, the job is %+v; want it as the second attempt left it: %+v", after, s)
 	}
-	show := parseReport(t, q.cli("jobs", "show", strconv.FormatInt(id, 10), "--format", "json"))
+	show := e2etest.ParseReport(t, q.cli("jobs", "show", strconv.FormatInt(id, 10), "--format", "json"))
 	if !reflect.DeepEqual(show, before) || show.Summary["not_attempted"] != 0 {
 		t.Errorf("once the stalled worker resumed, the report is %v; want the second attempt's, %v", show.Summary, before.Summary)
 	}
-	duplicates, orphans := exactlyOnce(t, q.sim, org, names, localStores(t, q.store.SQL), all(names))
+	duplicates, orphans := e2etest.ExactlyOnce(t, q.sim, e2etest.Org, names, e2etest.LocalStores(t, q.store.SQL), e2etest.All(names))
 	t.Logf("the stalled worker's job was finished by attempt %d: %v; %d duplicates, %d orphans", after.Attempt, after.Counts, duplicates, orphans)
 }

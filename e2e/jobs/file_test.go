@@ -1,4 +1,4 @@
-package e2e
+package jobs_test
 
 import (
 	"os"
@@ -6,14 +6,16 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/acme/storeimport/internal/e2etest"
 )
 
 // Once a job finished, the merchant's file is no longer kept in the database; its report and
 // errors file, which support sends back, are.
 func TestFinishedJobKeepsOnlyItsErrorsFile(t *testing.T) {
-	q := newQueue(t, org)
-	file, _ := q.file(org, 3, 1)
-	id := q.enqueue(org, file)
+	q := newQueue(t, e2etest.Org)
+	file, _ := q.file(e2etest.Org, 3, 1)
+	id := q.enqueue(e2etest.Org, file)
 	q.startWorker("100", "5")
 	if s := q.await(id, 30*time.Second, "ended", ended); s.State != "finished" {
 		t.Fatalf("job %+v, want finished", s)
