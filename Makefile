@@ -1,5 +1,7 @@
 # storeimport: build, test, demo. Needs Go, a C compiler (go-sqlite3 and -race use cgo) and, for the
 # tests and bench, PostgreSQL installed (apt-get install -y postgresql); make demo needs no server.
+# The tests also need Chromium at /usr/bin/chromium (apt-get install -y chromium), which make test
+# installs where it can.
 SHELL := /bin/bash
 GO ?= go
 BIN := bin
@@ -8,6 +10,10 @@ BIN := bin
 # cluster that it starts in a temporary directory and stops), and fails only where PostgreSQL is not
 # installed. It says on stderr which server the tests use.
 WITH_PG := ./scripts/test-postgres.sh run --
+# The browser tests (internal/browser, e2e/browser) never skip either: NEED_CHROMIUM finds
+# /usr/bin/chromium, else installs Debian's chromium package when it runs as root where apt-get is,
+# else fails naming apt-get install -y chromium. It says on stderr which Chromium the tests use.
+NEED_CHROMIUM := ./scripts/need-chromium.sh
 # What go generate writes; committed, and checked against a fresh generation by make test.
 GENERATED := orgclient/generated.go orgsim/internal
 
@@ -21,11 +27,14 @@ build:
 # the fuzz targets' seed corpus included. It does not fuzz: new random inputs would make CI's
 # verdict depend on luck; make fuzz looks for them, and what it finds is committed as a seed.
 # It tests scripts/test-postgres.sh first (about 6 s), so that every run, CI's included, also proves
-# the throwaway-cluster path that a machine with a running server never takes.
+# the throwaway-cluster path that a machine with a running server never takes, and
+# scripts/need-chromium.sh (under 1 s), whose install and failure paths a machine with Chromium
+# never takes either.
 # The packages whose tests take their database from storetest.FromEnv (the pipeline and the crash
 # suite) run a second time on PostgreSQL; the conformance suite runs on both kinds in every run.
 STORE_TESTS := ./importer ./e2e
 test: check test-scripts
+	$(NEED_CHROMIUM)
 	$(GO) vet ./...
 	$(WITH_PG) $(GO) test -race -count=1 ./...
 	STOREIMPORT_TEST_STORE=postgres $(WITH_PG) $(GO) test -race -count=1 $(STORE_TESTS)
@@ -33,6 +42,7 @@ test: check test-scripts
 # test-scripts tests the shell scripts the other targets rely on.
 test-scripts:
 	./scripts/test-postgres_test.sh
+	./scripts/need-chromium_test.sh
 
 check:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go') 2>/dev/null); \
