@@ -1,0 +1,84 @@
+package browser
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image/png"
+	"net"
+	"net/url"
+	"os"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+)
+
+// Navigate opens a loopback URL and waits until its page has loaded. Any other URL fails the
+// test before the browser sees it.
+func (tab *Tab) Navigate(address string) {
+	tab.t.Helper()
+	if err := loopbackOnly(address); err != nil {
+		tab.t.Fatal(err)
+	}
+	tab.Do(chromedp.Navigate(address))
+}
+
+// Load runs the actions (a click on a link or a form's button), waits until the page they open
+// has loaded, and returns the response of its document, whose status the test may check.
+func (tab *Tab) Load(actions ...chromedp.Action[chromedp.Void]) *network.Response {
+	tab.t.Helper()
+	ctx, cancel := context.WithTimeout(tab.ctx, Timeout)
+	defer cancel()
+	resp, err := chromedp.RunResponse(ctx, actions...)
+	if err != nil {
+		tab.t.Fatal(bounded(err, Timeout))
+	}
+	if err := loopbackOnly(resp.URL); err != nil {
+		tab.t.Fatal(err)
+	}
+	return resp
+}
+
+// Text is the text of the first element that matches the CSS selector, as a person sees it.
+func (tab *Tab) Text(selector string) string {
+	tab.t.Helper()
+	return Run(tab, chromedp.Text(chromedp.CSS(selector)))
+}
+
+// Count is how many elements match the CSS selector now, without waiting for one.
+func (tab *Tab) Count(selector string) int {
+	tab.t.Helper()
+	return Run(tab, chromedp.Evaluate[int](fmt.Sprintf("document.querySelectorAll(%q).length", selector)))
+}
+
+// Upload puts the file into the file input that the CSS selector names, as a person's pick would.
+func (tab *Tab) Upload(selector, path string) {
+	tab.t.Helper()
+	tab.Do(chromedp.SetUploadFiles(chromedp.CSS(selector), []string{path}))
+}
+
+// Screenshot saves a PNG of the whole page (beyond the window's height) to path.
+func (tab *Tab) Screenshot(path string) {
+	tab.t.Helper()
+	image := Run(tab, chromedp.FullScreenshot(100))
+	if _, err := png.DecodeConfig(bytes.NewReader(image)); err != nil {
+		tab.t.Fatalf("the screenshot is not a PNG: %v", err)
+	}
+	if err := os.WriteFile(path, image, 0o644); err != nil {
+		tab.t.Fatal(err)
+	}
+}
+
+// loopbackOnly refuses a URL whose host is not this machine's loopback: a test must never reach
+// the network.
+func loopbackOnly(address string) error {
+	u, err := url.Parse(address)
+	if err != nil {
+		return fmt.Errorf("a browser test opens only loopback URLs, and %q is no URL: %w", address, err)
+	}
+	host := u.Hostname()
+	if ip := net.ParseIP(host); (u.Scheme == "http" || u.Scheme == "https") && (host == "localhost" || ip != nil && ip.IsLoopback()) {
+		return nil
+	}
+	return fmt.Errorf("a browser test opens only loopback URLs (http://127.0.0.1:PORT/...), not %q", address)
+}
