@@ -85,66 +85,68 @@ func runImport(ctx context.Context, opts *importOptions) error {
 		Log:            log,
 	}
 	var client *orgclient.Client
+	var stats *orgclient.Stats
 	if opts.Platform.Endpoint != "" {
 		// The token is read before the file so that a missing one is refused before any work.
 		if client, err = opts.Platform.client(log); err != nil {
 			return err
 		}
-	}
-	plan, err := importer.Scan(job.Path, importer.ReadOptions{Encoding: job.Encoding, Sheet: job.Sheet})
-	if fileErr := (*importer.FileError)(nil); errors.As(err, &fileErr) {
-		return errors.New(fileErr.Render(opts.Input.Lang))
-	}
-	if err != nil {
-		return err
-	}
-	for _, warning := range plan.Warnings {
-		log.Warn(warning)
-	}
-	var stats *orgclient.Stats
-	if client != nil {
-		stats = client.Stats()
+		job.Platform, stats = client, client.Stats()
 	}
 	var jsonLog *slog.Logger
 	if opts.Input.LogFormat == "json" {
 		jsonLog = log
 	}
 	job.Progress = newProgress(opts.Streams.Err, opts.Platform.Rate, stats, jsonLog)
-	if client != nil {
-		job.Platform = client
+	if opts.DryRun {
+		summary, err := importer.DryRun(ctx, job, opts.DB.lookup)
+		return finished(summary, err, log, opts.Input.Lang)
 	}
-	// A dry run opens the database read-only, endpoint or not, so that stores already imported
-	// show as would_skip; it never creates or migrates it.
-	db, err := opts.DB.open(ctx, opts.DryRun)
+	plan, err := job.Scan()
+	if err != nil {
+		return inLang(err, opts.Input.Lang)
+	}
+	db, err := opts.DB.open(ctx, false)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	job.Stores, job.Journal, job.Lookup = db, db, db
-	if opts.DryRun && !exists(ctx, db) {
-		job.Lookup = nil // nothing is imported yet: no store to look up, and no need to count ahead
+	lock, err := db.Lock(ctx, opts.Input.Org, "storeimport import "+opts.Input.File)
+	if err != nil {
+		return err
 	}
-	if !opts.DryRun {
-		lock, err := db.Lock(ctx, opts.Input.Org, "storeimport import "+opts.Input.File)
-		if err != nil {
-			return err
-		}
-		defer lock.Release()
-		if job.TokenFingerprint, err = tokenFingerprint(ctx, db, client); err != nil {
-			return err
-		}
-		// Every write of the run also checks that it still holds the lock.
-		fenced := lock.Fenced()
-		job.Stores, job.Journal, job.Lookup, job.Lease = fenced, fenced, fenced, lock
-		runOver := make(chan struct{})
-		defer close(runOver)
-		job.Stop = either(opts.Stop, lock.Lost(), runOver)
+	defer lock.Release()
+	if job.TokenFingerprint, err = tokenFingerprint(ctx, db, client); err != nil {
+		return err
 	}
+	// Every write of the run also checks that it still holds the lock.
+	fenced := lock.Fenced()
+	job.Stores, job.Journal, job.Lookup, job.Lease = fenced, fenced, fenced, lock
+	runOver := make(chan struct{})
+	defer close(runOver)
+	job.Stop = either(opts.Stop, lock.Lost(), runOver)
 	summary, err := importer.Run(ctx, job, plan)
-	if summary != nil && summary.StopReason != "" {
+	return finished(summary, err, log, opts.Input.Lang)
+}
+
+// finished is the command's result of a run: a file-level error in the report's language, or the
+// rows' outcome, said to stop early if it did.
+func finished(summary *importer.Summary, err error, log *slog.Logger, lang string) error {
+	if summary == nil {
+		return inLang(err, lang)
+	}
+	if summary.StopReason != "" {
 		log.Warn("the run stopped early", "reason", summary.StopReason)
 	}
 	return outcomeOf(summary, err)
+}
+
+// inLang says a file-level error in lang, as the report that the user reads next to it.
+func inLang(err error, lang string) error {
+	if fileErr := (*importer.FileError)(nil); errors.As(err, &fileErr) {
+		return errors.New(fileErr.Render(lang))
+	}
+	return err
 }
 
 // exists says whether the database has been made (its first migration applied); a database a

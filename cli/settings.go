@@ -205,3 +205,18 @@ func (d *dbSettings) open(ctx context.Context, readOnly bool) (importer.Database
 		return nil, fmt.Errorf("%w; check --db (or STOREIMPORT_DB)", err)
 	}
 }
+
+// lookup opens the database for a dry run, endpoint or not, so that stores already imported show
+// as would_skip: read-only, never creating or migrating it. A database not made yet has no store
+// to look up, and no need to count ahead: then the lookup is nil.
+func (d *dbSettings) lookup(ctx context.Context) (importer.StoreLookup, func(), error) {
+	db, err := d.open(ctx, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	release := func() { db.Close() }
+	if !exists(ctx, db) {
+		return nil, release, nil
+	}
+	return db, release, nil
+}

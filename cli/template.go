@@ -24,11 +24,6 @@ type templateOptions struct {
 	Output   string
 }
 
-var (
-	templateFormats   = []string{"csv", "xlsx"}
-	templateEncodings = []string{"utf8", "sjis"}
-)
-
 func newTemplateCommand(streams Streams) *cobra.Command {
 	opts := &templateOptions{Streams: streams}
 	cmd := &cobra.Command{
@@ -53,8 +48,8 @@ and a second sheet that says what each column takes and what to send back.`,
 	}
 	cmd.Flags().StringVar(&opts.Lang, "lang", "en", "header language: "+strings.Join(languages, ", "))
 	cmd.Flags().BoolVar(&opts.Example, "example", false, "add sample rows")
-	cmd.Flags().StringVar(&opts.Format, "format", "", "file format: "+strings.Join(templateFormats, ", ")+" (default xlsx when -o ends in .xlsx, csv otherwise)")
-	cmd.Flags().StringVar(&opts.Encoding, "encoding", "utf8", "CSV file encoding: "+strings.Join(templateEncodings, ", "))
+	cmd.Flags().StringVar(&opts.Format, "format", "", "file format: "+strings.Join(importer.TemplateFormats, ", ")+" (default xlsx when -o ends in .xlsx, csv otherwise)")
+	cmd.Flags().StringVar(&opts.Encoding, "encoding", "utf8", "CSV file encoding: "+strings.Join(importer.TemplateEncodings, ", "))
 	cmd.Flags().StringVarP(&opts.Output, "output", "o", "", "write to PATH instead of stdout")
 	return cmd
 }
@@ -65,8 +60,8 @@ func checkTemplateOptions(cmd *cobra.Command, opts *templateOptions) error {
 	if !slices.Contains(languages, opts.Lang) {
 		return usageError(cmd, "--lang must be one of %s, got %q", strings.Join(languages, ", "), opts.Lang)
 	}
-	if !slices.Contains(templateEncodings, opts.Encoding) {
-		return usageError(cmd, "--encoding must be one of %s, got %q", strings.Join(templateEncodings, ", "), opts.Encoding)
+	if !slices.Contains(importer.TemplateEncodings, opts.Encoding) {
+		return usageError(cmd, "--encoding must be one of %s, got %q", strings.Join(importer.TemplateEncodings, ", "), opts.Encoding)
 	}
 	ext := strings.ToLower(filepath.Ext(opts.Output))
 	switch {
@@ -74,8 +69,8 @@ func checkTemplateOptions(cmd *cobra.Command, opts *templateOptions) error {
 		opts.Format = "xlsx"
 	case opts.Format == "":
 		opts.Format = "csv"
-	case !slices.Contains(templateFormats, opts.Format):
-		return usageError(cmd, "--format must be one of %s, got %q", strings.Join(templateFormats, ", "), opts.Format)
+	case !slices.Contains(importer.TemplateFormats, opts.Format):
+		return usageError(cmd, "--format must be one of %s, got %q", strings.Join(importer.TemplateFormats, ", "), opts.Format)
 	case opts.Format == "csv" && ext == ".xlsx":
 		return usageError(cmd, "-o %s names a workbook, but --format csv writes a CSV file: name it .csv, or use --format xlsx", opts.Output)
 	case opts.Format == "xlsx" && ext == ".csv":
@@ -100,12 +95,7 @@ func isTerminal(w io.Writer) bool {
 
 func runTemplate(opts *templateOptions) error {
 	write := func(w io.Writer) error {
-		return importer.WriteTemplate(w, importer.TemplateOptions{Lang: opts.Lang, Example: opts.Example, Encoding: opts.Encoding})
-	}
-	if opts.Format == "xlsx" {
-		write = func(w io.Writer) error {
-			return importer.WriteTemplateXLSX(w, importer.TemplateOptions{Lang: opts.Lang, Example: opts.Example})
-		}
+		return importer.WriteTemplateAs(w, opts.Format, importer.TemplateOptions{Lang: opts.Lang, Example: opts.Example, Encoding: opts.Encoding})
 	}
 	if opts.Output == "" {
 		return write(opts.Streams.Out)

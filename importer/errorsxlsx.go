@@ -118,7 +118,7 @@ func (e *ErrorsXLSX) notes(problems []Problem) map[int][]string {
 	notes := map[int][]string{}
 	for _, p := range problems {
 		if col, ok := e.column(p); ok {
-			notes[col] = append(notes[col], p.message(e.lang == LangJA))
+			notes[col] = append(notes[col], p.Message(e.lang))
 		}
 	}
 	return notes

@@ -166,7 +166,9 @@ func (r *runner) rows(ctx context.Context) error {
 
 // readOptions read the file again as Scan read it: the same encoding, the same sheet.
 func (r *runner) readOptions() ReadOptions {
-	return ReadOptions{Encoding: r.job.Encoding, Sheet: r.job.Sheet, strings: r.plan.strings}
+	opts := r.job.ReadOptions()
+	opts.strings = r.plan.strings
+	return opts
 }
 
 // begin tells the progress what the run is about to do, unfinished being what earlier runs left

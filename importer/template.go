@@ -3,6 +3,7 @@ package importer
 import (
 	"fmt"
 	"io"
+	"strings"
 )
 
 // TemplateOptions choose the template support sends to a merchant.
@@ -10,6 +11,26 @@ type TemplateOptions struct {
 	Lang     string // LangEN (also when empty) for English headers, LangJA for Japanese ones
 	Example  bool   // add sample rows that show what each column takes
 	Encoding string // EncodingUTF8 (also when empty, written with a BOM) or EncodingSJIS; CSV only
+}
+
+// The template's file formats and a CSV template's encodings, as the command line and the support
+// page offer them.
+var (
+	TemplateFormats   = []string{"csv", "xlsx"}
+	TemplateEncodings = []string{EncodingUTF8, EncodingSJIS}
+)
+
+// WriteTemplateAs writes the template in format, "csv" (WriteTemplate) or "xlsx"
+// (WriteTemplateXLSX, which has no encoding: opts.Encoding is not used).
+func WriteTemplateAs(w io.Writer, format string, opts TemplateOptions) error {
+	switch format {
+	case "csv":
+		return WriteTemplate(w, opts)
+	case "xlsx":
+		opts.Encoding = ""
+		return WriteTemplateXLSX(w, opts)
+	}
+	return fmt.Errorf("unknown template format %q: use %s", format, strings.Join(TemplateFormats, " or "))
 }
 
 // WriteTemplate writes the CSV template: the header and, when asked, sample rows, all from the

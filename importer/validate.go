@@ -66,7 +66,7 @@ func (p Problem) String() string {
 // the column as the merchant's header writes it (quoted if it must be: an unknown column's name
 // can hold anything) and, in a workbook, the cell, which is where a spreadsheet user looks.
 func (p Problem) Render(lang string) string {
-	msg := p.message(lang == LangJA)
+	msg := p.Message(lang)
 	switch {
 	case p.Column == "" && p.Cell == "":
 		return msg
@@ -89,7 +89,10 @@ func quoteIfControl(s string) string {
 	return s
 }
 
-func (p Problem) message(ja bool) string {
+// Message says what is wrong and what is expected, in lang ("ja" or else English), without the
+// column or cell Render puts first: for a page that shows the column in a column of its own.
+func (p Problem) Message(lang string) string {
+	ja := lang == LangJA
 	v := quoteValue(p.Value)
 	switch p.Code {
 	case CodeRequired:
