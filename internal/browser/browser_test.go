@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"fmt"
+	"html"
 	"image/png"
 	"io"
 	"net/http"
@@ -43,6 +44,9 @@ func site(t *testing.T) *httptest.Server {
 		w.Header().Set("Content-Type", "text/csv")
 		w.Header().Set("Content-Disposition", `attachment; filename="template.csv"`)
 		w.Write(fileBytes)
+	})
+	mux.HandleFunc("GET /language", func(w http.ResponseWriter, r *http.Request) {
+		strict(w, fmt.Sprintf(`<p id="lang">%s</p>`, html.EscapeString(r.Header.Get("Accept-Language"))))
 	})
 	mux.HandleFunc("GET /plain", func(w http.ResponseWriter, r *http.Request) { strict(w, `<p id="p">no file</p>`) })
 	mux.HandleFunc("POST /upload", func(w http.ResponseWriter, r *http.Request) {
@@ -133,6 +137,19 @@ func TestUploadSendsTheFileAndLoadGivesTheStatus(t *testing.T) {
 	}
 }
 
+func TestAcceptLanguageIsSent(t *testing.T) {
+	s, tab := site(t), Start(t)
+	tab.Navigate(s.URL + "/language")
+	if got := tab.Text("#lang"); strings.HasPrefix(got, "ja") {
+		t.Fatalf("Accept-Language %q before it was set", got)
+	}
+	tab.AcceptLanguage("ja")
+	tab.Navigate(s.URL + "/language")
+	if got := tab.Text("#lang"); got != "ja" {
+		t.Errorf("Accept-Language %q, want ja", got)
+	}
+}
+
 func TestDialogsAndProblemsAreRecorded(t *testing.T) {
 	s, tab := site(t), Start(t)
 	tab.Navigate(s.URL)
@@ -164,18 +181,16 @@ func TestScreenshotIsAPNGOfTheWholePage(t *testing.T) {
 	s, tab := site(t), Start(t)
 	tab.Navigate(s.URL)
 	path := filepath.Join(t.TempDir(), "page.png")
-	tab.Screenshot(path)
-	f, err := os.Open(path)
+	size := tab.Screenshot(path)
+	if size.Width < 300 || size.Height < 2000 {
+		t.Errorf("screenshot %dx%d, want the whole 2000 px tall page", size.Width, size.Height)
+	}
+	saved, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	img, err := png.DecodeConfig(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if img.Width < 300 || img.Height < 2000 {
-		t.Errorf("screenshot %dx%d, want the whole 2000 px tall page", img.Width, img.Height)
+	if _, err := png.Decode(bytes.NewReader(saved)); err != nil {
+		t.Errorf("%s is not the PNG: %v", path, err)
 	}
 }
 

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"image"
 	"image/png"
 	"net"
 	"net/url"
 	"os"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 )
@@ -39,6 +41,18 @@ func (tab *Tab) Load(actions ...chromedp.Action[chromedp.Void]) *network.Respons
 	return resp
 }
 
+// AcceptLanguage makes every later request say Accept-Language: tags, as a browser set to those
+// languages does (headless Chromium says en-US whatever the machine's locale).
+func (tab *Tab) AcceptLanguage(tags string) {
+	tab.t.Helper()
+	tab.Do(chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{
+			Headers: network.Headers{"Accept-Language": tags},
+		})
+		return err
+	}))
+}
+
 // Text is the text of the first element that matches the CSS selector, as a person sees it.
 func (tab *Tab) Text(selector string) string {
 	tab.t.Helper()
@@ -57,16 +71,19 @@ func (tab *Tab) Upload(selector, path string) {
 	tab.Do(chromedp.SetUploadFiles(chromedp.CSS(selector), []string{path}))
 }
 
-// Screenshot saves a PNG of the whole page (beyond the window's height) to path.
-func (tab *Tab) Screenshot(path string) {
+// Screenshot saves a PNG of the whole page (beyond the window's height) to path, and returns its
+// size.
+func (tab *Tab) Screenshot(path string) image.Config {
 	tab.t.Helper()
-	image := Run(tab, chromedp.FullScreenshot(100))
-	if _, err := png.DecodeConfig(bytes.NewReader(image)); err != nil {
+	shot := Run(tab, chromedp.FullScreenshot(100))
+	size, err := png.DecodeConfig(bytes.NewReader(shot))
+	if err != nil {
 		tab.t.Fatalf("the screenshot is not a PNG: %v", err)
 	}
-	if err := os.WriteFile(path, image, 0o644); err != nil {
+	if err := os.WriteFile(path, shot, 0o644); err != nil {
 		tab.t.Fatal(err)
 	}
+	return size
 }
 
 // loopbackOnly refuses a URL whose host is not this machine's loopback: a test must never reach
@@ -81,4 +98,10 @@ func loopbackOnly(address string) error {
 		return nil
 	}
 	return fmt.Errorf("a browser test opens only loopback URLs (http://127.0.0.1:PORT/...), not %q", address)
+}
+
+// Checked tells whether the checkbox or radio button that the CSS selector names is checked.
+func (tab *Tab) Checked(selector string) bool {
+	tab.t.Helper()
+	return Run(tab, chromedp.Evaluate[bool](fmt.Sprintf("document.querySelector(%q).checked", selector)))
 }

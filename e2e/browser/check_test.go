@@ -1,0 +1,111 @@
+package browser
+
+import (
+	"bytes"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	chromium "github.com/acme/storeimport/internal/browser"
+)
+
+// statuses are the verdicts of an offline check, each with its count in #summary.
+var statuses = []string{"would_create", "would_skip", "invalid"}
+
+func TestMistakesShowEachInvalidRowAtItsLineWithItsJapaneseMessage(t *testing.T) {
+	// Without --org: the support person types the organization.
+	pageURL, tab := serve(t), japanese(t)
+	file := merchant + "mistakes.csv"
+	if status := check(t, tab, pageURL, file); status != http.StatusOK {
+		t.Fatalf("checking %s: HTTP %d", file, status)
+	}
+	want := validate(t, "ja", file)
+	sameVerdicts(t, tab, want)
+	sameCounts(t, tab, want)
+
+	tab.Load(chromedp.Click(chromedp.CSS("a#filter-invalid")))
+	invalid := make(map[string]report)
+	for line, r := range want {
+		if r.status == "invalid" {
+			invalid[line] = r
+		}
+	}
+	if len(invalid) == 0 {
+		t.Fatalf("validate finds no invalid row in %s", file)
+	}
+	sameVerdicts(t, tab, invalid)
+	tab.Load(chromedp.Click(chromedp.CSS("a#filter-all")))
+	sameVerdicts(t, tab, want)
+
+	got := tab.Download(chromedp.Click(chromedp.CSS("a#download-errors")))
+	path := filepath.Join(t.TempDir(), "errors.csv")
+	validate(t, "ja", file, "--errors-csv", path)
+	wantCSV, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got.Bytes, wantCSV) {
+		t.Errorf("the page's errors CSV (saved as %q) differs from validate --errors-csv:\npage %q\ncli  %q", got.Name, got.Bytes, wantCSV)
+	}
+	noScriptRan(t, tab)
+}
+
+// sameVerdicts holds the rows the page shows, over all its pages, against the command line's
+// report: the same lines, each with its public_id, status and problems.
+func sameVerdicts(t *testing.T, tab *chromium.Tab, want map[string]report) {
+	t.Helper()
+	got := byLine(t, allRows(t, tab))
+	for line, w := range want {
+		if g, ok := got[line]; !ok {
+			t.Errorf("line %s (%+v) is not shown", line, w)
+		} else if g != w {
+			t.Errorf("line %s is shown as\n%+v, validate says\n%+v", line, g, w)
+		}
+	}
+	for line, g := range got {
+		if _, ok := want[line]; !ok {
+			t.Errorf("line %s (%+v) is shown, and should not be", line, g)
+		}
+	}
+}
+
+// maxPages bounds the walk through a result's pages.
+const maxPages = 50
+
+// allRows reads table#rows on this page and each next one, and comes back to the first.
+func allRows(t *testing.T, tab *chromium.Tab) []pageRow {
+	t.Helper()
+	first := chromium.Run(tab, chromedp.Location())
+	shown := rows(tab)
+	for page := 1; tab.Count("a#next-page") > 0; page++ {
+		if page == maxPages {
+			t.Fatalf("more than %d pages of rows", maxPages)
+		}
+		tab.Load(chromedp.Click(chromedp.CSS("a#next-page")))
+		shown = append(shown, rows(tab)...)
+	}
+	if chromium.Run(tab, chromedp.Location()) != first {
+		tab.Navigate(first)
+	}
+	return shown
+}
+
+// sameCounts holds #summary's counts against the command line's report.
+func sameCounts(t *testing.T, tab *chromium.Tab, want map[string]report) {
+	t.Helper()
+	for _, status := range statuses {
+		n := 0
+		for _, r := range want {
+			if r.status == status {
+				n++
+			}
+		}
+		if got := tab.Text("#count-" + status); got != strconv.Itoa(n) {
+			t.Errorf("#count-%s shows %q, validate counts %d", status, got, n)
+		}
+	}
+}

@@ -1,0 +1,36 @@
+package browser
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	chromium "github.com/acme/storeimport/internal/browser"
+)
+
+func TestTheEnglishLinkSwitchesThePageAndItsMessages(t *testing.T) {
+	pageURL, tab := serve(t, "--org", org), japanese(t)
+	tab.Navigate(pageURL)
+	if got := htmlLang(tab); got != "ja" {
+		t.Fatalf(`a browser in Japanese gets <html lang=%q>, want "ja"`, got)
+	}
+	tab.Load(chromedp.Click(chromedp.CSS("a#lang-en")))
+	if got := htmlLang(tab); got != "en" {
+		t.Fatalf(`after a#lang-en, <html lang=%q>, want "en"`, got)
+	}
+	// The choice is remembered: the next page, a check's result, is in English too.
+	file := merchant + "mistakes.csv"
+	if status := check(t, tab, pageURL, file); status != http.StatusOK {
+		t.Fatalf("checking %s: HTTP %d", file, status)
+	}
+	if got := htmlLang(tab); got != "en" {
+		t.Errorf(`the result page after a#lang-en has <html lang=%q>, want "en"`, got)
+	}
+	sameVerdicts(t, tab, validate(t, "en", file))
+	noScriptRan(t, tab)
+}
+
+func htmlLang(tab *chromium.Tab) string {
+	return chromium.Run(tab, chromedp.Evaluate[string](`document.documentElement.lang`))
+}

@@ -1,0 +1,39 @@
+package browser
+
+import (
+	"net/http"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// EnvScreenshot names where TestScreenshotOfAReport saves its PNG (the README's is made with
+// STOREIMPORT_SCREENSHOT=$PWD/docs/images/support-page.png); unset, it goes to a temporary
+// directory and is only checked.
+const EnvScreenshot = "STOREIMPORT_SCREENSHOT"
+
+func TestScreenshotOfAReport(t *testing.T) {
+	path := os.Getenv(EnvScreenshot)
+	if path == "" {
+		path = filepath.Join(t.TempDir(), "support-page.png")
+	}
+	pageURL, tab := serve(t, "--org", org), japanese(t)
+	tab.Do(chromedp.EmulateViewport(1280, 900))
+	file := merchant + "mistakes.csv"
+	if status := check(t, tab, pageURL, file); status != http.StatusOK {
+		t.Fatalf("checking %s: HTTP %d", file, status)
+	}
+	size := tab.Screenshot(path)
+	if size.Width != 1280 || size.Height < 900 {
+		t.Errorf("the screenshot is %dx%d, want the report's whole page, 1280 wide and at least 900 high", size.Width, size.Height)
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Size() < 20_000 {
+		t.Errorf("the screenshot is %d bytes: too few for a page of rows", info.Size())
+	}
+}

@@ -1,0 +1,41 @@
+package browser
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+func TestTemplatesDownloadAsTheCommandLineWritesThem(t *testing.T) {
+	pageURL, tab := serve(t), japanese(t)
+	for _, c := range []struct {
+		lang, encoding string
+		example        bool
+	}{{"ja", "utf8", true}, {"en", "sjis", false}} {
+		tab.Navigate(pageURL)
+		tab.Do(
+			chromedp.SetValue(chromedp.CSS("#template-lang"), c.lang),
+			chromedp.SetValue(chromedp.CSS("#template-encoding"), c.encoding),
+			chromedp.SetValue(chromedp.CSS("#template-format"), "csv"),
+		)
+		if tab.Checked("#template-example") != c.example {
+			tab.Do(chromedp.Click(chromedp.CSS("#template-example")))
+		}
+		got := tab.Download(chromedp.Click(chromedp.CSS("#template-download")))
+
+		args := []string{"template", "--lang", c.lang, "--encoding", c.encoding}
+		if c.example {
+			args = append(args, "--example")
+		}
+		want, stderr, code := cli(t, args...)
+		if code != 0 || len(want) == 0 {
+			t.Fatalf("storeimport %q: exit %d: %s", args, code, stderr)
+		}
+		if !bytes.Equal(got.Bytes, want) {
+			t.Errorf("the page's %s %s template (example %v), saved as %q, differs from `storeimport %q`:\npage %q\ncli  %q",
+				c.lang, c.encoding, c.example, got.Name, args, got.Bytes, want)
+		}
+	}
+	noScriptRan(t, tab)
+}
