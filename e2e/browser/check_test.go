@@ -51,6 +51,11 @@ func TestMistakesShowEachInvalidRowAtItsLineWithItsJapaneseMessage(t *testing.T)
 	if !bytes.Equal(got.Bytes, wantCSV) {
 		t.Errorf("the page's errors CSV (saved as %q) differs from validate --errors-csv:\npage %q\ncli  %q", got.Name, got.Bytes, wantCSV)
 	}
+
+	report := tab.Download(chromedp.Click(chromedp.CSS("a#download-report")))
+	if wantReport, stderr, _ := cli(t, validateArgs(t, "ja", file)...); !bytes.Equal(report.Bytes, wantReport) {
+		t.Errorf("the page's report (saved as %q) differs from validate --format csv (%s):\npage %q\ncli  %q", report.Name, stderr, report.Bytes, wantReport)
+	}
 	noScriptRan(t, tab)
 }
 

@@ -126,9 +126,8 @@ func cli(t *testing.T, args ...string) (stdout, stderr []byte, code int) {
 // with the extra flags given. Its lines are keyed by line number.
 func validate(t *testing.T, lang, file string, extra ...string) map[string]report {
 	t.Helper()
-	args := append([]string{"validate", "--lang", lang, "--format", "csv", "--org", org,
-		"--db", filepath.Join(t.TempDir(), "none.db")}, extra...)
-	out, stderr, code := cli(t, append(args, file)...)
+	args := validateArgs(t, lang, file, extra...)
+	out, stderr, code := cli(t, args...)
 	if code > 1 {
 		t.Fatalf("storeimport %q: exit %d: %s", args, code, stderr)
 	}
@@ -141,6 +140,13 @@ func validate(t *testing.T, lang, file string, extra ...string) map[string]repor
 		byLine[r[0]] = report{publicID: r[1], status: r[2], errors: r[4]}
 	}
 	return byLine
+}
+
+// validateArgs are the arguments of an offline `validate --format csv` of the file, in lang.
+func validateArgs(t *testing.T, lang, file string, extra ...string) []string {
+	args := append([]string{"validate", "--lang", lang, "--format", "csv", "--org", org,
+		"--db", filepath.Join(t.TempDir(), "none.db")}, extra...)
+	return append(args, file)
 }
 
 // fileError is the message the command line gives for a file it cannot read, in lang.
@@ -202,16 +208,30 @@ func byLine(t *testing.T, shown []pageRow) map[string]report {
 	return lines
 }
 
-// check opens the page, uploads the file for the organization and returns the result page's
-// response, after it has loaded.
+// check opens the page, picks the file in #file for the organization, sends it, and returns the
+// HTTP status of the result page, after it has loaded.
 func check(t *testing.T, tab *chromium.Tab, pageURL, file string) int64 {
+	t.Helper()
+	openCheck(t, tab, pageURL)
+	tab.Upload("#file", file)
+	return tab.Load(chromedp.Click(chromedp.CSS("#check-submit"))).Status
+}
+
+// checkDropped is check with the file dropped on #drop, as from the person's desktop.
+func checkDropped(t *testing.T, tab *chromium.Tab, pageURL, file string) int64 {
+	t.Helper()
+	openCheck(t, tab, pageURL)
+	tab.DropFile("#drop", file)
+	return tab.Load(chromedp.Click(chromedp.CSS("#check-submit"))).Status
+}
+
+// openCheck opens the page and types the organization, unless serve's --org filled it.
+func openCheck(t *testing.T, tab *chromium.Tab, pageURL string) {
 	t.Helper()
 	tab.Navigate(pageURL)
 	if readOnly := chromium.Run(tab, chromedp.Evaluate[bool](`document.querySelector("#org").readOnly`)); !readOnly {
 		tab.Do(chromedp.SetValue(chromedp.CSS("#org"), org))
 	}
-	tab.Upload("#file", file)
-	return tab.Load(chromedp.Click(chromedp.CSS("#check-submit"))).Status
 }
 
 // japanese starts a browser whose person reads Japanese, as the page's users do.

@@ -34,7 +34,14 @@ func site(t *testing.T) *httptest.Server {
 		strict(w, `<a id="file" href="/file">file</a> <a id="plain" href="/plain">plain</a>
 			<form id="up" method="post" action="/upload" enctype="multipart/form-data">
 			<input id="pick" type="file" name="file"><button id="send">send</button></form>
+			<div id="drop">drop here</div><script src="/drop.js"></script>
 			<p id="tall">tall</p>`)
+	})
+	mux.HandleFunc("GET /drop.js", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/javascript")
+		fmt.Fprint(w, `const drop = document.getElementById("drop");
+			drop.addEventListener("dragover", e => e.preventDefault());
+			drop.addEventListener("drop", e => { e.preventDefault(); document.getElementById("pick").files = e.dataTransfer.files; });`)
 	})
 	mux.HandleFunc("GET /style.css", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/css")
@@ -147,6 +154,23 @@ func TestAcceptLanguageIsSent(t *testing.T) {
 	tab.Navigate(s.URL + "/language")
 	if got := tab.Text("#lang"); got != "ja" {
 		t.Errorf("Accept-Language %q, want ja", got)
+	}
+}
+
+func TestDropFileGivesTheFileToThePagesDropZone(t *testing.T) {
+	s, tab := site(t), Start(t)
+	path := filepath.Join(t.TempDir(), "dropped.csv")
+	if err := os.WriteFile(path, fileBytes, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tab.Navigate(s.URL)
+	tab.DropFile("#drop", path)
+	tab.Load(chromedp.Click(chromedp.CSS("#send")))
+	if got, want := tab.Text("#got"), fmt.Sprintf("dropped.csv %x", sha256.Sum256(fileBytes)); got != want {
+		t.Errorf("the server got %q, want %q", got, want)
+	}
+	if p := tab.Problems(); len(p) != 0 {
+		t.Errorf("the drop zone's page: problems %q", p)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"os"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 )
@@ -104,4 +105,26 @@ func loopbackOnly(address string) error {
 func (tab *Tab) Checked(selector string) bool {
 	tab.t.Helper()
 	return Run(tab, chromedp.Evaluate[bool](fmt.Sprintf("document.querySelector(%q).checked", selector)))
+}
+
+// DropFile drags the file from outside the browser and drops it on the middle of the element
+// that the CSS selector names, as a person drops a file from their desktop.
+func (tab *Tab) DropFile(selector, path string) {
+	tab.t.Helper()
+	tab.Do(chromedp.ScrollIntoView(chromedp.CSS(selector)))
+	box := Run(tab, chromedp.Evaluate[struct{ X, Y float64 }](fmt.Sprintf(
+		`(r => ({X: r.left + r.width / 2, Y: r.top + r.height / 2}))(document.querySelector(%q).getBoundingClientRect())`, selector)))
+	drag := &input.DragData{Items: []*input.DragDataItem{}, Files: []string{path}, DragOperationsMask: 1}
+	tab.Do(chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		for _, step := range []input.DispatchDragEventType{
+			input.DispatchDragEventTypeDragEnter, input.DispatchDragEventTypeDragOver, input.DispatchDragEventTypeDrop,
+		} {
+			if _, err := cdp.Call(ctx, t, input.DispatchDragEvent, input.DispatchDragEventParams{
+				Type: step, X: box.X, Y: box.Y, Data: drag,
+			}); err != nil {
+				return fmt.Errorf("dropping %s on %s (%s): %w", path, selector, step, err)
+			}
+		}
+		return nil
+	}))
 }
