@@ -84,6 +84,7 @@ the local database. Dry-run first (validate), then import; a rerun skips what is
 		newImportCommand(streams, stop),
 		newReconcileCommand(streams, stop),
 		newDBCommand(streams),
+		newServeCommand(streams, stop),
 	)
 	return root
 }

@@ -110,13 +110,17 @@ var (
 
 func (s *fileSettings) addFlags(cmd *cobra.Command) {
 	f := cmd.Flags()
-	f.StringVar(&s.Org, "org", "", "platform organization id the stores belong to (required)")
+	addOrgFlag(cmd, &s.Org, "platform organization id the stores belong to (required)")
 	f.StringVar(&s.Encoding, "encoding", "auto", "input encoding: "+strings.Join(encodings, ", "))
 	f.StringVar(&s.Lang, "lang", "en", "language of the report's messages: "+strings.Join(languages, ", "))
 	f.StringVar(&s.Format, "format", "table", "report format on stdout: "+strings.Join(importer.Formats, ", "))
 	f.StringVar(&s.ErrorsCSV, "errors-csv", "", "write the invalid and failed rows, with an error column, to this CSV (a workbook, named .xlsx, when FILE is one)")
 	f.StringVar(&s.LogFormat, "log-format", "text", "logs on stderr: "+strings.Join(logFormats, ", "))
 	f.BoolVar(&s.Verbose, "verbose", false, "log a line per platform request")
+}
+
+func addOrgFlag(cmd *cobra.Command, org *string, usage string) {
+	cmd.Flags().StringVar(org, "org", "", usage)
 }
 
 // check rejects bad flags and a missing or unreadable file before any network or database I/O.

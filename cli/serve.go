@@ -1,0 +1,182 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/dustin/go-humanize"
+	"github.com/spf13/cobra"
+
+	"github.com/acme/storeimport/supportpage"
+)
+
+// serveOptions are the support page's settings.
+type serveOptions struct {
+	Streams      Streams
+	Stop         <-chan struct{}
+	Addr         string
+	PasswordFile string
+	MaxUpload    string
+	Checks       int
+	Org          string
+	DB           dbSettings
+	Platform     platformSettings
+
+	maxUpload int64
+	password  string
+}
+
+func newServeCommand(streams Streams, stop <-chan struct{}) *cobra.Command {
+	opts := &serveOptions{Streams: streams, Stop: stop}
+	cmd := &cobra.Command{
+		Use:   "serve [--addr HOST:PORT] [--password-file PATH] [--max-upload SIZE] [--checks N] [--org ID] [--endpoint URL --token-file PATH]",
+		Short: "Serve the support page: the template, and checks of merchants' files, in a browser",
+		Long: `serve starts the support page: support staff download the template and check a merchant's
+file (validate's dry run: the same rules, messages, report and errors file), then send the errors
+file back with a reply the page writes. It never imports and never changes a file.
+
+It listens on loopback unless --addr says otherwise, and then only with --password-file, whose
+password the page asks for once per browser session. Ctrl-C (or SIGTERM) lets the checks in
+flight finish, then stops.`,
+		Example: `  storeimport serve
+  storeimport serve --org org_1 --endpoint https://platform.example.com/graphql --token-file token.txt
+  storeimport serve --addr 0.0.0.0:8080 --password-file page-password.txt`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := opts.check(cmd); err != nil {
+				return err
+			}
+			return runServe(cmd.Context(), opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.Addr, "addr", "127.0.0.1:8080", "address to listen on, HOST:PORT (port 0 picks a free one); other than loopback only with --password-file")
+	f.StringVar(&opts.PasswordFile, "password-file", "", "file holding the password the page asks for (required for an --addr that is not loopback)")
+	f.StringVar(&opts.MaxUpload, "max-upload", "50MiB", "largest file a check takes: bytes, or a size such as 512KiB or 50MiB")
+	f.IntVar(&opts.Checks, "checks", 2, "checks that may run at once; one more is told to try again")
+	addOrgFlag(cmd, &opts.Org, "the organization every check is for (default: typed in on the page)")
+	opts.DB.addFlags(cmd)
+	opts.Platform.addFlags(cmd)
+	return cmd
+}
+
+// check refuses bad flags, and a page open to the network with no password, before listening.
+func (o *serveOptions) check(cmd *cobra.Command) error {
+	size, err := humanize.ParseBytes(o.MaxUpload)
+	if err != nil || size == 0 || size > 1<<40 {
+		return usageError(cmd, "--max-upload must be a size such as 50MiB, 512KiB or 1000000 (bytes), got %q", o.MaxUpload)
+	}
+	o.maxUpload = int64(size)
+	if o.Checks < 1 || o.Checks > 64 {
+		return usageError(cmd, "--checks must be from 1 to 64, got %d", o.Checks)
+	}
+	host, _, err := net.SplitHostPort(o.Addr)
+	if err != nil {
+		return usageError(cmd, "--addr must be HOST:PORT, such as 127.0.0.1:8080, got %q", o.Addr)
+	}
+	if o.PasswordFile != "" {
+		if o.password, err = readPassword(o.PasswordFile); err != nil {
+			return usageError(cmd, "%v", err)
+		}
+	} else if !isLoopback(host) {
+		return usageError(cmd, "--addr %s is reachable from other machines: give the page a password with --password-file PATH, or listen on 127.0.0.1", o.Addr)
+	}
+	return o.Platform.check(cmd)
+}
+
+// isLoopback says whether host is this machine only; a name other than localhost may resolve to
+// anything, so it is not.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// readPassword reads the page's password. Nothing here ever puts it in an error or a log.
+func readPassword(path string) (string, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("reading the password file: %w", err)
+	}
+	password := strings.TrimRight(string(raw), "\r\n")
+	if password == "" {
+		return "", fmt.Errorf("the password file %s is empty", path)
+	}
+	return password, nil
+}
+
+// runServe serves the page until an interrupt, then lets the checks in flight finish.
+func runServe(ctx context.Context, opts *serveOptions) error {
+	log := newLogger(opts.Streams.Err, "text", false)
+	cfg := supportpage.Config{
+		Org:        opts.Org,
+		OpenLookup: opts.DB.lookup,
+		Password:   opts.password,
+		MaxUpload:  opts.maxUpload,
+		Checks:     opts.Checks,
+		Log:        log,
+	}
+	opts.password = ""
+	if opts.Platform.Endpoint != "" {
+		client, err := opts.Platform.client(log)
+		if err != nil {
+			return err
+		}
+		cfg.Platform = client
+	}
+	page, err := supportpage.New(cfg)
+	if err != nil {
+		return err
+	}
+	defer page.Close()
+	listener, err := net.Listen("tcp", opts.Addr)
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w; choose another --addr", opts.Addr, err)
+	}
+	server := &http.Server{
+		Handler:           page,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return ctx },
+	}
+	served := make(chan error, 1)
+	go func() { served <- server.Serve(listener) }()
+	fmt.Fprintf(opts.Streams.Out, "storeimport serve: %s (Ctrl-C to stop)\n", pageURL(listener.Addr()))
+	select {
+	case err := <-served:
+		return fmt.Errorf("serving the page: %w", err)
+	case <-opts.Stop:
+	}
+	// Shutdown waits for every request in flight, a check included, to be answered.
+	if err := server.Shutdown(context.WithoutCancel(ctx)); err != nil {
+		return fmt.Errorf("stopping the page: %w", err)
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serving the page: %w", err)
+	}
+	log.Info("the page stopped")
+	return nil
+}
+
+// pageURL is where a browser finds the page: on all interfaces, by this machine's name.
+func pageURL(addr net.Addr) string {
+	tcp, ok := addr.(*net.TCPAddr)
+	if !ok || !tcp.IP.IsUnspecified() {
+		return "http://" + addr.String() + "/"
+	}
+	host, err := os.Hostname()
+	if err != nil {
+		host = "localhost"
+	}
+	return fmt.Sprintf("http://%s/", net.JoinHostPort(host, fmt.Sprint(tcp.Port)))
+}

@@ -1,0 +1,168 @@
+package supportpage
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/dustin/go-humanize"
+
+	"github.com/acme/storeimport/importer"
+)
+
+// check runs validate's dry run on the uploaded file and shows its result page. At most
+// Config.Checks run at once; one more is told at once that the page is busy.
+func (s *Server) check(w http.ResponseWriter, r *http.Request) {
+	q, body := requestOf(r), r.Body
+	ws := wordsIn[q.lang]
+	select {
+	case s.checks <- struct{}{}:
+		defer func() { <-s.checks }()
+	default:
+		drain(body, s.cfg.MaxUpload)
+		s.showNotice(w, r, http.StatusServiceUnavailable, notice{ID: "busy", Text: ws.Busy})
+		return
+	}
+	dir, err := s.results.newDir()
+	if err != nil {
+		s.failed(w, r, err)
+		return
+	}
+	keep := false
+	defer func() {
+		if !keep {
+			os.RemoveAll(dir)
+		}
+	}()
+	up, err := s.receive(w, r, filepath.Join(dir, "upload"), s.cfg.MaxUpload)
+	if err != nil {
+		s.refuse(w, r, body, err)
+		return
+	}
+	// The upload is the merchant's data: gone once the answer is sent.
+	defer os.Remove(up.path)
+	if s.cfg.Org != "" {
+		up.org = s.cfg.Org
+	}
+	if up.org == "" {
+		s.showNotice(w, r, http.StatusUnprocessableEntity, notice{ID: "check-error", Text: ws.NoOrg})
+		return
+	}
+	res, err := s.run(r, q, up, dir)
+	var fileErr *importer.FileError
+	switch {
+	case errors.As(err, &fileErr):
+		s.showNotice(w, r, http.StatusUnprocessableEntity, notice{ID: "file-error", Lead: ws.FileError, Text: fileErr.Render(q.lang)})
+	case errors.Is(err, importer.ErrUnknownOrganization):
+		s.showNotice(w, r, http.StatusUnprocessableEntity, notice{ID: "check-error", Lead: ws.CheckError, Text: err.Error()})
+	case err != nil:
+		s.cfg.Log.Warn("a check could not finish", "err", err)
+		s.showNotice(w, r, http.StatusBadGateway, notice{ID: "check-error", Lead: ws.CheckError, Text: err.Error()})
+	default:
+		keep = true
+		s.results.add(res)
+		http.Redirect(w, r, "/results/"+res.id, http.StatusSeeOther)
+	}
+}
+
+// run is the check itself: importer.DryRun, as validate runs it, with the page's language.
+func (s *Server) run(r *http.Request, q *request, up *upload, dir string) (*result, error) {
+	start := time.Now()
+	res := &result{
+		session:    q.session,
+		lang:       q.lang,
+		made:       start,
+		dir:        dir,
+		name:       up.name,
+		workbook:   importer.IsWorkbook(up.path),
+		reportPath: filepath.Join(dir, "report.csv"),
+	}
+	res.errorsPath = filepath.Join(dir, "errors"+res.errorsExt())
+	collect, err := newCollector(res, q.lang)
+	if err != nil {
+		return nil, err
+	}
+	job := importer.Job{
+		OrganizationID: up.org,
+		Path:           up.path,
+		Encoding:       importer.EncodingAuto,
+		Lang:           q.lang,
+		Platform:       s.cfg.Platform,
+		Clock:          importer.SystemClock{},
+		Concurrency:    1,
+		Report:         collect,
+		ErrorsCSVPath:  res.errorsPath,
+		// The reader's warnings name the file's columns: the server's log gets none of its text.
+		Log: slog.New(slog.DiscardHandler),
+	}
+	summary, err := importer.DryRun(r.Context(), job, s.cfg.OpenLookup)
+	err = errors.Join(err, collect.finish(res))
+	if err != nil {
+		return nil, err
+	}
+	res.rows, res.counts = summary.Rows, summary.Counts
+	if summary.Count(importer.StatusInvalid) == 0 {
+		os.Remove(res.errorsPath)
+		res.errorsPath = ""
+	}
+	res.reply = collect.tally.Reply(q.lang, importer.ReplyFile{Name: res.errorsName(), Workbook: res.workbook})
+	s.cfg.Log.Info("checked a file", "org", up.org, "rows", summary.Rows, "invalid", summary.Count(importer.StatusInvalid),
+		"bytes", fileSize(up.path), "took", time.Since(start).Round(time.Millisecond))
+	return res, nil
+}
+
+func fileSize(path string) int64 {
+	info, err := os.Stat(path)
+	if err != nil {
+		return 0
+	}
+	return info.Size()
+}
+
+// refuse answers a form that could not be taken.
+func (s *Server) refuse(w http.ResponseWriter, r *http.Request, body io.Reader, err error) {
+	ws := wordsIn[requestOf(r).lang]
+	switch {
+	case errors.Is(err, errTooLarge):
+		drain(body, s.cfg.MaxUpload)
+		s.showNotice(w, r, http.StatusRequestEntityTooLarge, notice{ID: "too-large", Text: fmt.Sprintf(ws.TooLarge, humanize.IBytes(uint64(s.cfg.MaxUpload)))})
+	case errors.Is(err, errForbidden):
+		s.forbidden(w, r)
+	case errors.Is(err, errNoFile):
+		s.showNotice(w, r, http.StatusBadRequest, notice{ID: "check-error", Text: ws.NoFile})
+	default:
+		s.showNotice(w, r, http.StatusBadRequest, notice{ID: "check-error", Lead: ws.CheckError, Text: err.Error()})
+	}
+}
+
+func (s *Server) failed(w http.ResponseWriter, r *http.Request, err error) {
+	s.cfg.Log.Error("the page failed", "err", err)
+	s.showNotice(w, r, http.StatusInternalServerError, notice{ID: "check-error", Lead: wordsIn[requestOf(r).lang].CheckError, Text: err.Error()})
+}
+
+// errorsExt is the errors file's kind, the input's: a workbook for a workbook.
+func (res *result) errorsExt() string {
+	if res.workbook {
+		return ".xlsx"
+	}
+	return ".csv"
+}
+
+// baseName is the merchant's file's name without its extension, for the downloads' names.
+func (res *result) baseName() string {
+	base := strings.TrimSuffix(res.name, filepath.Ext(res.name))
+	if base == "" || base == "." {
+		return "stores"
+	}
+	return base
+}
+
+func (res *result) errorsName() string { return res.baseName() + "_errors" + res.errorsExt() }
+
+func (res *result) reportName() string { return res.baseName() + "_report.csv" }

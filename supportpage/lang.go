@@ -1,0 +1,62 @@
+package supportpage
+
+import (
+	"net/http"
+
+	"golang.org/x/text/language"
+
+	"github.com/acme/storeimport/importer"
+)
+
+// langCookie remembers the language chosen with the page's switch.
+const langCookie = "storeimport_lang"
+
+// pageLang is the page's language: the one chosen with the switch, else English when the
+// browser puts English first, else Japanese.
+func pageLang(r *http.Request) string {
+	if c, err := r.Cookie(langCookie); err == nil && (c.Value == importer.LangJA || c.Value == importer.LangEN) {
+		return c.Value
+	}
+	tags, _, err := language.ParseAcceptLanguage(r.Header.Get("Accept-Language"))
+	if err == nil && len(tags) > 0 {
+		if base, _ := tags[0].Base(); base.String() == importer.LangEN {
+			return importer.LangEN
+		}
+	}
+	return importer.LangJA
+}
+
+// switchLanguage answers the switch's links (?lang=ja or ?lang=en on any page): it remembers the
+// choice and shows the same page again in that language.
+func switchLanguage(w http.ResponseWriter, r *http.Request) bool {
+	query := r.URL.Query()
+	lang := query.Get("lang")
+	if r.Method != http.MethodGet || (lang != importer.LangJA && lang != importer.LangEN) || r.URL.Path == "/template" {
+		return false
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name:     langCookie,
+		Value:    lang,
+		Path:     "/",
+		MaxAge:   365 * 24 * 60 * 60,
+		HttpOnly: true,
+		Secure:   r.TLS != nil,
+		SameSite: http.SameSiteStrictMode,
+	})
+	query.Del("lang")
+	back := *r.URL
+	back.RawQuery = query.Encode()
+	http.Redirect(w, r, back.RequestURI(), http.StatusSeeOther)
+	return true
+}
+
+// secureHeaders keep the page to its own script and style, out of frames, and its addresses out
+// of other sites' logs.
+func secureHeaders(h http.Header) {
+	h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "+
+		"connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Cache-Control", "no-store")
+}

@@ -1,0 +1,78 @@
+package supportpage
+
+import (
+	"crypto/rand"
+	"errors"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/acme/storeimport/importer"
+)
+
+// result is what a check leaves for its result page, kept on disk but for its counts and reply,
+// so that a large file's check holds little memory, until it expires.
+type result struct {
+	id, session string
+	lang        string // the check's language: its messages, its errors file and its reply
+	made        time.Time
+	dir         string
+	name        string // the file's name as the browser sent it, for the downloads' names
+	workbook    bool
+	rows        int
+	counts      map[importer.Status]int
+	reply       string
+	all         rowsFile // every row
+	invalid     rowsFile // the invalid rows only
+	errorsPath  string   // "" when no row is invalid
+	reportPath  string
+}
+
+// resultStore holds the checks' results, each in its own directory under dir.
+type resultStore struct {
+	dir  string
+	keep time.Duration
+
+	mu   sync.Mutex
+	byID map[string]*result
+}
+
+func newResultStore(dir string, keep time.Duration) *resultStore {
+	return &resultStore{dir: dir, keep: keep, byID: map[string]*result{}}
+}
+
+// newDir makes the directory of a check about to run.
+func (s *resultStore) newDir() (string, error) { return os.MkdirTemp(s.dir, "check-") }
+
+func (s *resultStore) add(res *result) {
+	res.id = rand.Text()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.byID[res.id] = res
+}
+
+// get is a result of the session's own: another session's is as good as absent.
+func (s *resultStore) get(id, session string) (*result, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	res, ok := s.byID[id]
+	return res, ok && res.session == session
+}
+
+func (s *resultStore) expire(now time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for id, res := range s.byID {
+		if now.Sub(res.made) > s.keep {
+			delete(s.byID, id)
+			os.RemoveAll(res.dir)
+		}
+	}
+}
+
+func (s *resultStore) removeAll() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	clear(s.byID)
+	return errors.Join(os.RemoveAll(s.dir))
+}

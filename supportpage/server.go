@@ -1,0 +1,157 @@
+// Package supportpage is the page of `storeimport serve`: support staff download the template,
+// check a merchant's file and take the errors file and a reply back to the merchant, in a browser.
+// A check is validate's own dry run (importer.DryRun): the same reader, rules, messages, report
+// and errors file, so the page and the command line can never disagree.
+package supportpage
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/acme/storeimport/importer"
+)
+
+// Config is what the command line hands the page.
+type Config struct {
+	// Org is the organization every check is for; "" lets support type it in.
+	Org string
+	// Platform, when set, adds validate's read-only platform checks (the organization exists, its
+	// shop limit). The token stays inside it.
+	Platform importer.Platform
+	// OpenLookup opens the stores' database read-only for one check; nil when there is none.
+	OpenLookup importer.OpenLookup
+	// Password, when not empty, must be given once per browser session. Only its hash is kept.
+	Password string
+	// MaxUpload caps an uploaded file, in bytes.
+	MaxUpload int64
+	// Checks is how many checks may run at once; one more is told the page is busy.
+	Checks int
+	// TempDir holds the uploads and the checks' results; "" for the system's.
+	TempDir string
+	// Keep is how long a check's results stay for paging and downloads; 0 for an hour.
+	Keep time.Duration
+	// Log gets a line per check, with no cell value of a merchant's file.
+	Log *slog.Logger
+}
+
+// Server is the page's HTTP handler and the checks' results it keeps.
+type Server struct {
+	cfg      Config
+	mux      *http.ServeMux
+	secrets  *secrets
+	results  *resultStore
+	checks   chan struct{} // a slot per check running
+	views    *views
+	closeMu  sync.Once
+	janitor  chan struct{}
+	janitorW sync.WaitGroup
+}
+
+// New makes the page. Close removes what its checks left on disk.
+func New(cfg Config) (*Server, error) {
+	if cfg.MaxUpload <= 0 || cfg.Checks < 1 {
+		return nil, errors.New("the page needs a positive upload cap and at least one check at a time")
+	}
+	if cfg.Keep <= 0 {
+		cfg.Keep = time.Hour
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	dir, err := os.MkdirTemp(cfg.TempDir, "storeimport-serve-")
+	if err != nil {
+		return nil, fmt.Errorf("making the page's temporary directory: %w", err)
+	}
+	keys, err := newSecrets(cfg.Password)
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	cfg.Password = ""
+	views, err := parseViews()
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	s := &Server{
+		cfg:     cfg,
+		secrets: keys,
+		results: newResultStore(dir, cfg.Keep),
+		checks:  make(chan struct{}, cfg.Checks),
+		views:   views,
+		janitor: make(chan struct{}),
+	}
+	s.routes()
+	s.janitorW.Add(1)
+	go s.sweep()
+	return s, nil
+}
+
+func (s *Server) routes() {
+	s.mux = http.NewServeMux()
+	s.mux.Handle("GET /assets/", assetHandler())
+	s.mux.HandleFunc("GET /{$}", s.home)
+	s.mux.HandleFunc("POST /login", s.login)
+	s.mux.HandleFunc("GET /template", s.template)
+	s.mux.HandleFunc("POST /check", s.check)
+	s.mux.HandleFunc("GET /results/{id}", s.resultPage)
+	s.mux.HandleFunc("GET /results/{id}/errors", s.errorsDownload)
+	s.mux.HandleFunc("GET /results/{id}/report.csv", s.reportDownload)
+}
+
+// ServeHTTP sets the safety headers, the session and the language, then asks for the password
+// where one is set and not yet given.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	secureHeaders(w.Header())
+	if switchLanguage(w, r) {
+		return
+	}
+	req := s.begin(w, r)
+	if !req.allowed() && !isPublic(r) {
+		status := http.StatusUnauthorized
+		if r.Method == http.MethodGet {
+			status = http.StatusOK // the login page is the page, until the password is given
+		}
+		s.askPassword(w, r, req, status, false)
+		return
+	}
+	s.mux.ServeHTTP(w, r.WithContext(withRequest(r.Context(), req)))
+}
+
+// isPublic is what needs no password: the login itself and the page's own script and style.
+func isPublic(r *http.Request) bool {
+	return (r.Method == http.MethodPost && r.URL.Path == "/login") || (r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/assets/"))
+}
+
+// sweep drops the results of checks older than Keep, every minute, until Close.
+func (s *Server) sweep() {
+	defer s.janitorW.Done()
+	tick := time.NewTicker(time.Minute)
+	defer tick.Stop()
+	for {
+		select {
+		case <-s.janitor:
+			return
+		case now := <-tick.C:
+			s.results.expire(now)
+			s.secrets.expire(now)
+		}
+	}
+}
+
+// Close removes every check's results; call it once the HTTP server has shut down.
+func (s *Server) Close() error {
+	var err error
+	s.closeMu.Do(func() {
+		close(s.janitor)
+		s.janitorW.Wait()
+		err = s.results.removeAll()
+	})
+	return err
+}
