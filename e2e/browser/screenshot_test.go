@@ -26,8 +26,8 @@ func TestScreenshotOfAReport(t *testing.T) {
 		t.Fatalf("checking %s: HTTP %d", file, status)
 	}
 	size := tab.Screenshot(path)
-	if size.Width != 1280 || size.Height < 900 {
-		t.Errorf("the screenshot is %dx%d, want the report's whole page, 1280 wide and at least 900 high", size.Width, size.Height)
+	if size.Width < 1200 || size.Height < 900 {
+		t.Errorf("the screenshot is %dx%d, want the report's whole page, about 1280 wide (less a scroll bar) and at least 900 high", size.Width, size.Height)
 	}
 	info, err := os.Stat(path)
 	if err != nil {

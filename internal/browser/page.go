@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"path/filepath"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/input"
@@ -34,7 +35,7 @@ func (tab *Tab) Load(actions ...chromedp.Action[chromedp.Void]) *network.Respons
 	defer cancel()
 	resp, err := chromedp.RunResponse(ctx, actions...)
 	if err != nil {
-		tab.t.Fatal(bounded(err, Timeout))
+		tab.t.Fatalf("waiting for the page that the actions open: %v", bounded(err, Timeout))
 	}
 	if err := loopbackOnly(resp.URL); err != nil {
 		tab.t.Fatal(err)
@@ -69,7 +70,7 @@ func (tab *Tab) Count(selector string) int {
 // Upload puts the file into the file input that the CSS selector names, as a person's pick would.
 func (tab *Tab) Upload(selector, path string) {
 	tab.t.Helper()
-	tab.Do(chromedp.SetUploadFiles(chromedp.CSS(selector), []string{path}))
+	tab.Do(chromedp.SetUploadFiles(chromedp.CSS(selector), []string{tab.absolute(path)}))
 }
 
 // Screenshot saves a PNG of the whole page (beyond the window's height) to path, and returns its
@@ -114,7 +115,7 @@ func (tab *Tab) DropFile(selector, path string) {
 	tab.Do(chromedp.ScrollIntoView(chromedp.CSS(selector)))
 	box := Run(tab, chromedp.Evaluate[struct{ X, Y float64 }](fmt.Sprintf(
 		`(r => ({X: r.left + r.width / 2, Y: r.top + r.height / 2}))(document.querySelector(%q).getBoundingClientRect())`, selector)))
-	drag := &input.DragData{Items: []*input.DragDataItem{}, Files: []string{path}, DragOperationsMask: 1}
+	drag := &input.DragData{Items: []*input.DragDataItem{}, Files: []string{tab.absolute(path)}, DragOperationsMask: 1}
 	tab.Do(chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
 		for _, step := range []input.DispatchDragEventType{
 			input.DispatchDragEventTypeDragEnter, input.DispatchDragEventTypeDragOver, input.DispatchDragEventTypeDrop,
@@ -127,4 +128,15 @@ func (tab *Tab) DropFile(selector, path string) {
 		}
 		return nil
 	}))
+}
+
+// absolute is the path as Chromium must be given it: it would read a relative one from its own
+// working directory, and find nothing to send.
+func (tab *Tab) absolute(path string) string {
+	tab.t.Helper()
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		tab.t.Fatal(err)
+	}
+	return abs
 }
