@@ -10,8 +10,9 @@ import (
 )
 
 // EnvScreenshot names where TestScreenshotOfAReport saves its PNG (the README's is made with
-// STOREIMPORT_SCREENSHOT=$PWD/docs/images/support-page.png); unset, it goes to a temporary
-// directory and is only checked.
+// STOREIMPORT_SCREENSHOT=$PWD/docs/images/support-page.png, on a machine with a Japanese font:
+// apt-get install -y fonts-ipafont-gothic, or Chromium draws boxes); unset, it goes to a
+// temporary directory and is only checked.
 const EnvScreenshot = "STOREIMPORT_SCREENSHOT"
 
 func TestScreenshotOfAReport(t *testing.T) {
