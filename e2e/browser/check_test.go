@@ -20,9 +20,7 @@ func TestMistakesShowEachInvalidRowAtItsLineWithItsJapaneseMessage(t *testing.T)
 	// Without --org: the support person types the organization.
 	pageURL, tab := serve(t), japanese(t)
 	file := merchant + "mistakes.csv"
-	if status := check(t, tab, pageURL, file); status != http.StatusOK {
-		t.Fatalf("checking %s: HTTP %d", file, status)
-	}
+	check(t, tab, pageURL, file, http.StatusOK)
 	want := validate(t, "ja", file)
 	sameVerdicts(t, tab, want)
 	sameCounts(t, tab, want)

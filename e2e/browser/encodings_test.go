@@ -14,9 +14,7 @@ func TestAShiftJISFileIsReadAsTheCommandLineReadsIt(t *testing.T) {
 	pageURL, tab := serve(t, "--org", org), japanese(t)
 	file := merchant + "sjis.csv"
 	// Dropped on the page, as from the desktop where the merchant's mail put it.
-	if status := checkDropped(t, tab, pageURL, file); status != http.StatusOK {
-		t.Fatalf("checking %s: HTTP %d", file, status)
-	}
+	checkDropped(t, tab, pageURL, file, http.StatusOK)
 	want := validate(t, "ja", file, "--encoding", "auto")
 	sameVerdicts(t, tab, want)
 	sameCounts(t, tab, want)
@@ -29,9 +27,7 @@ func TestAShiftJISFileIsReadAsTheCommandLineReadsIt(t *testing.T) {
 func TestAUTF16FileGetsTheCommandLinesFileError(t *testing.T) {
 	pageURL, tab := serve(t, "--org", org), japanese(t)
 	file := merchant + "utf16le.csv"
-	if status := check(t, tab, pageURL, file); status != http.StatusUnprocessableEntity {
-		t.Errorf("checking %s: HTTP %d, want 422", file, status)
-	}
+	check(t, tab, pageURL, file, http.StatusUnprocessableEntity)
 	// The message may come under a heading of the page's own: it is one of #file-error's texts.
 	texts := chromium.Run(tab, chromedp.Evaluate[[]string](
 		`[document.querySelector("#file-error"), ...document.querySelectorAll("#file-error *")].map(e => e.textContent.trim())`))

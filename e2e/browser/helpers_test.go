@@ -208,21 +208,29 @@ func byLine(t *testing.T, shown []pageRow) map[string]report {
 	return lines
 }
 
-// check opens the page, picks the file in #file for the organization, sends it, and returns the
-// HTTP status of the result page, after it has loaded.
-func check(t *testing.T, tab *chromium.Tab, pageURL, file string) int64 {
+// check opens the page, picks the file in #file for the organization, sends it, and waits for
+// the page that answers, which must come with the HTTP status given.
+func check(t *testing.T, tab *chromium.Tab, pageURL, file string, status int64) {
 	t.Helper()
 	openCheck(t, tab, pageURL)
 	tab.Upload("#file", file)
-	return tab.Load(chromedp.Click(chromedp.CSS("#check-submit"))).Status
+	answered(t, tab, file, status)
 }
 
 // checkDropped is check with the file dropped on #drop, as from the person's desktop.
-func checkDropped(t *testing.T, tab *chromium.Tab, pageURL, file string) int64 {
+func checkDropped(t *testing.T, tab *chromium.Tab, pageURL, file string, status int64) {
 	t.Helper()
 	openCheck(t, tab, pageURL)
 	tab.DropFile("#drop", file)
-	return tab.Load(chromedp.Click(chromedp.CSS("#check-submit"))).Status
+	answered(t, tab, file, status)
+}
+
+// answered sends the check's form and waits for the answer's page.
+func answered(t *testing.T, tab *chromium.Tab, file string, status int64) {
+	t.Helper()
+	if got := tab.Load(chromedp.Click(chromedp.CSS("#check-submit"))).Status; got != status {
+		t.Fatalf("checking %s: HTTP %d, want %d", file, got, status)
+	}
 }
 
 // openCheck opens the page and types the organization, unless serve's --org filled it.
@@ -232,6 +240,16 @@ func openCheck(t *testing.T, tab *chromium.Tab, pageURL string) {
 	if readOnly := chromium.Run(tab, chromedp.Evaluate[bool](`document.querySelector("#org").readOnly`)); !readOnly {
 		tab.Do(chromedp.SetValue(chromedp.CSS("#org"), org))
 	}
+}
+
+// tempFile writes a file of the test's own and returns its path.
+func tempFile(t *testing.T, name, content string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
 
 // japanese starts a browser whose person reads Japanese, as the page's users do.

@@ -21,9 +21,7 @@ func TestTheEnglishLinkSwitchesThePageAndItsMessages(t *testing.T) {
 	}
 	// The choice is remembered: the next page, a check's result, is in English too.
 	file := merchant + "mistakes.csv"
-	if status := check(t, tab, pageURL, file); status != http.StatusOK {
-		t.Fatalf("checking %s: HTTP %d", file, status)
-	}
+	check(t, tab, pageURL, file, http.StatusOK)
 	if got := htmlLang(tab); got != "en" {
 		t.Errorf(`the result page after a#lang-en has <html lang=%q>, want "en"`, got)
 	}

@@ -2,8 +2,6 @@ package browser
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/chromedp/cdproto/cdp"
@@ -14,10 +12,7 @@ import (
 )
 
 func TestWithAPasswordThePageAsksForItFirst(t *testing.T) {
-	passwordFile := filepath.Join(t.TempDir(), "password")
-	if err := os.WriteFile(passwordFile, []byte("correct horse battery\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	passwordFile := tempFile(t, "password", "correct horse battery\n")
 	pageURL, tab := serve(t, "--org", org, "--password-file", passwordFile), japanese(t)
 	tab.Navigate(pageURL)
 	if tab.Count("form#login") != 1 || tab.Count("form#template-form, form#check-form") != 0 {

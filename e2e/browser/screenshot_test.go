@@ -23,9 +23,7 @@ func TestScreenshotOfAReport(t *testing.T) {
 	pageURL, tab := serve(t, "--org", org), japanese(t)
 	tab.Do(chromedp.EmulateViewport(1280, 900))
 	file := merchant + "mistakes.csv"
-	if status := check(t, tab, pageURL, file); status != http.StatusOK {
-		t.Fatalf("checking %s: HTTP %d", file, status)
-	}
+	check(t, tab, pageURL, file, http.StatusOK)
 	size := tab.Screenshot(path)
 	if size.Width < 1200 || size.Height < 900 {
 		t.Errorf("the screenshot is %dx%d, want the report's whole page, about 1280 wide (less a scroll bar) and at least 900 high", size.Width, size.Height)

@@ -2,8 +2,6 @@ package browser
 
 import (
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -14,16 +12,11 @@ const payload = `<img src=x onerror=alert(1)>`
 func TestAValueThatLooksLikeHTMLShowsAsTextAndRunsNothing(t *testing.T) {
 	pageURL, tab := serve(t, "--org", org), japanese(t)
 	// Line 2's public_id is refused, and its message quotes it; line 3's industry is.
-	file := filepath.Join(t.TempDir(), "xss.csv")
 	csv := "public_id,name,location,industry,phone\n" +
 		payload + "," + payload + ",Tokyo,restaurant,\n" +
 		"xss-03," + payload + "," + payload + "," + payload + ",\n"
-	if err := os.WriteFile(file, []byte(csv), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if status := check(t, tab, pageURL, file); status != http.StatusOK {
-		t.Fatalf("checking %s: HTTP %d", file, status)
-	}
+	file := tempFile(t, "xss.csv", csv)
+	check(t, tab, pageURL, file, http.StatusOK)
 	want := validate(t, "ja", file)
 	if !strings.Contains(want["2"].errors, payload) || !strings.Contains(want["3"].errors, payload) {
 		t.Fatalf("validate's messages do not quote the value, so the page need not show it: %+v", want)

@@ -174,6 +174,17 @@ func TestDropFileGivesTheFileToThePagesDropZone(t *testing.T) {
 	}
 }
 
+func TestClipboardHoldsWhatWasCopied(t *testing.T) {
+	s, tab := site(t), Start(t)
+	tab.Navigate(s.URL)
+	for _, text := range []string{"一行目\n二行目", "other"} {
+		tab.SetClipboard(text)
+		if got := tab.Clipboard(); got != text {
+			t.Errorf("clipboard %q, want %q", got, text)
+		}
+	}
+}
+
 func TestDialogsAndProblemsAreRecorded(t *testing.T) {
 	s, tab := site(t), Start(t)
 	tab.Navigate(s.URL)
