@@ -36,6 +36,7 @@ func serve(t *testing.T, args ...string) string {
 	t.Helper()
 	db := filepath.Join(t.TempDir(), "stores.db")
 	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--db", db}, args...)...)
+	endsWithTheTests(cmd)
 	// A file, which exec's goroutine writes and a failure reads, with no lock to share.
 	stderr, err := os.Create(filepath.Join(t.TempDir(), "serve.stderr"))
 	if err != nil {
