@@ -39,22 +39,29 @@ func TestMistakesShowEachInvalidRowAtItsLineWithItsJapaneseMessage(t *testing.T)
 	tab.Load(chromedp.Click(chromedp.CSS("a#filter-all")))
 	sameVerdicts(t, tab, want)
 
-	got := tab.Download(chromedp.Click(chromedp.CSS("a#download-errors")))
-	path := filepath.Join(t.TempDir(), "errors.csv")
-	validate(t, "ja", file, "--errors-csv", path)
-	wantCSV, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got.Bytes, wantCSV) {
-		t.Errorf("the page's errors CSV (saved as %q) differs from validate --errors-csv:\npage %q\ncli  %q", got.Name, got.Bytes, wantCSV)
-	}
+	sameErrorsFile(t, tab, file, "errors.csv")
 
 	report := tab.Download(chromedp.Click(chromedp.CSS("a#download-report")))
 	if wantReport, stderr, _ := cli(t, validateArgs(t, "ja", file)...); !bytes.Equal(report.Bytes, wantReport) {
 		t.Errorf("the page's report (saved as %q) differs from validate --format csv (%s):\npage %q\ncli  %q", report.Name, stderr, report.Bytes, wantReport)
 	}
 	noScriptRan(t, tab)
+}
+
+// sameErrorsFile downloads a#download-errors and holds it against what validate --errors-csv
+// writes for the file, to a path named as name (.csv, or .xlsx for a workbook).
+func sameErrorsFile(t *testing.T, tab *chromium.Tab, file, name string) {
+	t.Helper()
+	got := tab.Download(chromedp.Click(chromedp.CSS("a#download-errors")))
+	path := filepath.Join(t.TempDir(), name)
+	validate(t, "ja", file, "--errors-csv", path)
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if filepath.Ext(got.Name) != filepath.Ext(name) || !bytes.Equal(got.Bytes, want) {
+		t.Errorf("the page's errors file %q differs from validate --errors-csv %s:\npage %q\ncli  %q", got.Name, name, got.Bytes, want)
+	}
 }
 
 // sameVerdicts holds the rows the page shows, over all its pages, against the command line's

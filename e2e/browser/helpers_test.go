@@ -174,6 +174,7 @@ type pageRow struct {
 	Status   string `json:"status"`
 	PublicID string `json:"publicID"`
 	Column   string `json:"column"`
+	Cell     string `json:"cell"`
 	Message  string `json:"message"`
 }
 
@@ -182,7 +183,7 @@ func rows(tab *chromium.Tab) []pageRow {
 	return chromium.Run(tab, chromedp.Evaluate[[]pageRow](`[...document.querySelectorAll("table#rows tbody tr")].map(tr => {
 		const cell = c => (tr.querySelector("td." + c)?.textContent ?? "").trim();
 		return {line: tr.dataset.line ?? "", status: tr.dataset.status ?? "", publicID: cell("public-id"),
-			column: cell("column"), message: cell("message")};
+			column: cell("column"), cell: cell("cell"), message: cell("message")};
 	})`))
 }
 
@@ -191,9 +192,18 @@ func byLine(t *testing.T, shown []pageRow) map[string]report {
 	t.Helper()
 	lines := make(map[string]report)
 	for _, r := range shown {
+		// Where the problem is, as the command line puts it before the message: the column, and
+		// in a workbook the cell (td.cell, a column of its own on the page).
+		where := r.Column
+		switch {
+		case r.Cell != "" && where != "":
+			where += " (" + r.Cell + ")"
+		case r.Cell != "":
+			where = r.Cell
+		}
 		problem := r.Message
-		if r.Column != "" {
-			problem = r.Column + ": " + r.Message
+		if where != "" {
+			problem = where + ": " + r.Message
 		}
 		got, seen := lines[r.Line]
 		switch {
