@@ -141,11 +141,7 @@ func RunChild(dir, bin string, args ...string) (ChildRun, error) {
 	cmd.Stdout = devnull
 	stderr := &tailBuffer{limit: 64 << 10}
 	cmd.Stderr = stderr
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "ORG_PLATFORM_") && !strings.HasPrefix(kv, "STOREIMPORT_") {
-			cmd.Env = append(cmd.Env, kv)
-		}
-	}
+	cmd.Env = childEnv()
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
 		return ChildRun{}, fmt.Errorf("running %s: %w", bin, err)
@@ -160,6 +156,17 @@ func RunChild(dir, bin string, args ...string) (ChildRun, error) {
 	}
 	run.ExitCode = cmd.ProcessState.ExitCode()
 	return run, nil
+}
+
+// childEnv is the environment less its platform and database settings.
+func childEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "ORG_PLATFORM_") && !strings.HasPrefix(kv, "STOREIMPORT_") {
+			env = append(env, kv)
+		}
+	}
+	return env
 }
 
 // tailBuffer keeps the last limit bytes written to it.

@@ -116,12 +116,13 @@ type Results struct {
 	Stores     []string // what each store of the overhead runs is, in their order
 	Shapes     []ShapeRun
 	Workbooks  []WorkbookRun
+	Pages      []PageRun
 }
 
 // Empty says that no benchmark recorded anything.
 func (r *Results) Empty() bool {
 	return len(r.Throughput) == 0 && len(r.Validate) == 0 && len(r.Overhead) == 0 && len(r.Reconcile) == 0 &&
-		len(r.Shapes) == 0 && len(r.Workbooks) == 0
+		len(r.Shapes) == 0 && len(r.Workbooks) == 0 && len(r.Pages) == 0
 }
 
 // Table renders the run as plain text.
@@ -171,6 +172,9 @@ func (r *Results) Table() string {
 	}
 	if len(r.Workbooks) > 0 {
 		writeWorkbooks(&b, r.Workbooks)
+	}
+	if len(r.Pages) > 0 {
+		writePage(&b, r.Pages)
 	}
 	return b.String()
 }

@@ -134,6 +134,7 @@ func runServe(ctx context.Context, opts *serveOptions) error {
 		cfg.Platform = client
 	}
 	page, err := supportpage.New(cfg)
+	cfg.Password = "" // the page keeps only its hash
 	if err != nil {
 		return err
 	}
@@ -149,6 +150,7 @@ func runServe(ctx context.Context, opts *serveOptions) error {
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return ctx },
 	}
+	server.RegisterOnShutdown(page.Stopping)
 	served := make(chan error, 1)
 	go func() { served <- server.Serve(listener) }()
 	fmt.Fprintf(opts.Streams.Out, "storeimport serve: %s (Ctrl-C to stop)\n", pageURL(listener.Addr()))

@@ -20,11 +20,11 @@ var (
 	TemplateEncodings = []string{EncodingUTF8, EncodingSJIS}
 )
 
-// WriteTemplateAs writes the template in format, "csv" (WriteTemplate) or "xlsx"
-// (WriteTemplateXLSX, which has no encoding: opts.Encoding is not used).
+// WriteTemplateAs writes the template in format, "csv" (also when empty: WriteTemplate) or
+// "xlsx" (WriteTemplateXLSX, which has no encoding: opts.Encoding is not used).
 func WriteTemplateAs(w io.Writer, format string, opts TemplateOptions) error {
 	switch format {
-	case "csv":
+	case "csv", "":
 		return WriteTemplate(w, opts)
 	case "xlsx":
 		opts.Encoding = ""

@@ -14,6 +14,7 @@ import (
 	"github.com/dustin/go-humanize"
 
 	"github.com/acme/storeimport/importer"
+	"github.com/acme/storeimport/orgclient"
 )
 
 // check runs validate's dry run on the uploaded file and shows its result page. At most
@@ -59,11 +60,15 @@ func (s *Server) check(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case errors.As(err, &fileErr):
 		s.showNotice(w, r, http.StatusUnprocessableEntity, notice{ID: "file-error", Lead: ws.FileError, Text: fileErr.Render(q.lang)})
-	case errors.Is(err, importer.ErrUnknownOrganization):
+	case errors.Is(err, importer.ErrUnknownOrganization), errors.Is(err, orgclient.ErrPermissionDenied):
 		s.showNotice(w, r, http.StatusUnprocessableEntity, notice{ID: "check-error", Lead: ws.CheckError, Text: err.Error()})
 	case err != nil:
 		s.cfg.Log.Warn("a check could not finish", "err", err)
 		s.showNotice(w, r, http.StatusBadGateway, notice{ID: "check-error", Lead: ws.CheckError, Text: err.Error()})
+	case s.stopping.Load():
+		// No next request will be served: the result is shown in this answer, downloads aside.
+		s.results.add(res)
+		s.showResult(w, r, res, &notice{ID: "stopping", Text: ws.Stopping})
 	default:
 		keep = true
 		s.results.add(res)
@@ -128,9 +133,9 @@ func fileSize(path string) int64 {
 // refuse answers a form that could not be taken.
 func (s *Server) refuse(w http.ResponseWriter, r *http.Request, body io.Reader, err error) {
 	ws := wordsIn[requestOf(r).lang]
+	drain(body, s.cfg.MaxUpload)
 	switch {
 	case errors.Is(err, errTooLarge):
-		drain(body, s.cfg.MaxUpload)
 		s.showNotice(w, r, http.StatusRequestEntityTooLarge, notice{ID: "too-large", Text: fmt.Sprintf(ws.TooLarge, humanize.IBytes(uint64(s.cfg.MaxUpload)))})
 	case errors.Is(err, errForbidden):
 		s.forbidden(w, r)

@@ -3,6 +3,7 @@ package supportpage
 import (
 	"errors"
 	"os"
+	"path/filepath"
 
 	"github.com/acme/storeimport/importer"
 )
@@ -29,11 +30,11 @@ func newCollector(res *result, lang string) (*collector, error) {
 		c.file.Close()
 		return nil, err
 	}
-	if c.all, err = newRowsWriter(res.dir + "/rows.jsonl"); err != nil {
+	if c.all, err = newRowsWriter(filepath.Join(res.dir, "rows.jsonl")); err != nil {
 		c.file.Close()
 		return nil, err
 	}
-	if c.invalid, err = newRowsWriter(res.dir + "/invalid.jsonl"); err != nil {
+	if c.invalid, err = newRowsWriter(filepath.Join(res.dir, "invalid.jsonl")); err != nil {
 		c.file.Close()
 		c.all.close()
 		return nil, err

@@ -8,6 +8,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/acme/storeimport/importer"
@@ -24,6 +25,7 @@ type resultView struct {
 	AllHref, InvalidHref           string
 	ErrorsHref, ReportHref         string
 	Reply                          string
+	ReplyRows                      int // the reply's lines, so that all of it shows
 }
 
 type countView struct {
@@ -55,13 +57,20 @@ func (s *Server) resultPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	s.showResult(w, r, res, nil)
+}
+
+// showResult renders a page of res's rows, as r's query asks, with a notice above it if any.
+func (s *Server) showResult(w http.ResponseWriter, r *http.Request, res *result, n *notice) {
 	v := s.newView(r, requestOf(r))
+	v.Notice = n
 	rv := &resultView{
 		Name:       res.name,
 		Lang:       res.lang,
 		RowsText:   fmt.Sprintf(v.W.Rows, res.rows),
 		Workbook:   res.workbook,
 		Reply:      res.reply,
+		ReplyRows:  strings.Count(res.reply, "\n") + 2,
 		ReportHref: "/results/" + res.id + "/report.csv",
 	}
 	if res.lang != v.W.Lang {
@@ -158,6 +167,15 @@ func (s *Server) reportDownload(w http.ResponseWriter, r *http.Request) {
 	attach(w, r, res.reportPath, res.reportName(), "text/csv; charset=utf-8")
 }
 
+// attachment is a Content-Disposition that names the file as the merchant named theirs, whatever
+// its characters; a name it cannot carry is left out.
+func attachment(name string) string {
+	if disposition := mime.FormatMediaType("attachment", map[string]string{"filename": name}); disposition != "" {
+		return disposition
+	}
+	return "attachment"
+}
+
 const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 // attach sends a file as a download named name, whatever its characters.
@@ -169,7 +187,7 @@ func attach(w http.ResponseWriter, r *http.Request, path, name, contentType stri
 	}
 	defer f.Close()
 	w.Header().Set("Content-Type", contentType)
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	w.Header().Set("Content-Disposition", attachment(name))
 	http.ServeContent(w, r, "", fileTime(f), f)
 }
 

@@ -2,7 +2,6 @@ package supportpage
 
 import (
 	"crypto/rand"
-	"errors"
 	"os"
 	"sync"
 	"time"
@@ -44,11 +43,28 @@ func newResultStore(dir string, keep time.Duration) *resultStore {
 // newDir makes the directory of a check about to run.
 func (s *resultStore) newDir() (string, error) { return os.MkdirTemp(s.dir, "check-") }
 
+// maxResults bounds the results kept at once, whatever the checks in an hour: the oldest goes first.
+const maxResults = 100
+
 func (s *resultStore) add(res *result) {
 	res.id = rand.Text()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if len(s.byID) >= maxResults {
+		s.dropOldest()
+	}
 	s.byID[res.id] = res
+}
+
+func (s *resultStore) dropOldest() {
+	var oldest *result
+	for _, res := range s.byID {
+		if oldest == nil || res.made.Before(oldest.made) {
+			oldest = res
+		}
+	}
+	delete(s.byID, oldest.id)
+	os.RemoveAll(oldest.dir)
 }
 
 // get is a result of the session's own: another session's is as good as absent.
@@ -74,5 +90,5 @@ func (s *resultStore) removeAll() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	clear(s.byID)
-	return errors.Join(os.RemoveAll(s.dir))
+	return os.RemoveAll(s.dir)
 }

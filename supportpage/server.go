@@ -12,6 +12,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/acme/storeimport/importer"
@@ -51,6 +52,7 @@ type Server struct {
 	closeMu  sync.Once
 	janitor  chan struct{}
 	janitorW sync.WaitGroup
+	stopping atomic.Bool
 }
 
 // New makes the page. Close removes what its checks left on disk.
@@ -144,6 +146,11 @@ func (s *Server) sweep() {
 		}
 	}
 }
+
+// Stopping tells the page that its HTTP server is shutting down: a check in flight then answers
+// with its result in place, as there will be no next request to show it (http.Server's
+// RegisterOnShutdown calls it).
+func (s *Server) Stopping() { s.stopping.Store(true) }
 
 // Close removes every check's results; call it once the HTTP server has shut down.
 func (s *Server) Close() error {

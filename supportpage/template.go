@@ -2,7 +2,6 @@ package supportpage
 
 import (
 	"bytes"
-	"mime"
 	"net/http"
 
 	"github.com/acme/storeimport/importer"
@@ -19,15 +18,14 @@ func (s *Server) template(w http.ResponseWriter, r *http.Request) {
 		s.showNotice(w, r, http.StatusBadRequest, notice{ID: "template-error", Lead: ws.BadTemplate, Text: err.Error()})
 		return
 	}
-	contentType := xlsxType
-	if format == "csv" {
-		contentType = "text/csv; charset=utf-8"
+	name, contentType := "stores-template-"+opts.Lang+".xlsx", xlsxType
+	if format != "xlsx" {
+		name, contentType = "stores-template-"+opts.Lang+".csv", "text/csv; charset=utf-8"
 		if opts.Encoding == importer.EncodingSJIS {
 			contentType = "text/csv; charset=shift_jis"
 		}
 	}
-	name := "stores-template-" + opts.Lang + "." + format
 	w.Header().Set("Content-Type", contentType)
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	w.Header().Set("Content-Disposition", attachment(name))
 	w.Write(out.Bytes())
 }

@@ -16,7 +16,7 @@ type words struct {
 	DownloadErrors, DownloadReport, NoErrors, Reply, ReplyHint, Copy   string
 	Copied, LoginHeading, Password, LoginSubmit, LoginError            string
 	Busy, TooLarge, NoFile, NoOrg, FileError, CheckError, Forbidden    string
-	NotFound, BadTemplate, RowsHeading                                 string
+	NotFound, BadTemplate, RowsHeading, Stopping                       string
 	StatusText                                                         map[string]string
 }
 
@@ -24,10 +24,10 @@ var wordsIn = map[string]*words{
 	importer.LangJA: {
 		Lang:            "ja",
 		Title:           "店舗一覧ファイルのチェック",
-		Intro:           "マーチャントに送るテンプレートのダウンロードと、返ってきたファイルのチェックができます。チェックではファイルを変更せず、店舗の登録も行いません。",
+		Intro:           "お客様（店舗の事業者）に送るテンプレートのダウンロードと、返ってきたファイルのチェックができます。チェックではファイルを変更せず、店舗の登録も行いません。",
 		Switch:          "表示言語",
 		TemplateHeading: "テンプレートをダウンロード",
-		TemplateIntro:   "マーチャントに記入してもらう店舗一覧のひな形です。",
+		TemplateIntro:   "お客様に記入していただく店舗一覧のひな形です。",
 		HeaderLang:      "見出しの言語",
 		LangJA:          "日本語",
 		LangEN:          "英語",
@@ -40,7 +40,7 @@ var wordsIn = map[string]*words{
 		FormatXLSX:      "Excelブック（.xlsx）",
 		Download:        "ダウンロード",
 		CheckHeading:    "ファイルをチェック",
-		CheckIntro:      "マーチャントから届いたCSVファイルまたはExcelブックを選ぶと、取り込みの前に問題のある行を調べます。",
+		CheckIntro:      "お客様から届いたCSVファイルまたはExcelブックを選ぶと、取り込みの前に問題のある行を調べます。",
 		Org:             "組織ID",
 		OrgFixed:        "この組織のファイルとしてチェックします。",
 		File:            "ファイル",
@@ -65,10 +65,10 @@ var wordsIn = map[string]*words{
 		Prev:            "前のページ",
 		Next:            "次のページ",
 		PageOf:          "ページ",
-		DownloadErrors:  "エラーファイルをダウンロード（マーチャントに返送するファイル）",
+		DownloadErrors:  "エラーファイルをダウンロード（お客様に送り返すファイル）",
 		DownloadReport:  "チェック結果の一覧（CSV）をダウンロード",
 		NoErrors:        "修正が必要な行はありません。",
-		Reply:           "マーチャントへの返信文",
+		Reply:           "お客様への返信文",
 		ReplyHint:       "コピーして返信に貼り付け、エラーファイルを添付してください。",
 		Copy:            "文面をコピー",
 		Copied:          "コピーしました",
@@ -86,6 +86,7 @@ var wordsIn = map[string]*words{
 		NotFound:        "このチェック結果は見つかりません（結果の保存期間は%sです）。もう一度ファイルをチェックしてください。",
 		BadTemplate:     "テンプレートの指定が正しくありません:",
 		RowsHeading:     "行ごとの結果",
+		Stopping:        "ページを停止中のため、結果はこの画面のみの表示です（ダウンロードやページ移動はできません）。必要な場合は、ページの再起動後にもう一度チェックしてください。",
 		StatusText: map[string]string{
 			string(importer.StatusWouldCreate):    "登録予定",
 			string(importer.StatusWouldSkip):      "登録済み",
@@ -160,6 +161,7 @@ var wordsIn = map[string]*words{
 		NotFound:        "This result is gone (results are kept for %s). Check the file again.",
 		BadTemplate:     "The template asked for is not one there is:",
 		RowsHeading:     "Rows",
+		Stopping:        "The page is stopping, so this result is shown here only: its downloads and other pages are gone. Check the file again once the page is back.",
 		StatusText: map[string]string{
 			string(importer.StatusWouldCreate):    "would create",
 			string(importer.StatusWouldSkip):      "already imported",
