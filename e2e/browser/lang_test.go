@@ -9,8 +9,13 @@ import (
 	chromium "github.com/acme/storeimport/internal/browser"
 )
 
-func TestTheEnglishLinkSwitchesThePageAndItsMessages(t *testing.T) {
-	pageURL, tab := serve(t, "--org", org), japanese(t)
+func TestTheBrowsersLanguageThenTheEnglishLinkChooseThePagesLanguage(t *testing.T) {
+	pageURL, tab := serve(t, "--org", org), chromium.Start(t)
+	tab.Navigate(pageURL)
+	if got := htmlLang(tab); got != "en" {
+		t.Errorf(`a browser in English (headless Chromium's en-US) gets <html lang=%q>, want "en"`, got)
+	}
+	tab.AcceptLanguage("ja")
 	tab.Navigate(pageURL)
 	if got := htmlLang(tab); got != "ja" {
 		t.Fatalf(`a browser in Japanese gets <html lang=%q>, want "ja"`, got)
