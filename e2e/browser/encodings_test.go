@@ -4,10 +4,6 @@ import (
 	"net/http"
 	"slices"
 	"testing"
-
-	"github.com/chromedp/chromedp"
-
-	chromium "github.com/acme/storeimport/internal/browser"
 )
 
 func TestAShiftJISFileIsReadAsTheCommandLineReadsIt(t *testing.T) {
@@ -29,10 +25,8 @@ func TestAUTF16FileGetsTheCommandLinesFileError(t *testing.T) {
 	file := merchant + "utf16le.csv"
 	check(t, tab, pageURL, file, http.StatusUnprocessableEntity)
 	// The message may come under a heading of the page's own: it is one of #file-error's texts.
-	texts := chromium.Run(tab, chromedp.Evaluate[[]string](
-		`[document.querySelector("#file-error"), ...document.querySelectorAll("#file-error *")].map(e => e.textContent.trim())`))
-	if want := fileError(t, "ja", file); !slices.Contains(texts, want) {
-		t.Errorf("#file-error says\n%q, validate says\n%q", texts, want)
+	if shown, want := texts(tab, "#file-error"), refusal(t, "ja", file); !slices.Contains(shown, want) {
+		t.Errorf("#file-error says\n%q, validate says\n%q", shown, want)
 	}
 	if n := tab.Count("table#rows"); n != 0 {
 		t.Errorf("a file that cannot be read shows %d tables of rows", n)

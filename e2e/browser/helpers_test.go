@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -150,14 +151,17 @@ func validateArgs(t *testing.T, lang, file string, extra ...string) []string {
 	return append(args, file)
 }
 
-// fileError is the message the command line gives for a file it cannot read, in lang.
-func fileError(t *testing.T, lang, file string) string {
+// refusal is the message with which the command line refuses to check the file at all (exit 2:
+// a file it cannot read, an organization the platform does not know), in lang; the extra flags
+// come after validate's own, and so win over them.
+func refusal(t *testing.T, lang, file string, extra ...string) string {
 	t.Helper()
-	_, stderr, code := cli(t, "validate", "--lang", lang, "--org", org,
-		"--db", filepath.Join(t.TempDir(), "none.db"), file)
+	args := append([]string{"validate", "--lang", lang, "--org", org,
+		"--db", filepath.Join(t.TempDir(), "none.db")}, extra...)
+	_, stderr, code := cli(t, append(args, file)...)
 	msg, ok := strings.CutPrefix(strings.TrimSpace(string(stderr)), "storeimport: ")
 	if code != 2 || !ok || strings.Contains(msg, "\n") {
-		t.Fatalf("validate %s: exit %d, stderr %q, want exit 2 and one line of error", file, code, stderr)
+		t.Fatalf("storeimport %q: exit %d, stderr %q, want exit 2 and one line of error", args, code, stderr)
 	}
 	return msg
 }
@@ -185,6 +189,13 @@ func rows(tab *chromium.Tab) []pageRow {
 		return {line: tr.dataset.line ?? "", status: tr.dataset.status ?? "", publicID: cell("public-id"),
 			column: cell("column"), cell: cell("cell"), message: cell("message")};
 	})`))
+}
+
+// texts are the texts of the element that the CSS selector names and of each element in it: a
+// message is one of them, whatever heading the page puts with it.
+func texts(tab *chromium.Tab, selector string) []string {
+	return chromium.Run(tab, chromedp.Evaluate[[]string](fmt.Sprintf(
+		`[document.querySelector(%q), ...document.querySelectorAll(%q)].map(e => e.textContent.trim())`, selector, selector+" *")))
 }
 
 // byLine puts the page's rows of each line together as the command line's report does.
