@@ -17,7 +17,7 @@ NEED_CHROMIUM := ./scripts/need-chromium.sh
 # What go generate writes; committed, and checked against a fresh generation by make test.
 GENERATED := orgclient/generated.go orgsim/internal
 
-.PHONY: build test test-scripts check generate demo bench soak clean fuzz
+.PHONY: build test test-scripts check generate demo bench soak clean fuzz screenshot
 
 build:
 	$(GO) build -o $(BIN)/storeimport ./cmd/storeimport
@@ -55,6 +55,14 @@ check:
 
 generate:
 	$(GO) generate ./...
+
+# screenshot saves the support page's report of testdata/merchant/mistakes.csv, in Japanese, to
+# docs/images/support-page.png, which the README shows (a browser test that make test runs into a
+# temporary directory). Chromium draws Japanese only with a Japanese font installed
+# (apt-get install -y fonts-ipafont-gothic).
+screenshot:
+	$(NEED_CHROMIUM)
+	STOREIMPORT_SCREENSHOT=$(CURDIR)/docs/images/support-page.png $(GO) test -count=1 -run '^TestScreenshotOfAReport$$' ./e2e/browser
 
 # demo imports testdata/stores.csv into a fresh database against the bundled simulator.
 demo: build
