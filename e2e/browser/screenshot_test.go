@@ -9,10 +9,10 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// EnvScreenshot names where TestScreenshotOfAReport saves its PNG (the README's is made with
-// STOREIMPORT_SCREENSHOT=$PWD/docs/images/support-page.png, on a machine with a Japanese font:
-// apt-get install -y fonts-ipafont-gothic, or Chromium draws boxes); unset, it goes to a
-// temporary directory and is only checked.
+// EnvScreenshot names where TestScreenshotOfAReport saves its PNG: make screenshot saves the
+// README's with STOREIMPORT_SCREENSHOT=$PWD/docs/images/support-page.png (on a machine with a
+// Japanese font, apt-get install -y fonts-ipafont-gothic, or Chromium draws boxes). Unset, the
+// PNG goes to a temporary directory and is only checked.
 const EnvScreenshot = "STOREIMPORT_SCREENSHOT"
 
 func TestScreenshotOfAReport(t *testing.T) {
