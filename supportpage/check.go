@@ -59,11 +59,12 @@ func (s *Server) check(w http.ResponseWriter, r *http.Request) {
 	var fileErr *importer.FileError
 	switch {
 	case errors.As(err, &fileErr):
-		s.showNotice(w, r, http.StatusUnprocessableEntity, notice{ID: "file-error", Lead: ws.FileError, Text: fileErr.Render(q.lang)})
+		s.showNotice(w, r, http.StatusUnprocessableEntity, notice{ID: "file-error", Lead: ws.FileError, Text: fileErr.Render(q.lang), Sheets: sheetsToChoose(fileErr)})
 	case errors.Is(err, importer.ErrUnknownOrganization), errors.Is(err, orgclient.ErrPermissionDenied):
 		s.showNotice(w, r, http.StatusUnprocessableEntity, notice{ID: "check-error", Lead: ws.CheckError, Text: err.Error()})
 	case err != nil:
-		s.cfg.Log.Warn("a check could not finish", "err", err)
+		// Why is on the page only: an error about a row could quote the merchant's cells.
+		s.cfg.Log.Warn("a check could not finish", "org", up.org)
 		s.showNotice(w, r, http.StatusBadGateway, notice{ID: "check-error", Lead: ws.CheckError, Text: err.Error()})
 	case s.stopping.Load():
 		// No next request will be served: the result is shown in this answer, downloads aside.
@@ -106,6 +107,9 @@ func (s *Server) run(r *http.Request, q *request, up *upload, dir string) (*resu
 		// The reader's warnings name the file's columns: the server's log gets none of its text.
 		Log: slog.New(slog.DiscardHandler),
 	}
+	if res.workbook {
+		job.Sheet = up.sheet // a CSV has no sheets: a choice made for another file does not apply
+	}
 	summary, err := importer.DryRun(r.Context(), job, s.cfg.OpenLookup)
 	err = errors.Join(err, collect.finish(res))
 	if err != nil {
@@ -120,6 +124,15 @@ func (s *Server) run(r *http.Request, q *request, up *upload, dir string) (*resu
 	s.cfg.Log.Info("checked a file", "org", up.org, "rows", summary.Rows, "invalid", summary.Count(importer.StatusInvalid),
 		"bytes", fileSize(up.path), "took", time.Since(start).Round(time.Millisecond))
 	return res, nil
+}
+
+// sheetsToChoose are the sheets to offer when the workbook's sheet is the question: the page has
+// no --sheet, so it asks with a list of them.
+func sheetsToChoose(err *importer.FileError) []string {
+	if err.Code == importer.FileSeveralSheets || err.Code == importer.FileNoSuchSheet {
+		return err.Names
+	}
+	return nil
 }
 
 func fileSize(path string) int64 {

@@ -23,9 +23,10 @@ var (
 
 // upload is a check's form as received: the file streamed to disk, never held whole in memory.
 type upload struct {
-	org  string
-	path string // "" when no file was sent
-	name string // the file's name as the browser sent it, without a directory
+	org   string
+	sheet string // a workbook's sheet, once the page asked which
+	path  string // "" when no file was sent
+	name  string // the file's name as the browser sent it, without a directory
 }
 
 // receive reads the check's form from r, the file to path, at most limit bytes of it. The CSRF
@@ -39,7 +40,7 @@ func (s *Server) receive(w http.ResponseWriter, r *http.Request, path string, li
 	}
 	up := &upload{}
 	csrf := false
-	for range 8 { // the form has three fields; a few more are let by, not read
+	for range 8 { // the form has four fields at most; a few more are let by, not read
 		part, err := form.NextPart()
 		if errors.Is(err, io.EOF) {
 			break
@@ -58,6 +59,10 @@ func (s *Server) receive(w http.ResponseWriter, r *http.Request, path string, li
 			return nil, errForbidden
 		case name == "org":
 			if up.org, err = small(part); err != nil {
+				return nil, tooLarge(err)
+			}
+		case name == "sheet":
+			if up.sheet, err = small(part); err != nil {
 				return nil, tooLarge(err)
 			}
 		case name == "file" && part.FileName() != "":

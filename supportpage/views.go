@@ -60,6 +60,7 @@ type view struct {
 // notice is a message above the form: #file-error, #check-error, #too-large, #busy…
 type notice struct {
 	ID, Lead, Text string
+	Sheets         []string // a workbook's sheets, for the check form to ask which to read
 }
 
 // newView is the page in the request's language.

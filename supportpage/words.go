@@ -16,7 +16,7 @@ type words struct {
 	DownloadErrors, DownloadReport, NoErrors, Reply, ReplyHint, Copy   string
 	Copied, LoginHeading, Password, LoginSubmit, LoginError            string
 	Busy, TooLarge, NoFile, NoOrg, FileError, CheckError, Forbidden    string
-	NotFound, BadTemplate, RowsHeading, Stopping                       string
+	NotFound, BadTemplate, RowsHeading, Stopping, Sheet, SheetNote     string
 	StatusText                                                         map[string]string
 }
 
@@ -86,6 +86,8 @@ var wordsIn = map[string]*words{
 		NotFound:        "このチェック結果は見つかりません（結果の保存期間は%sです）。もう一度ファイルをチェックしてください。",
 		BadTemplate:     "テンプレートの指定が正しくありません:",
 		RowsHeading:     "行ごとの結果",
+		Sheet:           "読み込むシート",
+		SheetNote:       "シートを選んでから、同じブックをもう一度選んでチェックしてください。",
 		Stopping:        "ページを停止中のため、結果はこの画面のみの表示です（ダウンロードやページ移動はできません）。必要な場合は、ページの再起動後にもう一度チェックしてください。",
 		StatusText: map[string]string{
 			string(importer.StatusWouldCreate):    "登録予定",
@@ -161,6 +163,8 @@ var wordsIn = map[string]*words{
 		NotFound:        "This result is gone (results are kept for %s). Check the file again.",
 		BadTemplate:     "The template asked for is not one there is:",
 		RowsHeading:     "Rows",
+		Sheet:           "Sheet to read",
+		SheetNote:       "Choose the sheet, then choose the same workbook again and check it.",
 		Stopping:        "The page is stopping, so this result is shown here only: its downloads and other pages are gone. Check the file again once the page is back.",
 		StatusText: map[string]string{
 			string(importer.StatusWouldCreate):    "would create",

@@ -66,10 +66,10 @@ func (b *Browser) CSRF() string {
 	return ""
 }
 
-// Upload sends the check form: the token, the organization, the file.
-func (b *Browser) Upload(csrf, org, name string, data []byte) (*http.Response, *html.Node) {
+// Upload sends the check form: the token, the organization, more fields if any, the file.
+func (b *Browser) Upload(csrf, org, name string, data []byte, more ...Field) (*http.Response, *html.Node) {
 	b.t.Helper()
-	contentType, body := Form(b.t, csrf, org, name, data)
+	contentType, body := Form(b.t, csrf, org, name, data, more...)
 	resp, err := b.Client.Post(b.URL+"/check", contentType, body)
 	if err != nil {
 		b.t.Fatal(err)
@@ -77,15 +77,21 @@ func (b *Browser) Upload(csrf, org, name string, data []byte) (*http.Response, *
 	return resp, Parse(b.t, resp)
 }
 
+// Field is a field of a form: its name and value.
+type Field struct{ Name, Value string }
+
 // Form is the check form's body, fields in the page's order, and its content type; no csrf field
 // when csrf is "".
-func Form(t testing.TB, csrf, org, name string, data []byte) (string, io.Reader) {
+func Form(t testing.TB, csrf, org, name string, data []byte, more ...Field) (string, io.Reader) {
 	var body bytes.Buffer
 	w := multipart.NewWriter(&body)
 	if csrf != "" {
 		w.WriteField("csrf", csrf)
 	}
 	w.WriteField("org", org)
+	for _, f := range more {
+		w.WriteField(f.Name, f.Value)
+	}
 	f, err := w.CreateFormFile("file", name)
 	if err != nil {
 		t.Fatal(err)
