@@ -17,7 +17,7 @@ func TestAShiftJISFileIsReadAsTheCommandLineReadsIt(t *testing.T) {
 	if tab.Count("a#download-errors") != 0 {
 		t.Error("a#download-errors is offered for a file with no invalid row")
 	}
-	noScriptRan(t, tab)
+	behaved(t, tab)
 }
 
 func TestAUTF16FileGetsTheCommandLinesFileError(t *testing.T) {
@@ -31,5 +31,5 @@ func TestAUTF16FileGetsTheCommandLinesFileError(t *testing.T) {
 	if n := tab.Count("table#rows"); n != 0 {
 		t.Errorf("a file that cannot be read shows %d tables of rows", n)
 	}
-	noScriptRan(t, tab)
+	behaved(t, tab)
 }

@@ -31,7 +31,7 @@ func TestTheBrowsersLanguageThenTheEnglishLinkChooseThePagesLanguage(t *testing.
 		t.Errorf(`the result page after a#lang-en has <html lang=%q>, want "en"`, got)
 	}
 	sameVerdicts(t, tab, validate(t, "en", file))
-	noScriptRan(t, tab)
+	behaved(t, tab)
 }
 
 func htmlLang(tab *chromium.Tab) string {

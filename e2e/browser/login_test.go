@@ -47,5 +47,5 @@ func TestWithAPasswordThePageAsksForItFirst(t *testing.T) {
 	if !session {
 		t.Errorf("no HttpOnly, SameSite=Strict cookie after login: %+v", cookies)
 	}
-	noScriptRan(t, tab)
+	behaved(t, tab)
 }

@@ -55,7 +55,7 @@ func TestASecondCheckWhileOneRunsIsToldToWait(t *testing.T) {
 		if html := chromium.Run(tab, chromedp.Evaluate[string](`document.documentElement.outerHTML + document.cookie`)); strings.Contains(html, pagetest.PlatformToken) {
 			t.Error("the platform's token reached the browser")
 		}
-		noScriptRan(t, tab)
+		behaved(t, tab)
 	}
 }
 
@@ -74,5 +74,5 @@ func TestAnOrganizationThePlatformDoesNotKnowIsACheckError(t *testing.T) {
 	if shown := texts(tab, "#check-error"); !slices.Contains(shown, want) {
 		t.Errorf("#check-error says\n%q, validate says\n%q", shown, want)
 	}
-	noScriptRan(t, tab)
+	behaved(t, tab)
 }

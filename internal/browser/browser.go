@@ -36,15 +36,16 @@ var flags = []string{
 }
 
 // Tab is one page of a Chromium that runs for one test. Its methods fail the test when a step
-// fails or takes longer than Timeout. It records the JavaScript dialogs and the console's errors
-// of every page it shows.
+// fails or takes longer than Timeout. It records the JavaScript dialogs, the console's errors and
+// the requests beyond loopback of every page it shows.
 type Tab struct {
 	t   testing.TB
 	ctx context.Context
 
-	mu       sync.Mutex
-	dialogs  []string
-	problems []string
+	mu        sync.Mutex
+	dialogs   []string
+	problems  []string
+	elsewhere []string
 }
 
 // Start starts Chromium for the test, stopped when the test ends, and returns its tab.

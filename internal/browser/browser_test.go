@@ -71,6 +71,10 @@ func site(t *testing.T) *httptest.Server {
 	mux.HandleFunc("GET /unsafe", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, `<!doctype html><p>x</p><img src=x onerror="alert('ran')"><script>console.error('boom')</script>`)
 	})
+	mux.HandleFunc("GET /remote", func(w http.ResponseWriter, r *http.Request) {
+		// Not loopback to a test, and yet never leaving this machine: Linux takes 0.0.0.0 as itself.
+		fmt.Fprint(w, `<!doctype html><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="><link rel="stylesheet" href="http://0.0.0.0:9/font.css">`)
+	})
 	mux.HandleFunc("GET /inline", func(w http.ResponseWriter, r *http.Request) {
 		strict(w, `<script>alert('inline')</script>`)
 	})
@@ -209,6 +213,18 @@ func TestDialogsAndProblemsAreRecorded(t *testing.T) {
 	}
 	if p := tab.Problems(); !slices.ContainsFunc(p, func(s string) bool { return strings.Contains(s, "Content Security Policy") }) {
 		t.Errorf("problems %q, want the policy's violation", p)
+	}
+}
+
+func TestRequestsBeyondLoopbackAreRecorded(t *testing.T) {
+	s, tab := site(t), Start(t)
+	tab.Navigate(s.URL)
+	if e := tab.Elsewhere(); len(e) != 0 {
+		t.Errorf("a page of loopback and nothing else: requests elsewhere %q", e)
+	}
+	tab.Navigate(s.URL + "/remote")
+	if e := tab.Elsewhere(); !slices.Equal(e, []string{"http://0.0.0.0:9/font.css"}) {
+		t.Errorf("requests elsewhere %q, want the style from 0.0.0.0 alone", e)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
@@ -29,6 +30,15 @@ func (tab *Tab) Problems() []string {
 	return slices.Clone(tab.problems)
 }
 
+// Elsewhere are the URLs that the tab's pages asked for beyond loopback so far (a font, a script
+// or a style from another host, which a page with no internet would lack), or at all where the
+// scheme is neither http(s) nor one a page makes itself (data:, blob:, about:).
+func (tab *Tab) Elsewhere() []string {
+	tab.mu.Lock()
+	defer tab.mu.Unlock()
+	return slices.Clone(tab.elsewhere)
+}
+
 // record sees each event of the tab before the command that follows it returns, so that a dialog
 // or an error is recorded by the time the action that caused it has returned.
 func (tab *Tab) record(ev any) {
@@ -38,6 +48,10 @@ func (tab *Tab) record(ev any) {
 		// A dialog blocks its page, and with it every later step, until it is closed; record
 		// runs where the tab reads its messages, so the close goes from another goroutine.
 		go chromedp.Call(tab.ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: true})
+	case *network.EventRequestWillBeSent:
+		if u := ev.Request.URL; !madeByThePage(u) && loopbackOnly(u) != nil {
+			tab.add(&tab.elsewhere, u)
+		}
 	case *runtime.EventExceptionThrown:
 		tab.add(&tab.problems, "exception: "+exceptionText(ev.ExceptionDetails))
 	case *runtime.EventConsoleAPICalled:
@@ -57,6 +71,16 @@ func (tab *Tab) add(list *[]string, entry string) {
 	tab.mu.Lock()
 	defer tab.mu.Unlock()
 	*list = append(*list, entry)
+}
+
+// madeByThePage tells a URL whose content the page made itself, which no server serves.
+func madeByThePage(u string) bool {
+	for _, scheme := range []string{"data:", "blob:", "about:"} {
+		if strings.HasPrefix(u, scheme) {
+			return true
+		}
+	}
+	return false
 }
 
 func exceptionText(d *runtime.ExceptionDetails) string {
