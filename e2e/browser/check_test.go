@@ -17,6 +17,7 @@ import (
 var statuses = []string{"would_create", "would_skip", "invalid"}
 
 func TestMistakesShowEachInvalidRowAtItsLineWithItsJapaneseMessage(t *testing.T) {
+	t.Parallel()
 	// Without --org: the support person types the organization.
 	pageURL, tab := serve(t), japanese(t)
 	file := merchant + "mistakes.csv"

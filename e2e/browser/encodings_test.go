@@ -7,6 +7,7 @@ import (
 )
 
 func TestAShiftJISFileIsReadAsTheCommandLineReadsIt(t *testing.T) {
+	t.Parallel()
 	pageURL, tab := serve(t, "--org", org), japanese(t)
 	file := merchant + "sjis.csv"
 	// Dropped on the page, as from the desktop where the merchant's mail put it.
@@ -21,6 +22,7 @@ func TestAShiftJISFileIsReadAsTheCommandLineReadsIt(t *testing.T) {
 }
 
 func TestAUTF16FileGetsTheCommandLinesFileError(t *testing.T) {
+	t.Parallel()
 	pageURL, tab := serve(t, "--org", org), japanese(t)
 	file := merchant + "utf16le.csv"
 	check(t, tab, pageURL, file, http.StatusUnprocessableEntity)

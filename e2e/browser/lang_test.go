@@ -10,6 +10,7 @@ import (
 )
 
 func TestTheBrowsersLanguageThenTheEnglishLinkChooseThePagesLanguage(t *testing.T) {
+	t.Parallel()
 	pageURL, tab := serve(t, "--org", org), chromium.Start(t)
 	tab.Navigate(pageURL)
 	if got := htmlLang(tab); got != "en" {

@@ -8,6 +8,7 @@ import (
 )
 
 func TestAFileOverTheCapIsRefusedNamingTheCap(t *testing.T) {
+	t.Parallel()
 	pageURL, tab := serve(t, "--org", org, "--max-upload", "2KiB"), japanese(t)
 	// Valid rows, ten times the cap: only its size is wrong.
 	var rows strings.Builder

@@ -12,6 +12,7 @@ import (
 )
 
 func TestWithAPasswordThePageAsksForItFirst(t *testing.T) {
+	t.Parallel()
 	passwordFile := tempFile(t, "password", "correct horse battery\n")
 	pageURL, tab := serve(t, "--org", org, "--password-file", passwordFile), japanese(t)
 	tab.Navigate(pageURL)

@@ -10,6 +10,7 @@ import (
 )
 
 func TestALargeFileIsShownPageByPage(t *testing.T) {
+	t.Parallel()
 	pageURL, tab := serve(t, "--org", org), japanese(t)
 	// Every third row's phone number is wrong, so that the invalid rows are on every page.
 	var csv strings.Builder

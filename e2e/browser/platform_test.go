@@ -23,6 +23,7 @@ func platform(t *testing.T) (flags []string, arrived <-chan struct{}, release fu
 }
 
 func TestASecondCheckWhileOneRunsIsToldToWait(t *testing.T) {
+	t.Parallel()
 	flags, arrived, release := platform(t)
 	pageURL := serve(t, append(flags, "--org", "org_1", "--checks", "1")...)
 	first, second := japanese(t), japanese(t)
@@ -60,6 +61,7 @@ func TestASecondCheckWhileOneRunsIsToldToWait(t *testing.T) {
 }
 
 func TestAnOrganizationThePlatformDoesNotKnowIsACheckError(t *testing.T) {
+	t.Parallel()
 	flags, _, release := platform(t)
 	release()
 	pageURL, tab := serve(t, flags...), japanese(t)

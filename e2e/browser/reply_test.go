@@ -12,6 +12,7 @@ import (
 )
 
 func TestTheReplyIsCopiedForTheMerchant(t *testing.T) {
+	t.Parallel()
 	pageURL, tab := serve(t, "--org", org), japanese(t)
 	file := merchant + "mistakes.csv"
 	check(t, tab, pageURL, file, http.StatusOK)

@@ -16,6 +16,7 @@ import (
 const EnvScreenshot = "STOREIMPORT_SCREENSHOT"
 
 func TestScreenshotOfAReport(t *testing.T) {
+	t.Parallel()
 	path := os.Getenv(EnvScreenshot)
 	if path == "" {
 		path = filepath.Join(t.TempDir(), "support-page.png")

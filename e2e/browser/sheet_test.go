@@ -14,6 +14,7 @@ import (
 )
 
 func TestAWorkbookWithTwoStoreSheetsAsksWhichOne(t *testing.T) {
+	t.Parallel()
 	pageURL, tab := serve(t, "--org", org), japanese(t)
 	file := twoSheets(t)
 	check(t, tab, pageURL, file, http.StatusUnprocessableEntity)

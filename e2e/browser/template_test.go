@@ -8,6 +8,7 @@ import (
 )
 
 func TestTemplatesDownloadAsTheCommandLineWritesThem(t *testing.T) {
+	t.Parallel()
 	pageURL, tab := serve(t), japanese(t)
 	for _, c := range []struct {
 		lang, encoding, format string

@@ -6,6 +6,7 @@ import (
 )
 
 func TestAWorkbookIsCheckedAndItsErrorsComeBackAsAWorkbook(t *testing.T) {
+	t.Parallel()
 	pageURL, tab := serve(t, "--org", org), japanese(t)
 	// Phone numbers a spreadsheet turned into numbers and dates: each problem names its cell.
 	file := merchant + "calc_typed_digits.xlsx"

@@ -10,6 +10,7 @@ import (
 const payload = `<img src=x onerror=alert(1)>`
 
 func TestAValueThatLooksLikeHTMLShowsAsTextAndRunsNothing(t *testing.T) {
+	t.Parallel()
 	pageURL, tab := serve(t, "--org", org), japanese(t)
 	// Line 2's public_id is refused, and its message quotes it; line 3's industry is.
 	csv := "public_id,name,location,industry,phone\n" +

@@ -84,6 +84,7 @@ func site(t *testing.T) *httptest.Server {
 }
 
 func TestStartFailsNamingTheInstallCommandWhereChromiumIsMissing(t *testing.T) {
+	t.Parallel()
 	_, err := start(t, filepath.Join(t.TempDir(), "chromium"))
 	if err == nil || !strings.Contains(err.Error(), "`apt-get install -y chromium`") {
 		t.Fatalf("start without Chromium: %v, want an error naming apt-get install -y chromium", err)
@@ -91,6 +92,7 @@ func TestStartFailsNamingTheInstallCommandWhereChromiumIsMissing(t *testing.T) {
 }
 
 func TestChromiumRunsWithTheGivenFlagsAndItsOwnProfile(t *testing.T) {
+	t.Parallel()
 	tab := Start(t)
 	pid := chromedp.FromContext(tab.ctx).Browser.Process().Pid
 	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
@@ -110,6 +112,7 @@ func TestChromiumRunsWithTheGivenFlagsAndItsOwnProfile(t *testing.T) {
 }
 
 func TestDownloadGivesTheServersNameAndBytes(t *testing.T) {
+	t.Parallel()
 	s, tab := site(t), Start(t)
 	tab.Navigate(s.URL)
 	d := tab.Download(chromedp.Click(chromedp.CSS("#file")))
@@ -119,6 +122,7 @@ func TestDownloadGivesTheServersNameAndBytes(t *testing.T) {
 }
 
 func TestDownloadFailsWhenNoFileComes(t *testing.T) {
+	t.Parallel()
 	s, tab := site(t), Start(t)
 	tab.Navigate(s.URL)
 	start := time.Now()
@@ -132,6 +136,7 @@ func TestDownloadFailsWhenNoFileComes(t *testing.T) {
 }
 
 func TestUploadSendsTheFileAndLoadGivesTheStatus(t *testing.T) {
+	t.Parallel()
 	s, tab := site(t), Start(t)
 	path := filepath.Join(t.TempDir(), "stores.csv")
 	if err := os.WriteFile(path, fileBytes, 0o644); err != nil {
@@ -149,6 +154,7 @@ func TestUploadSendsTheFileAndLoadGivesTheStatus(t *testing.T) {
 }
 
 func TestAcceptLanguageIsSent(t *testing.T) {
+	t.Parallel()
 	s, tab := site(t), Start(t)
 	tab.Navigate(s.URL + "/language")
 	if got := tab.Text("#lang"); strings.HasPrefix(got, "ja") {
@@ -162,6 +168,7 @@ func TestAcceptLanguageIsSent(t *testing.T) {
 }
 
 func TestDropFileGivesTheFileToThePagesDropZone(t *testing.T) {
+	t.Parallel()
 	s, tab := site(t), Start(t)
 	path := filepath.Join(t.TempDir(), "dropped.csv")
 	if err := os.WriteFile(path, fileBytes, 0o644); err != nil {
@@ -179,6 +186,7 @@ func TestDropFileGivesTheFileToThePagesDropZone(t *testing.T) {
 }
 
 func TestClipboardHoldsWhatWasCopied(t *testing.T) {
+	t.Parallel()
 	s, tab := site(t), Start(t)
 	tab.Navigate(s.URL)
 	for _, text := range []string{"一行目\n二行目", "other"} {
@@ -190,6 +198,7 @@ func TestClipboardHoldsWhatWasCopied(t *testing.T) {
 }
 
 func TestDialogsAndProblemsAreRecorded(t *testing.T) {
+	t.Parallel()
 	s, tab := site(t), Start(t)
 	tab.Navigate(s.URL)
 	if d, p := tab.Dialogs(), tab.Problems(); len(d) != 0 || len(p) != 0 {
@@ -217,6 +226,7 @@ func TestDialogsAndProblemsAreRecorded(t *testing.T) {
 }
 
 func TestRequestsBeyondLoopbackAreRecorded(t *testing.T) {
+	t.Parallel()
 	s, tab := site(t), Start(t)
 	tab.Navigate(s.URL)
 	if e := tab.Elsewhere(); len(e) != 0 {
@@ -229,6 +239,7 @@ func TestRequestsBeyondLoopbackAreRecorded(t *testing.T) {
 }
 
 func TestScreenshotIsAPNGOfTheWholePage(t *testing.T) {
+	t.Parallel()
 	s, tab := site(t), Start(t)
 	tab.Navigate(s.URL)
 	path := filepath.Join(t.TempDir(), "page.png")
@@ -246,6 +257,7 @@ func TestScreenshotIsAPNGOfTheWholePage(t *testing.T) {
 }
 
 func TestOnlyLoopbackURLs(t *testing.T) {
+	t.Parallel()
 	for address, ok := range map[string]bool{
 		"http://127.0.0.1:8080/": true, "http://[::1]:1/x": true, "http://localhost:9/": true,
 		"https://example.com/": false, "http://10.0.0.1/": false, "file:///etc/passwd": false, "http://127.0.0.1.nip.io/": false,
