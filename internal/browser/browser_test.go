@@ -2,7 +2,9 @@ package browser
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"html"
 	"image/png"
@@ -125,13 +127,10 @@ func TestDownloadFailsWhenNoFileComes(t *testing.T) {
 	t.Parallel()
 	s, tab := site(t), Start(t)
 	tab.Navigate(s.URL)
-	start := time.Now()
 	_, err := tab.download(t.TempDir(), time.Second, chromedp.Click(chromedp.CSS("#plain")))
-	if err == nil || !strings.Contains(err.Error(), "no download began") {
-		t.Errorf("a link to a page as a download: %v, want no download began", err)
-	}
-	if time.Since(start) > 5*time.Second {
-		t.Errorf("waited %v for a download bounded by 1 s", time.Since(start))
+	// Its bound ended the wait, not the end of anything else.
+	if err == nil || !strings.Contains(err.Error(), "no download began") || !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("a link to a page as a download: %v, want no download began within its bound", err)
 	}
 }
 
