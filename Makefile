@@ -1,5 +1,7 @@
 # storeimport: build, test, demo. Needs Go, a C compiler (go-sqlite3 and -race use cgo) and, for the
 # tests and bench, PostgreSQL installed (apt-get install -y postgresql); make demo needs no server.
+# The tests also need Chromium at /usr/bin/chromium (apt-get install -y chromium), which make test
+# installs where it can.
 SHELL := /bin/bash
 GO ?= go
 BIN := bin
@@ -8,10 +10,14 @@ BIN := bin
 # cluster that it starts in a temporary directory and stops), and fails only where PostgreSQL is not
 # installed. It says on stderr which server the tests use.
 WITH_PG := ./scripts/test-postgres.sh run --
+# The browser tests (internal/browser, e2e/browser) never skip either: NEED_CHROMIUM finds
+# /usr/bin/chromium, else installs Debian's chromium package when it runs as root where apt-get is,
+# else fails naming apt-get install -y chromium. It says on stderr which Chromium the tests use.
+NEED_CHROMIUM := ./scripts/need-chromium.sh
 # What go generate writes; committed, and checked against a fresh generation by make test.
 GENERATED := orgclient/generated.go orgsim/internal
 
-.PHONY: build test test-scripts check generate demo bench soak clean fuzz
+.PHONY: build test test-scripts check generate demo bench soak clean fuzz screenshot
 
 build:
 	$(GO) build -o $(BIN)/storeimport ./cmd/storeimport
@@ -21,13 +27,16 @@ build:
 # the fuzz targets' seed corpus included. It does not fuzz: new random inputs would make CI's
 # verdict depend on luck; make fuzz looks for them, and what it finds is committed as a seed.
 # It tests scripts/test-postgres.sh first (about 6 s), so that every run, CI's included, also proves
-# the throwaway-cluster path that a machine with a running server never takes.
+# the throwaway-cluster path that a machine with a running server never takes, and
+# scripts/need-chromium.sh (under 1 s), whose install and failure paths a machine with Chromium
+# never takes either.
 # The packages whose tests take their database from storetest.FromEnv (the pipeline and the crash
 # suite) run a second time on PostgreSQL; the conformance suite runs on both kinds in every run.
 # ./e2e, not ./e2e/...: the queued imports' suite, e2e/jobs, is on PostgreSQL, the queue's only
 # kind, in the first run already.
 STORE_TESTS := ./importer ./e2e
 test: check test-scripts
+	$(NEED_CHROMIUM)
 	$(GO) vet ./...
 	$(WITH_PG) $(GO) test -race -count=1 ./...
 	STOREIMPORT_TEST_STORE=postgres $(WITH_PG) $(GO) test -race -count=1 $(STORE_TESTS)
@@ -35,6 +44,7 @@ test: check test-scripts
 # test-scripts tests the shell scripts the other targets rely on.
 test-scripts:
 	./scripts/test-postgres_test.sh
+	./scripts/need-chromium_test.sh
 
 check:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go') 2>/dev/null); \
@@ -47,6 +57,14 @@ check:
 
 generate:
 	$(GO) generate ./...
+
+# screenshot saves the support page's report of testdata/merchant/mistakes.csv, in Japanese, to
+# docs/images/support-page.png, which the README shows (a browser test that make test runs into a
+# temporary directory). Chromium draws Japanese only with a Japanese font installed
+# (apt-get install -y fonts-ipafont-gothic).
+screenshot:
+	$(NEED_CHROMIUM)
+	STOREIMPORT_SCREENSHOT=$(CURDIR)/docs/images/support-page.png $(GO) test -count=1 -run '^TestScreenshotOfAReport$$' ./e2e/browser
 
 # demo imports testdata/stores.csv into a fresh database against the bundled simulator.
 demo: build

@@ -19,17 +19,8 @@ trap cleanup EXIT
 empty=$work/empty-socket-dir
 mkdir "$empty"
 
-passed=0 failed=0
-ok() { passed=$((passed + 1)); printf 'ok   %s\n' "$*"; }
-bad() { failed=$((failed + 1)); printf 'FAIL %s\n' "$*"; }
-check() { # check DESCRIPTION COMMAND...: one assertion
-  local what=$1
-  shift
-  if "$@"; then ok "$what"; else bad "$what"; fi
-}
-contains() { grep -qF -- "$2" "$1"; }
-lacks() { ! grep -qF -- "$2" "$1"; }
-show() { sed 's/^/     | /' "$1"; }
+# shellcheck source=scripts/checks.sh
+source scripts/checks.sh
 
 # The CMD the script runs: it records the cluster's directory and postmaster pid, then does what
 # MODE says.
@@ -197,5 +188,4 @@ if [[ $local_before == yes ]]; then
     psql -X -w -q -d "$local_url" -c 'select 1' </dev/null >/dev/null
 fi
 
-echo "scripts: $passed passed, $failed failed"
-[[ $failed == 0 ]]
+summary
