@@ -34,6 +34,7 @@ func StartServe(t testing.TB, bin string, args ...string) *Served {
 	t.Helper()
 	cmd := exec.Command(bin, append([]string{"serve"}, args...)...)
 	cmd.Env = ChildEnv()
+	endsWithTheTests(cmd)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

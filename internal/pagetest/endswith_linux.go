@@ -1,4 +1,4 @@
-package browser
+package pagetest
 
 import (
 	"os/exec"
