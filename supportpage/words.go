@@ -13,7 +13,7 @@ type words struct {
 	FormatXLSX, Download                                               string
 	CheckHeading, CheckIntro, Org, OrgFixed, File, Drop, Limit, Submit string
 	Checking, PlatformNote                                             string
-	ResultHeading, Rows, ResultLang, NewCheck                          string
+	ResultHeading, Rows, ResultLang, NewCheck, NotRead                 string
 	Line, PublicID, Status, Column, Cell, Message, NoRows              string
 	FilterInvalid, FilterAll, Prev, Next, PageOf                       string
 	DownloadErrors, DownloadReport, NoErrors, Reply, ReplyHint, Copy   string
@@ -61,6 +61,7 @@ var wordsIn = map[string]*words{
 		Rows:              "全%d行",
 		ResultLang:        "この結果は、チェックしたときの言語（%s）で表示しています。",
 		NewCheck:          "別のファイルをチェックする",
+		NotRead:           "次の列は読み込まれないため、そこに書かれた値は登録されません:",
 		Line:              "行",
 		PublicID:          "店舗ID",
 		Status:            "判定",
@@ -167,6 +168,7 @@ var wordsIn = map[string]*words{
 		Rows:              "%d rows",
 		ResultLang:        "These results are in %s, the language the check ran in.",
 		NewCheck:          "Check another file",
+		NotRead:           "These columns are not read, so what they hold would not be registered:",
 		Line:              "Line",
 		PublicID:          "Store ID",
 		Status:            "Status",

@@ -8,8 +8,13 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
+
+	"golang.org/x/net/html"
 
 	"github.com/acme/storeimport/cli"
 	"github.com/acme/storeimport/importer"
@@ -81,6 +86,7 @@ func TestPageAgreesWithValidate(t *testing.T) {
 				t.Errorf("the page's report:\n%s\nvalidate's:\n%s", got, report)
 			}
 			compareRows(t, browser, result, report)
+			compareWarnings(t, stderr, doc)
 			link := pagetest.ByID(doc, "download-errors")
 			want, err := os.ReadFile(errorsFile)
 			if err != nil {
@@ -148,6 +154,38 @@ func compareRows(t *testing.T, browser *pagetest.Browser, result string, report 
 		if got := pagetest.TextOf(doc, "count-"+status); got != fmt.Sprint(counts[status]) {
 			t.Errorf("#count-%s: %q, validate reports %d", status, got, counts[status])
 		}
+	}
+}
+
+// logWarning is a warning of the command line's log (slog's text format) and its message.
+var logWarning = regexp.MustCompile(`level=WARN msg=("(?:[^"\\]|\\.)*"|\S+)`)
+
+// compareWarnings finds validate's warnings on the page, in the same order: each item of
+// #warnings is read back as the importer.Warning it shows, whose English must be the log's and
+// whose Japanese must be the item's text.
+func compareWarnings(t *testing.T, stderr []byte, doc *html.Node) {
+	t.Helper()
+	var want []string
+	for _, match := range logWarning.FindAllStringSubmatch(string(stderr), -1) {
+		msg, err := strconv.Unquote(match[1])
+		if err != nil {
+			msg = match[1]
+		}
+		want = append(want, msg)
+	}
+	var got []string
+	if list := pagetest.ByID(doc, "warnings"); list != nil {
+		for _, li := range pagetest.FindAll(list, func(n *html.Node) bool { return n.Data == "li" }) {
+			index, _ := strconv.Atoi(pagetest.Attr(li, "data-index"))
+			shown := importer.Warning{Code: importer.WarningCode(pagetest.Attr(li, "data-code")), Column: pagetest.Attr(li, "data-column"), Index: index}
+			if text := pagetest.Text(li); text != shown.Render(importer.LangJA) {
+				t.Errorf("#warnings shows %q for %+v, which in Japanese is %q", text, shown, shown.Render(importer.LangJA))
+			}
+			got = append(got, shown.Render(importer.LangEN))
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("the page's warnings:\n%s\nvalidate's:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
 
