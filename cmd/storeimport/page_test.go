@@ -109,7 +109,8 @@ func TestPageAgreesWithValidate(t *testing.T) {
 }
 
 // compareRows goes through the result's pages and finds each row of validate's report there: its
-// line, its status, and each of its problems' column and message in the report's error.
+// line, its status, and its problems, whose columns, cells and messages, put together as the
+// report does, must be the report's error.
 func compareRows(t *testing.T, browser *pagetest.Browser, result string, report []byte) {
 	t.Helper()
 	records, err := csv.NewReader(bytes.NewReader(report)).ReadAll()
@@ -138,13 +139,15 @@ func compareRows(t *testing.T, browser *pagetest.Browser, result string, report 
 			t.Errorf("line %s (%s) is not on the page", line, status)
 			continue
 		}
-		for _, row := range rows {
-			if row["data-status"] != status || !strings.Contains(message, row["message"]) || !strings.Contains(message, row["column"]) {
-				t.Errorf("line %s: validate says %s %q; the page %v", line, status, message, row)
+		located := make([]string, len(rows))
+		for i, row := range rows {
+			if row["data-status"] != status {
+				t.Errorf("line %s: validate says %s; the page %v", line, status, row)
 			}
+			located[i] = importer.Located(row["column"], row["cell"], row["message"])
 		}
-		if message == "" && (len(rows) != 1 || rows[0]["message"] != "") {
-			t.Errorf("line %s: validate has no message; the page %v", line, rows)
+		if shownMessage := strings.Join(located, "; "); shownMessage != message {
+			t.Errorf("line %s: validate says %q; the page shows %q: %v", line, message, shownMessage, rows)
 		}
 	}
 	if len(shown) != len(records)-1 {
