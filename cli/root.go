@@ -35,6 +35,7 @@ func Main(args []string, streams Streams) int {
 		if f := cmd.Flags().Lookup("log-format"); f != nil && f.Value.String() == "json" {
 			say.json.Store(true)
 		}
+		say.interrupted.Store(interruptNotice(cmd.Name()))
 	}
 	root.SetArgs(args)
 	err := root.ExecuteContext(context.Background())
@@ -51,8 +52,22 @@ func Main(args []string, streams Streams) int {
 // ended the command. Once the command's flags ask for JSON logs they are JSON log records too, so
 // that every line of stderr is one.
 type notices struct {
-	w    io.Writer
-	json atomic.Bool
+	w           io.Writer
+	json        atomic.Bool
+	interrupted atomic.Value // the first interrupt's notice, once the command is known
+}
+
+// interruptNotice says what the first interrupt does to the command named, which goes on with
+// what it has in hand before stopping.
+func interruptNotice(command string) string {
+	const again = "; interrupt again to stop at once"
+	switch command {
+	case "serve":
+		return "interrupted: finishing the checks in flight, then stopping" + again
+	case "worker":
+		return "interrupted: the imports running finish their rows in flight and their jobs go back to the queue" + again
+	}
+	return "interrupted: finishing the rows in flight" + again
 }
 
 func (n *notices) say(level slog.Level, msg string) {
@@ -97,7 +112,7 @@ func usageError(cmd *cobra.Command, format string, args ...any) error {
 	return fmt.Errorf("%s\nusage: %s (see '%s --help')", fmt.Sprintf(format, args...), cmd.UseLine(), cmd.CommandPath())
 }
 
-// interrupts turns the first SIGINT or SIGTERM into a request to stop after the rows in flight;
+// interrupts turns the first SIGINT or SIGTERM into a request to stop after the work in flight;
 // a second one runs the exit hooks, then exits at once.
 func interrupts(say *notices) (<-chan struct{}, *exitHooks, func()) {
 	signals := make(chan os.Signal, 2)
@@ -111,7 +126,11 @@ func interrupts(say *notices) (<-chan struct{}, *exitHooks, func()) {
 		case <-done:
 			return
 		}
-		say.say(slog.LevelWarn, "interrupted: finishing the rows in flight; interrupt again to stop at once")
+		notice, known := say.interrupted.Load().(string)
+		if !known {
+			notice = interruptNotice("")
+		}
+		say.say(slog.LevelWarn, notice)
 		close(stop)
 		select {
 		case <-signals:

@@ -9,11 +9,13 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/dustin/go-humanize"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/acme/storeimport/storedb"
 	"github.com/acme/storeimport/supportpage"
@@ -69,7 +71,25 @@ flight finish, then stops.`,
 	addOrgFlag(cmd, &opts.Org, "the organization every check is for (default: typed in on the page)")
 	opts.DB.addFlags(cmd)
 	opts.Platform.addFlags(cmd)
+	// A check runs its rows one at a time, and never writes the database.
+	withoutFlags(cmd, "concurrency")
+	cmd.Flags().Lookup("db").Usage = "SQLite database file, or PostgreSQL URL (postgres://…) or keyword/value string (env STOREIMPORT_DB), " +
+		"only read, never created or written: rows of stores already imported show as would_skip, and with PostgreSQL the page lists the import jobs"
+	cmd.Flags().Lookup("db-schema").Usage = "PostgreSQL schema of the tables, only read (env STOREIMPORT_DB_SCHEMA); " +
+		"default: the first schema of the target's search_path, else public"
 	return cmd
+}
+
+// withoutFlags takes off cmd the flags of the shared settings it has no use for, so that neither
+// its help nor its command line offers them.
+func withoutFlags(cmd *cobra.Command, names ...string) {
+	all := cmd.Flags()
+	cmd.ResetFlags()
+	all.VisitAll(func(flag *pflag.Flag) {
+		if !slices.Contains(names, flag.Name) {
+			cmd.Flags().AddFlag(flag)
+		}
+	})
 }
 
 // check refuses bad flags, and a page open to the network with no password, before listening.

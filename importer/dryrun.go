@@ -36,7 +36,7 @@ func (job Job) Scan() (*Plan, error) {
 		return nil, err
 	}
 	for _, warning := range plan.Warnings {
-		job.Log.Warn(warning)
+		job.Log.Warn(warning.Render(LangEN))
 	}
 	return plan, nil
 }

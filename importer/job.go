@@ -63,6 +63,7 @@ func Run(ctx context.Context, job Job, plan *Plan) (*Summary, error) {
 		OrganizationID: job.OrganizationID,
 		DryRun:         job.DryRun,
 		Counts:         map[Status]int{},
+		Warnings:       plan.Warnings,
 	}}
 	if job.ErrorsCSVPath != "" {
 		// Created first, so that a path it cannot be written to is refused before anything is sent.

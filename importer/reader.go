@@ -67,7 +67,7 @@ type Reader struct {
 	at       []int    // per header cell: the index of its column, or ignoredCell or errorCell
 	idCell   int      // the header cell of the public_id column
 	maxCells int      // maxRowCells, plus the error column of an errors CSV, which is not the merchant's
-	warnings []string
+	warnings []Warning
 	idsOnly  bool
 	pending  []*Row                // checked and decoded, not yet returned
 	ahead    <-chan (<-chan batch) // the batches after pending, in file order; nil until Next
@@ -131,8 +131,8 @@ func (r *Reader) sharedStrings() *sharedStrings {
 // Header is the file's header as written, without empty cells at its end.
 func (r *Reader) Header() []string { return slices.Clone(r.header) }
 
-// Warnings are what the header has that the import ignores, in English for the log.
-func (r *Reader) Warnings() []string { return slices.Clone(r.warnings) }
+// Warnings are the header's columns that the import ignores.
+func (r *Reader) Warnings() []Warning { return slices.Clone(r.warnings) }
 
 // ColumnHeader is the header cell, as the file writes it, of the column named name (public_id,
 // ...), so that messages name a column the way the merchant's file does; name when it has none.
@@ -408,9 +408,9 @@ func (r *Reader) setHeader(cells []string, line int) error {
 		case key == ErrorColumn:
 			r.at[i] = errorCell // the column the tool adds to an errors CSV: a fixed file is imported as it is
 		case key == "":
-			r.warnings = append(r.warnings, fmt.Sprintf("column %d has no header; its cells are ignored", i+1))
+			r.warnings = append(r.warnings, Warning{Code: WarnUnnamedColumn, Index: i + 1})
 		default:
-			r.warnings = append(r.warnings, fmt.Sprintf("unknown column %q is ignored; the columns are %s", r.names[i], ExpectedHeader()))
+			r.warnings = append(r.warnings, Warning{Code: WarnUnknownColumn, Column: r.names[i], Index: i + 1})
 		}
 	}
 	if missing := missingColumns(cells); len(missing) > 0 {

@@ -162,9 +162,22 @@ func TestReadHeaderWarnings(t *testing.T) {
 	if len(rows) != 1 || len(rows[0].Problems) > 0 || rows[0].Store.Name != "渋谷店" {
 		t.Fatalf("got %+v", rows)
 	}
-	w := r.Warnings()
-	if len(w) != 2 || !strings.Contains(w[0], `"memo"`) || !strings.Contains(w[1], "column 4") {
-		t.Errorf("warnings: %q", w)
+	want := []Warning{{Code: WarnUnknownColumn, Column: "memo", Index: 2}, {Code: WarnUnnamedColumn, Index: 4}}
+	if w := r.Warnings(); !slices.Equal(w, want) {
+		t.Errorf("warnings: %+v, want %+v", w, want)
+	}
+	// The command line logs them in English, as it always has.
+	if got := want[0].String(); got != `unknown column "memo" is ignored; the columns are public_id,name,location,industry,phone` {
+		t.Errorf("unknown column: %q", got)
+	}
+	if got := want[1].String(); got != "column 4 has no header; its cells are ignored" {
+		t.Errorf("unnamed column: %q", got)
+	}
+	if got := want[0].Render(LangJA); got != "列「memo」はテンプレートにない列のため、読み込まれません（テンプレートの列: 店舗ID、店舗名、所在地、業種、電話番号）" {
+		t.Errorf("unknown column in Japanese: %q", got)
+	}
+	if got := want[1].Render(LangJA); got != "4列目には見出しがないため、読み込まれません" {
+		t.Errorf("unnamed column in Japanese: %q", got)
 	}
 }
 

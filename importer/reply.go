@@ -11,6 +11,7 @@ import (
 type Tally struct {
 	rows, invalid int
 	kinds         map[mistake]int
+	notRead       []Warning // the file's columns that were not read, whose values would be lost
 }
 
 // mistake is a kind of mistake as the merchant knows it: several problem codes are one mistake to
@@ -99,8 +100,11 @@ func (t *Tally) Row(res Result) error {
 	return nil
 }
 
-// Close has nothing to add: the rows said it all.
-func (t *Tally) Close(*Summary) error { return nil }
+// Close keeps the columns that were not read: the reply names them.
+func (t *Tally) Close(s *Summary) error {
+	t.notRead = s.Warnings
+	return nil
+}
 
 // ReplyFile is the errors file the reply goes with.
 type ReplyFile struct {
@@ -111,8 +115,11 @@ type ReplyFile struct {
 // Reply is the text support pastes into their answer to the merchant, in lang ("ja" or else
 // English): no greeting or signature, which are support's own.
 func (t *Tally) Reply(lang string, errors ReplyFile) string {
-	if t.invalid == 0 {
+	if t.invalid == 0 && len(t.notRead) == 0 {
 		return msgReplyClean.in(lang, thousands(t.rows))
+	}
+	if t.invalid == 0 {
+		return msgReplyCleanNotRead.in(lang, thousands(t.rows)) + "\n" + t.columnsNotRead(lang) + msgReplyMoveThenSend.in(lang, templateHeader(lang))
 	}
 	var b strings.Builder
 	b.WriteString(msgReplyCount.in(lang, thousands(t.rows), thousands(t.invalid)))
@@ -120,11 +127,27 @@ func (t *Tally) Reply(lang string, errors ReplyFile) string {
 	for _, kind := range t.byCount() {
 		b.WriteString(msgReplyKind.in(lang, mistakeText[kind].in(lang), thousands(t.kinds[kind])) + "\n")
 	}
+	if len(t.notRead) > 0 {
+		b.WriteString("\n" + msgReplyNotRead.in(lang) + "\n" + t.columnsNotRead(lang) + msgReplyMoveToo.in(lang, templateHeader(lang)) + "\n")
+	}
 	keep := msgReplyKeepCSV
 	if errors.Workbook {
 		keep = msgReplyKeepWorkbook
 	}
 	b.WriteString("\n" + msgReplyFile.in(lang, errors.Name, ErrorColumn) + "\n" + keep.in(lang, ErrorColumn))
+	return b.String()
+}
+
+// columnsNotRead lists the columns that were not read, one a line, as the merchant's file names them.
+func (t *Tally) columnsNotRead(lang string) string {
+	var b strings.Builder
+	for _, w := range t.notRead {
+		if w.Code == WarnUnnamedColumn {
+			b.WriteString(msgReplyUnnamedColumn.in(lang, w.Index) + "\n")
+		} else {
+			b.WriteString(msgReplyColumn.in(lang, w.Column) + "\n")
+		}
+	}
 	return b.String()
 }
 
@@ -148,6 +171,24 @@ var (
 	msgReplyCount = message{
 		"We checked your file: %[2]s of its %[1]s rows need fixing before we can register the stores.",
 		"ファイルを確認しました。全%s行のうち%s行に、登録の前に修正していただきたい箇所があります。",
+	}
+	msgReplyCleanNotRead = message{
+		"We checked your file: all %s rows can be registered as they are, but these columns are not ones the template has and were not read, so their values would not be registered:",
+		"ファイルを確認しました。全%s行とも登録できる状態ですが、次の列はテンプレートにない列のため読み込まれず、その値は登録されません:",
+	}
+	msgReplyNotRead = message{
+		"Also, these columns are not ones the template has and were not read, so their values would not be registered:",
+		"また、次の列はテンプレートにない列のため読み込まれず、その値は登録されません:",
+	}
+	msgReplyColumn        = message{"- the column %q", "・列「%s」"}
+	msgReplyUnnamedColumn = message{"- column %d, which has no header", "・%d列目（見出しなし）"}
+	msgReplyMoveThenSend  = message{
+		"If those values should be registered, please move them into the template's columns (%s) and send the file back to us; if not, tell us and we will go ahead and register the stores.",
+		"これらの値も登録が必要な場合は、テンプレートの列（%s）に移してご返送ください。不要な場合はその旨お知らせいただければ、このまま店舗の登録を進めます。",
+	}
+	msgReplyMoveToo = message{
+		"If those values should be registered, please move them into the template's columns (%s) too before you send the file back.",
+		"これらの値も登録が必要な場合は、ご返送の前にテンプレートの列（%s）に移してください。",
 	}
 	msgReplyKinds = message{"What needs fixing:", "修正が必要な内容:"}
 	msgReplyKind  = message{"- %s: %s", "・%s: %s件"}

@@ -75,3 +75,43 @@ func TestReplyCountsAPhoneASpreadsheetChangedOnce(t *testing.T) {
 		t.Errorf("reply:\n%s\nwant a line %q", got, want)
 	}
 }
+
+// A column the template does not have is not read: the reply says so, or the merchant's values
+// under it (extra_column.csv's phone numbers, under TEL) would be lost without a word.
+func TestReplyNamesTheColumnsNotRead(t *testing.T) {
+	tally := tallyOf(t, "extra_column.csv")
+	want := `ファイルを確認しました。全2行とも登録できる状態ですが、次の列はテンプレートにない列のため読み込まれず、その値は登録されません:
+・列「備考」
+・列「TEL」
+これらの値も登録が必要な場合は、テンプレートの列（店舗ID、店舗名、所在地、業種、電話番号）に移してご返送ください。不要な場合はその旨お知らせいただければ、このまま店舗の登録を進めます。`
+	if got := tally.Reply(LangJA, ReplyFile{}); got != want {
+		t.Errorf("reply:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+func TestReplyToRowsToFixNamesTheColumnsNotReadToo(t *testing.T) {
+	tally := &Tally{}
+	for line, status := range []Status{StatusWouldCreate, StatusInvalid} {
+		row := &Row{Line: line + 2, Problems: []Problem{{Column: "name", Code: CodeRequired}}}
+		if err := tally.Row(Result{Line: row.Line, Status: status, Row: row}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tally.Close(&Summary{Warnings: []Warning{{Code: WarnUnnamedColumn, Index: 6}}}); err != nil {
+		t.Fatal(err)
+	}
+	want := `We checked your file: 1 of its 2 rows need fixing before we can register the stores.
+
+What needs fixing:
+- a required cell is empty: 1
+
+Also, these columns are not ones the template has and were not read, so their values would not be registered:
+- column 6, which has no header
+If those values should be registered, please move them into the template's columns (public_id, name, location, industry, phone) too before you send the file back.
+
+The attached file e.csv lists only those rows, each with what to change in its last column, "error".
+Please fix those rows in that file, keep its columns in the same order and save it in the same format and encoding, then send it back to us (the "error" column may stay).`
+	if got := tally.Reply(LangEN, ReplyFile{Name: "e.csv"}); got != want {
+		t.Errorf("reply:\n%s\nwant:\n%s", got, want)
+	}
+}

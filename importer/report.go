@@ -29,7 +29,8 @@ type Summary struct {
 	DryRun         bool
 	Counts         map[Status]int
 	Rows           int
-	StopReason     string // why the run stopped early; empty when every row was tried
+	StopReason     string    // why the run stopped early; empty when every row was tried
+	Warnings       []Warning // the file's columns that were not read
 	// Earlier are rows of earlier runs that this run's recovery could not settle and that are not
 	// in this file: they need attention all the same.
 	Earlier []Result

@@ -13,7 +13,7 @@ import (
 // can never race itself).
 type Plan struct {
 	Rows       int
-	Warnings   []string           // for example columns the tool does not know, which it ignores
+	Warnings   []Warning          // the columns the tool does not know, which it ignores
 	duplicates map[string]idLines // for ids on more than one line
 	idHeader   string             // the public_id column's header as the file writes it
 	idCell     int                // the public_id column's header cell

@@ -66,16 +66,21 @@ func (p Problem) String() string {
 // the column as the merchant's header writes it (quoted if it must be: an unknown column's name
 // can hold anything) and, in a workbook, the cell, which is where a spreadsheet user looks.
 func (p Problem) Render(lang string) string {
-	msg := p.Message(lang)
+	return Located(p.Column, p.Cell, p.Message(lang))
+}
+
+// Located is a problem's message as the report writes it: after the column and the cell, those
+// of them there are. A page that shows them apart gives the report's text back with it.
+func Located(column, cell, message string) string {
 	switch {
-	case p.Column == "" && p.Cell == "":
-		return msg
-	case p.Cell == "":
-		return QuoteIfControl(p.Column) + ": " + msg
-	case p.Column == "":
-		return p.Cell + ": " + msg
+	case column == "" && cell == "":
+		return message
+	case cell == "":
+		return QuoteIfControl(column) + ": " + message
+	case column == "":
+		return cell + ": " + message
 	}
-	return QuoteIfControl(p.Column) + " (" + p.Cell + "): " + msg
+	return QuoteIfControl(column) + " (" + cell + "): " + message
 }
 
 // QuoteIfControl shows the merchant's text in the report: as it is, unless it holds a line break

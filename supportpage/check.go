@@ -120,7 +120,7 @@ func (s *Server) run(r *http.Request, q *request, up *upload, dir string) (*resu
 	if err != nil {
 		return nil, err
 	}
-	res.rows, res.counts = summary.Rows, summary.Counts
+	res.rows, res.counts, res.notRead = summary.Rows, summary.Counts, summary.Warnings
 	if summary.Count(importer.StatusInvalid) == 0 {
 		os.Remove(res.errorsPath)
 		res.errorsPath = ""

@@ -18,6 +18,7 @@ import (
 type resultView struct {
 	Name, Lang, LangNote, RowsText string
 	Counts                         []countView
+	NotRead                        []warningView
 	Workbook, InvalidOnly          bool
 	Table                          []rowView
 	Page, Pages                    int
@@ -31,6 +32,12 @@ type resultView struct {
 type countView struct {
 	Status, Label string
 	N             int
+}
+
+// warningView is a column of the file that was not read, said in the check's language.
+type warningView struct {
+	Code, Column, Text string
+	Index              int
 }
 
 // rowView is a line of the table: a problem of a row, or a row with none.
@@ -83,6 +90,9 @@ func (s *Server) showResult(w http.ResponseWriter, r *http.Request, res *result,
 		if n := res.counts[status]; n > 0 || slices.Contains(shownStatuses, status) {
 			rv.Counts = append(rv.Counts, countView{Status: string(status), Label: v.W.StatusText[string(status)], N: n})
 		}
+	}
+	for _, w := range res.notRead {
+		rv.NotRead = append(rv.NotRead, warningView{Code: string(w.Code), Column: w.Column, Index: w.Index, Text: w.Render(res.lang)})
 	}
 	rows := &res.all
 	rv.InvalidOnly = r.URL.Query().Get("invalid") == "1"

@@ -20,6 +20,7 @@ type result struct {
 	workbook    bool
 	rows        int
 	counts      map[importer.Status]int
+	notRead     []importer.Warning // the file's columns that were not read
 	reply       string
 	all         rowsFile // every row
 	invalid     rowsFile // the invalid rows only

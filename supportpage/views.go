@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/dustin/go-humanize"
+
+	"github.com/acme/storeimport/importer"
 )
 
 //go:embed web
@@ -56,7 +58,12 @@ type view struct {
 	Result         *resultView
 	JobsHref       string    // the jobs page, when there is one
 	Jobs           *jobsView // on the jobs page
+	Refresh        int       // refreshSeconds, for the jobs page's meta refresh
 }
+
+// refreshSeconds is how often the jobs page reloads itself while a job waits or runs, as its
+// meta refresh does it and its words say it.
+const refreshSeconds = 5
 
 // notice is a message above the form: #file-error, #check-error, #too-large, #busy…
 type notice struct {
@@ -72,12 +79,13 @@ func (s *Server) newView(r *http.Request, q *request) *view {
 		Org:      s.cfg.Org,
 		OrgFixed: s.cfg.Org != "",
 		Platform: s.cfg.Platform != nil,
+		Refresh:  refreshSeconds,
 	}
 	v.Limit = fmt.Sprintf(v.W.Limit, humanize.IBytes(uint64(s.cfg.MaxUpload)))
 	if s.cfg.Jobs != nil {
 		v.JobsHref = jobsLink(s.cfg.Org)
 	}
-	v.LangJA, v.LangEN = langLink(r, "ja"), langLink(r, "en")
+	v.LangJA, v.LangEN = langLink(r, importer.LangJA), langLink(r, importer.LangEN)
 	return v
 }
 
@@ -130,7 +138,7 @@ func (s *Server) forbidden(w http.ResponseWriter, r *http.Request) {
 
 // keepFor says how long results are kept, as people say it.
 func keepFor(d time.Duration, lang string) string {
-	if lang == "ja" {
+	if lang == importer.LangJA {
 		return fmt.Sprintf("%d分", int(d.Minutes()))
 	}
 	return fmt.Sprintf("%d minutes", int(d.Minutes()))

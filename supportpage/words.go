@@ -1,6 +1,8 @@
 package supportpage
 
 import (
+	"fmt"
+
 	"github.com/acme/storeimport/importer"
 	"github.com/acme/storeimport/jobs"
 )
@@ -13,7 +15,7 @@ type words struct {
 	FormatXLSX, Download                                               string
 	CheckHeading, CheckIntro, Org, OrgFixed, File, Drop, Limit, Submit string
 	Checking, PlatformNote                                             string
-	ResultHeading, Rows, ResultLang, NewCheck                          string
+	ResultHeading, Rows, ResultLang, NewCheck, NotRead                 string
 	Line, PublicID, Status, Column, Cell, Message, NoRows              string
 	FilterInvalid, FilterAll, Prev, Next, PageOf                       string
 	DownloadErrors, DownloadReport, NoErrors, Reply, ReplyHint, Copy   string
@@ -30,7 +32,7 @@ type words struct {
 
 var wordsIn = map[string]*words{
 	importer.LangJA: {
-		Lang:              "ja",
+		Lang:              importer.LangJA,
 		Title:             "店舗一覧ファイルのチェック",
 		Intro:             "お客様（店舗の事業者）に送るテンプレートのダウンロードと、返ってきたファイルのチェックができます。チェックではファイルを変更せず、店舗の登録も行いません。",
 		Switch:            "表示言語",
@@ -61,6 +63,7 @@ var wordsIn = map[string]*words{
 		Rows:              "全%d行",
 		ResultLang:        "この結果は、チェックしたときの言語（%s）で表示しています。",
 		NewCheck:          "別のファイルをチェックする",
+		NotRead:           "次の列は読み込まれないため、そこに書かれた値は登録されません:",
 		Line:              "行",
 		PublicID:          "店舗ID",
 		Status:            "判定",
@@ -104,7 +107,7 @@ var wordsIn = map[string]*words{
 		JobsOrgFixed:      "この組織のジョブを表示しています。",
 		ShowJobs:          "表示する",
 		Reload:            "最新の状態に更新",
-		Refreshing:        "待機中または実行中のジョブがあるため、このページは5秒ごとに自動で更新されます。",
+		Refreshing:        fmt.Sprintf("待機中または実行中のジョブがあるため、このページは%d秒ごとに自動で更新されます。", refreshSeconds),
 		NoJobs:            "この組織の取り込みジョブはありません。",
 		AskOrg:            "ジョブを表示する組織IDを入力してください。",
 		JobID:             "ジョブ番号",
@@ -136,7 +139,7 @@ var wordsIn = map[string]*words{
 		},
 	},
 	importer.LangEN: {
-		Lang:              "en",
+		Lang:              importer.LangEN,
 		Title:             "Store list checker",
 		Intro:             "Download the template to send to a merchant, and check the file they send back. A check never changes the file and never imports a store.",
 		Switch:            "Language",
@@ -167,6 +170,7 @@ var wordsIn = map[string]*words{
 		Rows:              "%d rows",
 		ResultLang:        "These results are in %s, the language the check ran in.",
 		NewCheck:          "Check another file",
+		NotRead:           "These columns are not read, so what they hold would not be registered:",
 		Line:              "Line",
 		PublicID:          "Store ID",
 		Status:            "Status",
@@ -210,7 +214,7 @@ var wordsIn = map[string]*words{
 		JobsOrgFixed:      "The jobs of this organization.",
 		ShowJobs:          "Show",
 		Reload:            "Refresh",
-		Refreshing:        "A job is queued or running: this page refreshes itself every 5 seconds.",
+		Refreshing:        fmt.Sprintf("A job is queued or running: this page refreshes itself every %d seconds.", refreshSeconds),
 		NoJobs:            "This organization has no import jobs.",
 		AskOrg:            "Enter the organization ID whose jobs to show.",
 		JobID:             "Job",
@@ -243,10 +247,10 @@ var wordsIn = map[string]*words{
 	},
 }
 
-// langName names a language in lang's words, for the note on a result in another language.
+// langName names a language in w's words, for the note on a result in another language.
 func (w *words) langName(lang string) string {
 	if lang == importer.LangJA {
-		return map[string]string{importer.LangJA: "日本語", importer.LangEN: "Japanese"}[w.Lang]
+		return w.LangJA
 	}
-	return map[string]string{importer.LangJA: "英語", importer.LangEN: "English"}[w.Lang]
+	return w.LangEN
 }

@@ -8,8 +8,13 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
+
+	"golang.org/x/net/html"
 
 	"github.com/acme/storeimport/cli"
 	"github.com/acme/storeimport/importer"
@@ -81,6 +86,7 @@ func TestPageAgreesWithValidate(t *testing.T) {
 				t.Errorf("the page's report:\n%s\nvalidate's:\n%s", got, report)
 			}
 			compareRows(t, browser, result, report)
+			compareWarnings(t, stderr, doc)
 			link := pagetest.ByID(doc, "download-errors")
 			want, err := os.ReadFile(errorsFile)
 			if err != nil {
@@ -103,7 +109,8 @@ func TestPageAgreesWithValidate(t *testing.T) {
 }
 
 // compareRows goes through the result's pages and finds each row of validate's report there: its
-// line, its status, and each of its problems' column and message in the report's error.
+// line, its status, and its problems, whose columns, cells and messages, put together as the
+// report does, must be the report's error.
 func compareRows(t *testing.T, browser *pagetest.Browser, result string, report []byte) {
 	t.Helper()
 	records, err := csv.NewReader(bytes.NewReader(report)).ReadAll()
@@ -132,13 +139,15 @@ func compareRows(t *testing.T, browser *pagetest.Browser, result string, report 
 			t.Errorf("line %s (%s) is not on the page", line, status)
 			continue
 		}
-		for _, row := range rows {
-			if row["data-status"] != status || !strings.Contains(message, row["message"]) || !strings.Contains(message, row["column"]) {
-				t.Errorf("line %s: validate says %s %q; the page %v", line, status, message, row)
+		located := make([]string, len(rows))
+		for i, row := range rows {
+			if row["data-status"] != status {
+				t.Errorf("line %s: validate says %s; the page %v", line, status, row)
 			}
+			located[i] = importer.Located(row["column"], row["cell"], row["message"])
 		}
-		if message == "" && (len(rows) != 1 || rows[0]["message"] != "") {
-			t.Errorf("line %s: validate has no message; the page %v", line, rows)
+		if shownMessage := strings.Join(located, "; "); shownMessage != message {
+			t.Errorf("line %s: validate says %q; the page shows %q: %v", line, message, shownMessage, rows)
 		}
 	}
 	if len(shown) != len(records)-1 {
@@ -148,6 +157,38 @@ func compareRows(t *testing.T, browser *pagetest.Browser, result string, report 
 		if got := pagetest.TextOf(doc, "count-"+status); got != fmt.Sprint(counts[status]) {
 			t.Errorf("#count-%s: %q, validate reports %d", status, got, counts[status])
 		}
+	}
+}
+
+// logWarning is a warning of the command line's log (slog's text format) and its message.
+var logWarning = regexp.MustCompile(`level=WARN msg=("(?:[^"\\]|\\.)*"|\S+)`)
+
+// compareWarnings finds validate's warnings on the page, in the same order: each item of
+// #warnings is read back as the importer.Warning it shows, whose English must be the log's and
+// whose Japanese must be the item's text.
+func compareWarnings(t *testing.T, stderr []byte, doc *html.Node) {
+	t.Helper()
+	var want []string
+	for _, match := range logWarning.FindAllStringSubmatch(string(stderr), -1) {
+		msg, err := strconv.Unquote(match[1])
+		if err != nil {
+			msg = match[1]
+		}
+		want = append(want, msg)
+	}
+	var got []string
+	if list := pagetest.ByID(doc, "warnings"); list != nil {
+		for _, li := range pagetest.FindAll(list, func(n *html.Node) bool { return n.Data == "li" }) {
+			index, _ := strconv.Atoi(pagetest.Attr(li, "data-index"))
+			shown := importer.Warning{Code: importer.WarningCode(pagetest.Attr(li, "data-code")), Column: pagetest.Attr(li, "data-column"), Index: index}
+			if text := pagetest.Text(li); text != shown.Render(importer.LangJA) {
+				t.Errorf("#warnings shows %q for %+v, which in Japanese is %q", text, shown, shown.Render(importer.LangJA))
+			}
+			got = append(got, shown.Render(importer.LangEN))
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("the page's warnings:\n%s\nvalidate's:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
 

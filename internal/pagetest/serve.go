@@ -2,6 +2,7 @@ package pagetest
 
 import (
 	"bufio"
+	"io"
 	"os"
 	"os/exec"
 	"regexp"
@@ -11,10 +12,12 @@ import (
 	"time"
 )
 
-// Served is storeimport serve running as a child process.
+// Served is storeimport serve, or another of its commands, running as a child process.
 type Served struct {
-	URL     string // the page's address, without the trailing slash
+	URL     string // serve's page's address, without the trailing slash
 	Process *os.Process
+
+	stdout io.Reader
 
 	lines  chan string // stderr's lines as they come, while there is room; closed at its end
 	exited chan struct{}
@@ -32,7 +35,22 @@ var pageURL = regexp.MustCompile(`http://[^ ]+/`)
 // the test ends, if it is still running.
 func StartServe(t testing.TB, bin string, args ...string) *Served {
 	t.Helper()
-	cmd := exec.Command(bin, append([]string{"serve"}, args...)...)
+	s := Start(t, bin, append([]string{"serve"}, args...)...)
+	line, err := bufio.NewReader(s.stdout).ReadString('\n')
+	url := pageURL.FindString(line)
+	if err != nil || url == "" {
+		t.Fatalf("serve printed no URL (%v): %q\n%s", err, line, s.Stderr())
+	}
+	s.URL = strings.TrimSuffix(url, "/")
+	return s
+}
+
+// Start starts bin with args, a storeimport command, in that environment, and waits for nothing:
+// its stderr is read as it comes, its stdout only by StartServe (a few lines). The process is
+// killed when the test ends, if it is still running.
+func Start(t testing.TB, bin string, args ...string) *Served {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
 	cmd.Env = ChildEnv()
 	endsWithTheTests(cmd)
 	stdout, err := cmd.StdoutPipe()
@@ -46,7 +64,7 @@ func StartServe(t testing.TB, bin string, args ...string) *Served {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	s := &Served{Process: cmd.Process, lines: make(chan string, 1024), exited: make(chan struct{})}
+	s := &Served{Process: cmd.Process, stdout: stdout, lines: make(chan string, 1024), exited: make(chan struct{})}
 	go func() {
 		for scan := bufio.NewScanner(stderr); scan.Scan(); {
 			s.mu.Lock()
@@ -65,16 +83,10 @@ func StartServe(t testing.TB, bin string, args ...string) *Served {
 		cmd.Process.Kill()
 		<-s.exited
 	})
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	url := pageURL.FindString(line)
-	if err != nil || url == "" {
-		t.Fatalf("serve printed no URL (%v): %q\n%s", err, line, s.Stderr())
-	}
-	s.URL = strings.TrimSuffix(url, "/")
 	return s
 }
 
-// Stderr is what serve wrote on stderr so far.
+// Stderr is what the command wrote on stderr so far.
 func (s *Served) Stderr() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -99,7 +111,7 @@ func (s *Served) AwaitStderr(text string, wait time.Duration) bool {
 	}
 }
 
-// Wait waits at most wait for serve to exit: whether it exited, and its exit error.
+// Wait waits at most wait for the command to exit: whether it exited, and its exit error.
 func (s *Served) Wait(wait time.Duration) (exited bool, err error) {
 	select {
 	case <-s.exited:
