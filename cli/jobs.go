@@ -117,9 +117,9 @@ func (o *jobsOptions) checkID(cmd *cobra.Command, args []string) error {
 	return nil
 }
 
-// withQueue runs f on the queue of the database the options name.
-func (o *jobsOptions) withQueue(ctx context.Context, f func(*jobs.Queue) error) error {
-	queue, err := o.DB.openQueue(ctx, false)
+// withQueue runs f on the queue of the database the options name, opened by open.
+func (o *jobsOptions) withQueue(ctx context.Context, open func(context.Context) (*jobs.Queue, error), f func(*jobs.Queue) error) error {
+	queue, err := open(ctx)
 	if err != nil {
 		return err
 	}
@@ -127,8 +127,14 @@ func (o *jobsOptions) withQueue(ctx context.Context, f func(*jobs.Queue) error) 
 	return f(queue)
 }
 
+// readOnly opens the queue to list and show jobs: reading, it creates nothing, and a database
+// with no queue yet (a mistyped --db-schema, say) has no jobs.
+func (o *jobsOptions) readOnly(ctx context.Context) (*jobs.Queue, error) {
+	return o.DB.openQueue(ctx, true)
+}
+
 func runJobsList(ctx context.Context, opts *jobsOptions) error {
-	return opts.withQueue(ctx, func(queue *jobs.Queue) error {
+	return opts.withQueue(ctx, opts.readOnly, func(queue *jobs.Queue) error {
 		list, err := queue.List(ctx, opts.Org)
 		if err != nil {
 			return err
@@ -174,7 +180,7 @@ func detailOf(s *jobs.Status) string {
 }
 
 func runJobsShow(ctx context.Context, opts *jobsOptions) error {
-	return opts.withQueue(ctx, func(queue *jobs.Queue) error { return showJob(ctx, queue, opts) })
+	return opts.withQueue(ctx, opts.readOnly, func(queue *jobs.Queue) error { return showJob(ctx, queue, opts) })
 }
 
 func showJob(ctx context.Context, queue *jobs.Queue, opts *jobsOptions) error {
@@ -220,7 +226,7 @@ func writeJobErrors(ctx context.Context, queue *jobs.Queue, id int64, path strin
 }
 
 func runJobsCancel(ctx context.Context, opts *jobsOptions) error {
-	return opts.withQueue(ctx, func(queue *jobs.Queue) error { return cancelJob(ctx, queue, opts) })
+	return opts.withQueue(ctx, opts.DB.openExistingQueue, func(queue *jobs.Queue) error { return cancelJob(ctx, queue, opts) })
 }
 
 func cancelJob(ctx context.Context, queue *jobs.Queue, opts *jobsOptions) error {

@@ -56,11 +56,6 @@ func (q *Queue) List(ctx context.Context, organizationID string) ([]*Status, err
 	if q.river == nil {
 		return nil, nil
 	}
-	if !q.readOnly {
-		// A listing is no place to fail for want of forgetting: the next job or listing tries
-		// again. The support page's read-only listing leaves it to them.
-		_ = q.forget(ctx)
-	}
 	params := river.NewJobListParams().Kinds(Kind).First(listed).OrderBy(river.JobListOrderByID, river.SortOrderDesc)
 	if organizationID != "" {
 		params = params.Where("args->>'organization_id' = @org", river.NamedArgs{"org": organizationID})
