@@ -99,6 +99,9 @@ func newJobsCancelCommand(streams Streams) *cobra.Command {
 
 // check refuses bad flags and an SQLite database before any I/O.
 func (o *jobsOptions) check(cmd *cobra.Command, formats []string) error {
+	if err := o.DB.check(cmd); err != nil {
+		return err
+	}
 	if !slices.Contains(formats, o.Format) {
 		return usageError(cmd, "--format must be one of %s, got %q", strings.Join(formats, ", "), o.Format)
 	}

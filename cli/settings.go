@@ -196,10 +196,10 @@ func (d *dbSettings) addFlags(cmd *cobra.Command) {
 	f.Lookup("db").DefValue = storedb.Redact(def)
 	f.StringVar(&d.Schema, "db-schema", os.Getenv("STOREIMPORT_DB_SCHEMA"), "PostgreSQL schema of the tables, created if missing "+
 		"(env STOREIMPORT_DB_SCHEMA); default: the first schema of the target's search_path, else public")
-	cmd.PreRunE = func(cmd *cobra.Command, _ []string) error { return d.check(cmd) }
 }
 
-// check refuses a schema name the database cannot hold the tables in, before any I/O.
+// check refuses a schema name the database cannot hold the tables in, before any I/O: each
+// command's own flag check calls it first.
 func (d *dbSettings) check(cmd *cobra.Command) error {
 	if d.Schema == "" {
 		return nil
