@@ -155,10 +155,10 @@ func writeJobs(w io.Writer, list []*jobs.Status) error {
 		return err
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tORGANIZATION\tSTATE\tPROGRESS\tFILE\tENQUEUED\tDETAIL")
+	fmt.Fprintln(tw, "ID\tORGANIZATION\tSTATE\tPROGRESS\tFILE\tLANG\tENQUEUED\tDETAIL")
 	for _, s := range list {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", s.ID, importer.QuoteIfControl(s.OrganizationID), s.State, progressOf(s),
-			importer.QuoteIfControl(s.File), s.EnqueuedAt.Local().Format(time.DateTime), importer.QuoteIfControl(detailOf(s)))
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.ID, importer.QuoteIfControl(s.OrganizationID), s.State, progressOf(s),
+			importer.QuoteIfControl(s.File), s.Lang, s.EnqueuedAt.Local().Format(time.DateTime), importer.QuoteIfControl(detailOf(s)))
 	}
 	return tw.Flush()
 }

@@ -43,6 +43,9 @@ type Status struct {
 	// ErrorsFile is the name of the finished job's errors file (the rows to send back to the
 	// merchant), "" when it has none.
 	ErrorsFile string `json:"errors_file,omitempty"`
+	// Lang is the language of the job's messages, its errors file's error column among them, as
+	// import --enqueue --lang gave it (en or ja).
+	Lang string `json:"lang"`
 }
 
 // ErrNoSuchJob is a job id the queue does not know.
@@ -107,7 +110,7 @@ func (q *Queue) status(ctx context.Context, row *rivertype.JobRow) (*Status, err
 		return nil, fmt.Errorf("job %d's arguments: %w", row.ID, err)
 	}
 	s := &Status{ID: row.ID, OrganizationID: args.OrganizationID, File: args.FileName, State: stateOf(row),
-		Attempt: row.Attempt, EnqueuedAt: row.CreatedAt, Counts: map[importer.Status]int{}}
+		Attempt: row.Attempt, EnqueuedAt: row.CreatedAt, Counts: map[importer.Status]int{}, Lang: args.Lang}
 	if row.FinalizedAt != nil {
 		s.FinishedAt = *row.FinalizedAt
 	}

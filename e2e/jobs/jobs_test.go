@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -145,6 +146,7 @@ type jobStatus struct {
 	RowsDone  int            `json:"rows_done"`
 	RowsTotal int            `json:"rows_total"`
 	Counts    map[string]int `json:"counts"`
+	Lang      string         `json:"lang"`
 }
 
 func (q *queue) status(id int64) jobStatus {
@@ -223,6 +225,13 @@ func TestQueuedImportRunsOnAWorkerAndReports(t *testing.T) {
 	}
 	if s.State != "finished" || s.Attempt != 1 || s.Counts["created"] != 20 || s.Counts["invalid"] != 2 || s.RowsDone != 22 || s.RowsTotal != 22 {
 		t.Fatalf("job %+v, want finished at its first attempt with 20 created and 2 invalid of 22 rows", s)
+	}
+	if s.Lang != "en" {
+		t.Errorf("jobs --format json says the job's language is %q, want en, the default of --lang", s.Lang)
+	}
+	if table := q.cli("jobs").Stdout; !regexp.MustCompile(`(?m)^ID +ORGANIZATION +STATE +PROGRESS +FILE +LANG .*\n` +
+		strconv.FormatInt(id, 10) + ` .* org_e2e\.csv +en `).MatchString(table) {
+		t.Errorf("jobs lists the job without its language, en:\n%s", table)
 	}
 	errorsCSV := filepath.Join(q.dir, "errors.csv")
 	show := q.cli("jobs", "show", strconv.FormatInt(id, 10), "--format", "json", "--errors-csv", errorsCSV)
