@@ -42,6 +42,9 @@ it is (a URL's password hidden), the last migration applied, each organization's
 holding it, and how many attempts each organization has left unfinished for its next import.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := opts.DB.check(cmd); err != nil {
+				return err
+			}
 			if !slices.Contains(dbStatusFormats, opts.Format) {
 				return usageError(cmd, "--format must be one of %s, got %q", strings.Join(dbStatusFormats, ", "), opts.Format)
 			}

@@ -3,7 +3,9 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -54,16 +56,27 @@ func (o *importOptions) checkEnqueue(cmd *cobra.Command) error {
 	return nil
 }
 
-// runEnqueue checks the file, as validate does without the platform, then stores it and queues
-// its import, printing the job's id.
+// runEnqueue reads the file once, checks those bytes as validate does without the platform, then
+// stores the same bytes and queues their import, printing the job's id: a file changed meanwhile
+// cannot put other rows in the queue than the ones checked.
 func runEnqueue(ctx context.Context, opts *importOptions) error {
-	rows, err := checkForQueue(ctx, opts)
+	content, err := readForQueue(opts.Input.File)
 	if err != nil {
 		return err
 	}
-	content, err := os.ReadFile(opts.Input.File)
+	dir, err := os.MkdirTemp("", "storeimport-enqueue-")
 	if err != nil {
-		return fmt.Errorf("reading %s: %w", opts.Input.File, err)
+		return fmt.Errorf("a private copy of the file to check: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	checked := *opts
+	checked.Input.File = filepath.Join(dir, filepath.Base(opts.Input.File))
+	if err := os.WriteFile(checked.Input.File, content, 0o600); err != nil {
+		return fmt.Errorf("a private copy of the file to check: %w", err)
+	}
+	rows, err := checkForQueue(ctx, &checked)
+	if err != nil {
+		return err
 	}
 	queue, err := opts.DB.openQueue(ctx, false)
 	if err != nil {
@@ -79,6 +92,25 @@ func runEnqueue(ctx context.Context, opts *importOptions) error {
 		"a worker (storeimport worker) runs it; follow it with storeimport jobs show %d", id, rows, opts.Input.Org, id))
 	_, err = fmt.Fprintln(opts.Streams.Out, id)
 	return err
+}
+
+// readForQueue reads the file whole, once, refusing one over jobs.MaxFileBytes (which the flag
+// check refused already by its size, unless it grew since).
+func readForQueue(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", path, err)
+	}
+	defer f.Close()
+	content, err := io.ReadAll(io.LimitReader(f, jobs.MaxFileBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", path, err)
+	}
+	if len(content) > jobs.MaxFileBytes {
+		return nil, fmt.Errorf("%s grew past the %d MiB a queued file may be while it was read: split it into smaller files "+
+			"and enqueue each, or run it here with storeimport import", path, jobs.MaxFileBytes>>20)
+	}
+	return content, nil
 }
 
 // checkForQueue refuses a file with a file error; with --strict, it checks every row as validate

@@ -58,6 +58,9 @@ func newImportCommand(streams Streams, stop <-chan struct{}) *cobra.Command {
 
 // check refuses bad flags and files before any network or database I/O.
 func (o *importOptions) check(cmd *cobra.Command, args []string) error {
+	if err := o.DB.check(cmd); err != nil {
+		return err
+	}
 	if o.Queueing.Strict && !o.Queueing.Enqueue {
 		return usageError(cmd, "--strict is for --enqueue: an import run here reports its invalid rows and imports the rest")
 	}

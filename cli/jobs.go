@@ -99,6 +99,9 @@ func newJobsCancelCommand(streams Streams) *cobra.Command {
 
 // check refuses bad flags and an SQLite database before any I/O.
 func (o *jobsOptions) check(cmd *cobra.Command, formats []string) error {
+	if err := o.DB.check(cmd); err != nil {
+		return err
+	}
 	if !slices.Contains(formats, o.Format) {
 		return usageError(cmd, "--format must be one of %s, got %q", strings.Join(formats, ", "), o.Format)
 	}
@@ -117,9 +120,9 @@ func (o *jobsOptions) checkID(cmd *cobra.Command, args []string) error {
 	return nil
 }
 
-// withQueue runs f on the queue of the database the options name.
-func (o *jobsOptions) withQueue(ctx context.Context, f func(*jobs.Queue) error) error {
-	queue, err := o.DB.openQueue(ctx, false)
+// withQueue runs f on the queue of the database the options name, opened by open.
+func (o *jobsOptions) withQueue(ctx context.Context, open func(context.Context) (*jobs.Queue, error), f func(*jobs.Queue) error) error {
+	queue, err := open(ctx)
 	if err != nil {
 		return err
 	}
@@ -127,8 +130,14 @@ func (o *jobsOptions) withQueue(ctx context.Context, f func(*jobs.Queue) error) 
 	return f(queue)
 }
 
+// readOnly opens the queue to list and show jobs: reading, it creates nothing, and a database
+// with no queue yet (a mistyped --db-schema, say) has no jobs.
+func (o *jobsOptions) readOnly(ctx context.Context) (*jobs.Queue, error) {
+	return o.DB.openQueue(ctx, true)
+}
+
 func runJobsList(ctx context.Context, opts *jobsOptions) error {
-	return opts.withQueue(ctx, func(queue *jobs.Queue) error {
+	return opts.withQueue(ctx, opts.readOnly, func(queue *jobs.Queue) error {
 		list, err := queue.List(ctx, opts.Org)
 		if err != nil {
 			return err
@@ -146,10 +155,10 @@ func writeJobs(w io.Writer, list []*jobs.Status) error {
 		return err
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tORGANIZATION\tSTATE\tPROGRESS\tFILE\tENQUEUED\tDETAIL")
+	fmt.Fprintln(tw, "ID\tORGANIZATION\tSTATE\tPROGRESS\tFILE\tLANG\tENQUEUED\tDETAIL")
 	for _, s := range list {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", s.ID, importer.QuoteIfControl(s.OrganizationID), s.State, progressOf(s),
-			importer.QuoteIfControl(s.File), s.EnqueuedAt.Local().Format(time.DateTime), importer.QuoteIfControl(detailOf(s)))
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.ID, importer.QuoteIfControl(s.OrganizationID), s.State, progressOf(s),
+			importer.QuoteIfControl(s.File), s.Lang, s.EnqueuedAt.Local().Format(time.DateTime), importer.QuoteIfControl(detailOf(s)))
 	}
 	return tw.Flush()
 }
@@ -174,7 +183,7 @@ func detailOf(s *jobs.Status) string {
 }
 
 func runJobsShow(ctx context.Context, opts *jobsOptions) error {
-	return opts.withQueue(ctx, func(queue *jobs.Queue) error { return showJob(ctx, queue, opts) })
+	return opts.withQueue(ctx, opts.readOnly, func(queue *jobs.Queue) error { return showJob(ctx, queue, opts) })
 }
 
 func showJob(ctx context.Context, queue *jobs.Queue, opts *jobsOptions) error {
@@ -220,7 +229,7 @@ func writeJobErrors(ctx context.Context, queue *jobs.Queue, id int64, path strin
 }
 
 func runJobsCancel(ctx context.Context, opts *jobsOptions) error {
-	return opts.withQueue(ctx, func(queue *jobs.Queue) error { return cancelJob(ctx, queue, opts) })
+	return opts.withQueue(ctx, opts.DB.openExistingQueue, func(queue *jobs.Queue) error { return cancelJob(ctx, queue, opts) })
 }
 
 func cancelJob(ctx context.Context, queue *jobs.Queue, opts *jobsOptions) error {

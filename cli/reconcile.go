@@ -41,6 +41,9 @@ gone, shops without the reservation service, and caches that differ from the pla
 on, and refreshes caches. Exit 0 when consistent (after fixing), 3 when something needs a person.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := opts.DB.check(cmd); err != nil {
+				return err
+			}
 			switch {
 			case opts.Org == "":
 				return usageError(cmd, "--org is required: the platform organization id to reconcile")

@@ -94,6 +94,9 @@ func withoutFlags(cmd *cobra.Command, names ...string) {
 
 // check refuses bad flags, and a page open to the network with no password, before listening.
 func (o *serveOptions) check(cmd *cobra.Command) error {
+	if err := o.DB.check(cmd); err != nil {
+		return err
+	}
 	size, err := humanize.ParseBytes(o.MaxUpload)
 	if err != nil || size == 0 || size > 1<<40 {
 		return usageError(cmd, "--max-upload must be a size such as 50MiB, 512KiB or 1000000 (bytes), got %q", o.MaxUpload)

@@ -196,10 +196,10 @@ func (d *dbSettings) addFlags(cmd *cobra.Command) {
 	f.Lookup("db").DefValue = storedb.Redact(def)
 	f.StringVar(&d.Schema, "db-schema", os.Getenv("STOREIMPORT_DB_SCHEMA"), "PostgreSQL schema of the tables, created if missing "+
 		"(env STOREIMPORT_DB_SCHEMA); default: the first schema of the target's search_path, else public")
-	cmd.PreRunE = func(cmd *cobra.Command, _ []string) error { return d.check(cmd) }
 }
 
-// check refuses a schema name the database cannot hold the tables in, before any I/O.
+// check refuses a schema name the database cannot hold the tables in, before any I/O: each
+// command's own flag check calls it first.
 func (d *dbSettings) check(cmd *cobra.Command) error {
 	if d.Schema == "" {
 		return nil
@@ -243,14 +243,20 @@ func (d *dbSettings) lookup(ctx context.Context) (importer.StoreLookup, func(), 
 	return db, release, nil
 }
 
-// openQueue opens the import jobs of the PostgreSQL database, read-only for the support page,
-// its errors saying which settings named it.
+// openQueue opens the import jobs of the PostgreSQL database, read-only for the support page and
+// for jobs and jobs show, its errors saying which settings named it.
 func (d *dbSettings) openQueue(ctx context.Context, readOnly bool) (*jobs.Queue, error) {
 	open := jobs.Open
 	if readOnly {
 		open = jobs.OpenReadOnly
 	}
 	return d.named(open(ctx, d.Target, d.Schema))
+}
+
+// openExistingQueue opens the import jobs of the PostgreSQL database to change them, refusing
+// one with no queue yet rather than creating it.
+func (d *dbSettings) openExistingQueue(ctx context.Context) (*jobs.Queue, error) {
+	return d.named(jobs.OpenExisting(ctx, d.Target, d.Schema))
 }
 
 // openWorkerQueue opens the queue as openQueue does, for a worker running jobsAtOnce imports at

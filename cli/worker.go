@@ -60,6 +60,9 @@ leaves its job to another after --rescue-after.`,
 
 // check refuses bad flags, an SQLite database and a missing token before any I/O.
 func (o *workerOptions) check(cmd *cobra.Command) error {
+	if err := o.DB.check(cmd); err != nil {
+		return err
+	}
 	if err := jobs.CheckTarget(o.DB.Target); err != nil {
 		return usageError(cmd, "worker: %v", err)
 	}

@@ -35,9 +35,8 @@ func CheckTarget(target string) error {
 
 // Queue is the import jobs of one database: enqueue, list, report, cancel, and work them.
 type Queue struct {
-	db       *postgres.DB
-	river    *river.Client[pgx.Tx] // inserts, lists and cancels; works nothing. nil when opened read-only on a database with no tables
-	readOnly bool
+	db    *postgres.DB
+	river *river.Client[pgx.Tx] // inserts, lists and cancels; works nothing. nil when opened read-only on a database with no tables
 }
 
 // Open opens the queue in the PostgreSQL database target names (schema as --db-schema), creating
@@ -49,11 +48,26 @@ func Open(ctx context.Context, target, schema string) (*Queue, error) {
 // OpenReadOnly opens the queue to list jobs and read their results, as the support page does: it
 // never creates, migrates or writes anything. A database with no tables yet has no jobs.
 func OpenReadOnly(ctx context.Context, target, schema string) (*Queue, error) {
-	q, err := open(ctx, target, schema, postgres.OpenReadOnly)
-	if err == nil {
-		q.readOnly = true
+	return open(ctx, target, schema, postgres.OpenReadOnly)
+}
+
+// ErrNoQueue is a database with no import jobs in it yet: no schema or tables where --db and
+// --db-schema point, which a command that only changes jobs does not create.
+var ErrNoQueue = errors.New("no import job queue in this database (no import was ever queued there)")
+
+// OpenExisting opens the queue to change its jobs, as Open does, only where it exists: a mistyped
+// --db-schema or --db gets ErrNoQueue instead of a new schema and its tables.
+func OpenExisting(ctx context.Context, target, schema string) (*Queue, error) {
+	probe, err := OpenReadOnly(ctx, target, schema)
+	if err != nil {
+		return nil, err
 	}
-	return q, err
+	exists := probe.river != nil
+	probe.Close()
+	if !exists {
+		return nil, ErrNoQueue
+	}
+	return Open(ctx, target, schema)
 }
 
 // WorkerConns is the most connections the queue of a worker running jobsAtOnce imports at once

@@ -2,7 +2,10 @@ package jobs
 
 import (
 	"context"
+	"log/slog"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/acme/storeimport/internal/pgtest"
 )
@@ -26,30 +29,44 @@ func twoJobs(t *testing.T) (*Queue, []int64) {
 	return q, ids
 }
 
-// Once River's cleaner deletes an ended job, its file goes too, at the next listing of the jobs
-// if no job runs before; a job River keeps keeps its own.
-func TestFilesGoWithTheirJobs(t *testing.T) {
+// Once River's cleaner deletes an ended job, its file goes too: a worker forgets it when it
+// starts, and again on its timer, with no job to run; a job River keeps keeps its own.
+func TestAWorkerForgetsTheFilesOfJobsRiverNoLongerKeeps(t *testing.T) {
 	ctx := context.Background()
 	q, ids := twoJobs(t)
 	if _, err := q.river.JobDelete(ctx, ids[0]); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := q.List(ctx, ""); err != nil {
+	stop := q.forgetting(50*time.Millisecond, slog.New(slog.DiscardHandler))
+	defer stop()
+	awaitKept(t, q, []int64{ids[1]})
+	if _, err := q.river.JobDelete(ctx, ids[1]); err != nil {
 		t.Fatal(err)
 	}
+	awaitKept(t, q, nil)
+}
+
+// awaitKept waits, at most 5 s, until import_jobs holds the files of the jobs want only.
+func awaitKept(t *testing.T, q *Queue, want []int64) {
+	t.Helper()
 	var kept []int64
-	rows, err := q.db.Pool().Query(ctx, `SELECT river_job_id FROM import_jobs`)
-	if err != nil {
-		t.Fatal(err)
+	for range 100 {
+		kept = kept[:0]
+		rows, err := q.db.Pool().Query(context.Background(), `SELECT river_job_id FROM import_jobs ORDER BY river_job_id`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var id int64
+			rows.Scan(&id)
+			kept = append(kept, id)
+		}
+		if slices.Equal(kept, want) {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
-	for rows.Next() {
-		var id int64
-		rows.Scan(&id)
-		kept = append(kept, id)
-	}
-	if len(kept) != 1 || kept[0] != ids[1] {
-		t.Errorf("files kept for jobs %v, want only job %d's", kept, ids[1])
-	}
+	t.Errorf("files kept for jobs %v, want %v's", kept, want)
 }
 
 // A job cancelled while queued ended: its file goes at once, while a queued job keeps its own.

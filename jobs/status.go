@@ -43,6 +43,9 @@ type Status struct {
 	// ErrorsFile is the name of the finished job's errors file (the rows to send back to the
 	// merchant), "" when it has none.
 	ErrorsFile string `json:"errors_file,omitempty"`
+	// Lang is the language of the job's messages, its errors file's error column among them, as
+	// import --enqueue --lang gave it (en or ja).
+	Lang string `json:"lang"`
 }
 
 // ErrNoSuchJob is a job id the queue does not know.
@@ -55,11 +58,6 @@ const listed = 200
 func (q *Queue) List(ctx context.Context, organizationID string) ([]*Status, error) {
 	if q.river == nil {
 		return nil, nil
-	}
-	if !q.readOnly {
-		// A listing is no place to fail for want of forgetting: the next job or listing tries
-		// again. The support page's read-only listing leaves it to them.
-		_ = q.forget(ctx)
 	}
 	params := river.NewJobListParams().Kinds(Kind).First(listed).OrderBy(river.JobListOrderByID, river.SortOrderDesc)
 	if organizationID != "" {
@@ -112,7 +110,7 @@ func (q *Queue) status(ctx context.Context, row *rivertype.JobRow) (*Status, err
 		return nil, fmt.Errorf("job %d's arguments: %w", row.ID, err)
 	}
 	s := &Status{ID: row.ID, OrganizationID: args.OrganizationID, File: args.FileName, State: stateOf(row),
-		Attempt: row.Attempt, EnqueuedAt: row.CreatedAt, Counts: map[importer.Status]int{}}
+		Attempt: row.Attempt, EnqueuedAt: row.CreatedAt, Counts: map[importer.Status]int{}, Lang: args.Lang}
 	if row.FinalizedAt != nil {
 		s.FinishedAt = *row.FinalizedAt
 	}
@@ -166,25 +164,4 @@ func cancelAsked(metadata []byte) bool {
 		CancelAttemptedAt *time.Time `json:"cancel_attempted_at"`
 	}
 	return json.Unmarshal(metadata, &m) == nil && m.CancelAttemptedAt != nil
-}
-
-// Cancel cancels a job: a queued one at once, a running one as an interrupt would stop it (its
-// rows in flight finish, the rest are not attempted). It returns the job's status after.
-func (q *Queue) Cancel(ctx context.Context, id int64) (*Status, error) {
-	if _, err := q.job(ctx, id); err != nil {
-		return nil, err
-	}
-	row, err := q.river.JobCancel(ctx, id)
-	if err != nil {
-		return nil, fmt.Errorf("cancelling job %d: %w", id, err)
-	}
-	s, err := q.status(ctx, row)
-	if err != nil || row.State != rivertype.JobStateCancelled {
-		return s, err // a running job's worker ends it, and drops its file then
-	}
-	var args ImportArgs
-	if err := json.Unmarshal(row.EncodedArgs, &args); err != nil {
-		return nil, fmt.Errorf("job %d's arguments: %w", row.ID, err)
-	}
-	return s, dropFile(ctx, q.db.Pool(), args.ImportID)
 }

@@ -70,6 +70,8 @@ func (q *Queue) Work(ctx context.Context, cfg WorkerConfig) error {
 		return fmt.Errorf("starting the worker: %w", err)
 	}
 	cfg.Log.Info("worker started: running queued imports", "jobs_at_once", cfg.Jobs, "rescue_after", cfg.RescueAfter)
+	stopForgetting := q.forgetting(forgetEvery, cfg.Log)
+	defer stopForgetting()
 	select {
 	case <-cfg.Stop:
 	case <-client.Stopped():
@@ -112,9 +114,6 @@ func (q *Queue) work(ctx context.Context, job *river.Job[ImportArgs], cfg Worker
 	}
 	watch := q.watch(row, cfg)
 	defer watch.end()
-	if err := q.forget(ctx); err != nil {
-		log.Warn("could not forget the jobs River no longer keeps", "error", err)
-	}
 	log.Info("import started", "attempt", row.Attempt)
 	rec := &recorder{}
 	run := Run{JobID: row.ID, Args: args, Path: path, ErrorsPath: errorsPath(path), Report: rec,

@@ -38,6 +38,9 @@ type jobRow struct {
 	Done, Total, Max   int // Max is the progress bar's, 1 before a worker counts the rows
 	Counts             []countView
 	Reason, ErrorsHref string
+	// ErrorsLang names, in the page's words, the language of the errors file's error column: the
+	// job's, given at enqueue, which may not be the page's.
+	ErrorsLang, ErrorsLangCode string
 }
 
 // jobsOrg is the organization whose jobs are asked for: serve's --org, else the one typed in.
@@ -98,6 +101,7 @@ func jobRowOf(status *jobs.Status, ws *words) jobRow {
 	if status.State == jobs.Finished && status.ErrorsFile != "" {
 		row.ErrorsHref = (&url.URL{Path: "/jobs/" + strconv.FormatInt(status.ID, 10) + "/errors",
 			RawQuery: url.Values{"org": {status.OrganizationID}}.Encode()}).String()
+		row.ErrorsLang, row.ErrorsLangCode = ws.langName(status.Lang), status.Lang
 	}
 	return row
 }

@@ -104,3 +104,21 @@ func TestNoJobsWithoutAQueue(t *testing.T) {
 		t.Errorf("/jobs without a queue: %s, want 404", resp.Status)
 	}
 }
+
+// A finished job's errors file is in the language given at enqueue, which the jobs table names
+// beside its download, in the page's words: support on the Japanese page sees that an English
+// file is English before sending it.
+func TestFinishedJobNamesItsErrorsFilesLanguage(t *testing.T) {
+	finished := func(lang string) *jobs.Status {
+		return &jobs.Status{ID: 7, OrganizationID: "org_a", State: jobs.Finished, ErrorsFile: "stores-errors.csv", Lang: lang}
+	}
+	for _, c := range []struct{ page, job, want string }{
+		{"ja", "en", "英語"}, {"ja", "ja", "日本語"}, {"en", "ja", "Japanese"}, {"en", "en", "English"},
+	} {
+		row := jobRowOf(finished(c.job), wordsIn[c.page])
+		if row.ErrorsHref == "" || row.ErrorsLang != c.want || row.ErrorsLangCode != c.job {
+			t.Errorf("a job enqueued with --lang %s on the %s page: download %q, language %q (%s), want %q (%s)",
+				c.job, c.page, row.ErrorsHref, row.ErrorsLang, row.ErrorsLangCode, c.want, c.job)
+		}
+	}
+}

@@ -2,12 +2,15 @@ package jobs_test
 
 import (
 	"bytes"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -145,6 +148,7 @@ type jobStatus struct {
 	RowsDone  int            `json:"rows_done"`
 	RowsTotal int            `json:"rows_total"`
 	Counts    map[string]int `json:"counts"`
+	Lang      string         `json:"lang"`
 }
 
 func (q *queue) status(id int64) jobStatus {
@@ -224,6 +228,13 @@ func TestQueuedImportRunsOnAWorkerAndReports(t *testing.T) {
 	if s.State != "finished" || s.Attempt != 1 || s.Counts["created"] != 20 || s.Counts["invalid"] != 2 || s.RowsDone != 22 || s.RowsTotal != 22 {
 		t.Fatalf("job %+v, want finished at its first attempt with 20 created and 2 invalid of 22 rows", s)
 	}
+	if s.Lang != "en" {
+		t.Errorf("jobs --format json says the job's language is %q, want en, the default of --lang", s.Lang)
+	}
+	if table := q.cli("jobs").Stdout; !regexp.MustCompile(`(?m)^ID +ORGANIZATION +STATE +PROGRESS +FILE +LANG .*\n` +
+		strconv.FormatInt(id, 10) + ` .* org_e2e\.csv +en `).MatchString(table) {
+		t.Errorf("jobs lists the job without its language, en:\n%s", table)
+	}
 	errorsCSV := filepath.Join(q.dir, "errors.csv")
 	show := q.cli("jobs", "show", strconv.FormatInt(id, 10), "--format", "json", "--errors-csv", errorsCSV)
 	if show.Code != 1 {
@@ -235,10 +246,51 @@ func TestQueuedImportRunsOnAWorkerAndReports(t *testing.T) {
 	if got, err := os.ReadFile(errorsCSV); err != nil || bytes.Count(got, []byte("\nBad ID ")) != 2 {
 		t.Errorf("the errors CSV: %v\n%s", err, got)
 	}
+	sameReportAsImport(t, q, id, file)
 	e2etest.ExactlyOnce(t, q.sim, e2etest.Org, names, e2etest.LocalStores(t, q.store.SQL), e2etest.All(names))
 	if again := q.cli("import", "--enqueue", "--org", e2etest.Org, file); again.Code != 0 {
 		t.Errorf("enqueue after the job finished: exit %d\n%s", again.Code, again.Stderr)
 	}
+}
+
+// sameReportAsImport checks that jobs show prints the report import prints: the job's report
+// as CSV is, row by row (line, public_id, status, error, and whether it has a shop id: the shops'
+// ids are the platform's), the report of import --format csv of the same file for the same
+// organization on a fresh platform, with the same faults, and a fresh database.
+func sameReportAsImport(t *testing.T, q *queue, id int64, file string) {
+	t.Helper()
+	show := q.cli("jobs", "show", strconv.FormatInt(id, 10), "--format", "csv")
+	fresh := newQueue(t, e2etest.Org)
+	imported := fresh.cli("import", "--format", "csv", "--org", e2etest.Org, "--endpoint", fresh.endpoint, file)
+	if show.Code != imported.Code {
+		t.Errorf("jobs show exits %d, import %d", show.Code, imported.Code)
+	}
+	job, direct := csvReportRows(t, show), csvReportRows(t, imported)
+	if len(job) == 0 || !slices.Equal(job, direct) {
+		t.Errorf("jobs show --format csv prints\n%s\nimport --format csv of the same file prints\n%s",
+			strings.Join(job, "\n"), strings.Join(direct, "\n"))
+	}
+}
+
+// csvReportRows are the rows of a --format csv report, ordered by line (a run of several rows at
+// once reports them as they end), each as line, public_id, status, shop id present or not, error.
+func csvReportRows(t *testing.T, r e2etest.Run) []string {
+	t.Helper()
+	records, err := csv.NewReader(strings.NewReader(r.Stdout)).ReadAll()
+	if err != nil || len(records) == 0 || !slices.Equal(records[0], []string{"line", "public_id", "status", "shop_id", "error"}) {
+		t.Fatalf("not a CSV report (%v):\n%s\nstderr:\n%s", err, r.Stdout, r.Stderr)
+	}
+	rows := records[1:]
+	slices.SortFunc(rows, func(a, b []string) int {
+		x, _ := strconv.Atoi(a[0])
+		y, _ := strconv.Atoi(b[0])
+		return x - y
+	})
+	var out []string
+	for _, row := range rows {
+		out = append(out, strings.Join([]string{row[0], row[1], row[2], fmt.Sprint("shop:", row[3] != ""), row[4]}, " | "))
+	}
+	return out
 }
 
 // A worker SIGKILLed right after the platform committed a createShop leaves its job running with

@@ -71,7 +71,8 @@ func TestSupportPageFollowsAJobToItsErrorsFile(t *testing.T) {
 	}
 	want := map[string]string{"data-job-id": strconv.FormatInt(id, 10), "data-state": "finished", "state": "完了", "file": "org_e2e.csv",
 		"progress": "22 / 22", "count-created": "20", "count-invalid": "2", "reason": "",
-		"download": fmt.Sprintf("/jobs/%d/errors?org=%s", id, e2etest.Org)}
+		"download":    fmt.Sprintf("/jobs/%d/errors?org=%s", id, e2etest.Org),
+		"errors-lang": "英語", "errors-lang-code": "en"} // enqueued with the default --lang en, shown on the Japanese page
 	for key, value := range want {
 		if rows[0][key] != value {
 			t.Errorf("the finished job's %s: %q, want %q", key, rows[0][key], value)

@@ -208,6 +208,9 @@ func JobRows(doc *html.Node) []map[string]string {
 		for _, a := range FindAll(tr, func(n *html.Node) bool { return n.Data == "a" && Attr(n, "class") == "download-job-errors" }) {
 			row["download"] = Attr(a, "href")
 		}
+		for _, lang := range FindAll(tr, func(n *html.Node) bool { return Attr(n, "class") == "errors-lang" }) {
+			row["errors-lang"], row["errors-lang-code"] = Text(lang), Attr(lang, "data-lang")
+		}
 		rows = append(rows, row)
 	}
 	return rows
