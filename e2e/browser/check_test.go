@@ -46,7 +46,7 @@ func TestMistakesShowEachInvalidRowAtItsLineWithItsJapaneseMessage(t *testing.T)
 	if wantReport, stderr, _ := cli(t, validateArgs(t, "ja", file)...); !bytes.Equal(report.Bytes, wantReport) {
 		t.Errorf("the page's report (saved as %q) differs from validate --format csv (%s):\npage %q\ncli  %q", report.Name, stderr, report.Bytes, wantReport)
 	}
-	behaved(t, tab)
+	tab.CheckBehaved()
 }
 
 // sameErrorsFile downloads a#download-errors and holds it against what validate --errors-csv

@@ -18,7 +18,7 @@ func TestAShiftJISFileIsReadAsTheCommandLineReadsIt(t *testing.T) {
 	if tab.Count("a#download-errors") != 0 {
 		t.Error("a#download-errors is offered for a file with no invalid row")
 	}
-	behaved(t, tab)
+	tab.CheckBehaved()
 }
 
 func TestAUTF16FileGetsTheCommandLinesFileError(t *testing.T) {
@@ -33,5 +33,5 @@ func TestAUTF16FileGetsTheCommandLinesFileError(t *testing.T) {
 	if n := tab.Count("table#rows"); n != 0 {
 		t.Errorf("a file that cannot be read shows %d tables of rows", n)
 	}
-	behaved(t, tab)
+	tab.CheckBehaved()
 }

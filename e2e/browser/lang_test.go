@@ -32,7 +32,7 @@ func TestTheBrowsersLanguageThenTheEnglishLinkChooseThePagesLanguage(t *testing.
 		t.Errorf(`the result page after a#lang-en has <html lang=%q>, want "en"`, got)
 	}
 	sameVerdicts(t, tab, validate(t, "en", file))
-	behaved(t, tab)
+	tab.CheckBehaved()
 }
 
 func htmlLang(tab *chromium.Tab) string {

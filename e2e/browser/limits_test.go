@@ -24,5 +24,5 @@ func TestAFileOverTheCapIsRefusedNamingTheCap(t *testing.T) {
 		!strings.Contains(said, "2048") && !strings.Contains(said, "2,048") {
 		t.Errorf("#too-large says %q, which does not name the 2 KiB cap", said)
 	}
-	behaved(t, tab)
+	tab.CheckBehaved()
 }

@@ -48,5 +48,5 @@ func TestWithAPasswordThePageAsksForItFirst(t *testing.T) {
 	if !session {
 		t.Errorf("no HttpOnly, SameSite=Strict cookie after login: %+v", cookies)
 	}
-	behaved(t, tab)
+	tab.CheckBehaved()
 }

@@ -107,19 +107,3 @@ func japanese(t *testing.T) *chromium.Tab {
 	tab.AcceptLanguage("ja")
 	return tab
 }
-
-// behaved fails the test when a page opened a dialog, wrote an error to the console (a violation
-// of the Content-Security-Policy among them), or asked for anything beyond loopback: the page
-// must work with no internet.
-func behaved(t *testing.T, tab *chromium.Tab) {
-	t.Helper()
-	if d := tab.Dialogs(); len(d) > 0 {
-		t.Errorf("the page opened dialogs: %q", d)
-	}
-	if p := tab.Problems(); len(p) > 0 {
-		t.Errorf("the page wrote errors to the console: %q", p)
-	}
-	if e := tab.Elsewhere(); len(e) > 0 {
-		t.Errorf("the page asked for things beyond loopback: %q", e)
-	}
-}

@@ -43,5 +43,5 @@ func TestALargeFileIsShownPageByPage(t *testing.T) {
 	want := validate(t, "ja", file)
 	sameVerdicts(t, tab, want)
 	sameCounts(t, tab, want)
-	behaved(t, tab)
+	tab.CheckBehaved()
 }

@@ -56,7 +56,7 @@ func TestASecondCheckWhileOneRunsIsToldToWait(t *testing.T) {
 		if html := chromium.Run(tab, chromedp.Evaluate[string](`document.documentElement.outerHTML + document.cookie`)); strings.Contains(html, pagetest.PlatformToken) {
 			t.Error("the platform's token reached the browser")
 		}
-		behaved(t, tab)
+		tab.CheckBehaved()
 	}
 }
 
@@ -76,5 +76,5 @@ func TestAnOrganizationThePlatformDoesNotKnowIsACheckError(t *testing.T) {
 	if shown := texts(tab, "#check-error"); !slices.Contains(shown, want) {
 		t.Errorf("#check-error says\n%q, validate says\n%q", shown, want)
 	}
-	behaved(t, tab)
+	tab.CheckBehaved()
 }

@@ -41,5 +41,5 @@ func TestTheReplyIsCopiedForTheMerchant(t *testing.T) {
 	if got := tab.Clipboard(); got != reply {
 		t.Errorf("button#copy-reply copied\n%q, the reply is\n%q", got, reply)
 	}
-	behaved(t, tab)
+	tab.CheckBehaved()
 }

@@ -33,7 +33,7 @@ func TestAWorkbookWithTwoStoreSheetsAsksWhichOne(t *testing.T) {
 	want := validate(t, "ja", file, "--sheet", "大阪")
 	sameVerdicts(t, tab, want)
 	sameCounts(t, tab, want)
-	behaved(t, tab)
+	tab.CheckBehaved()
 }
 
 // twoSheets writes a workbook with a list of stores on each of two sheets, so that neither is

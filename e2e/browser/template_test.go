@@ -42,5 +42,5 @@ func TestTemplatesDownloadAsTheCommandLineWritesThem(t *testing.T) {
 				c.lang, c.encoding, c.format, c.example, got.Name, args, got.Bytes, want)
 		}
 	}
-	behaved(t, tab)
+	tab.CheckBehaved()
 }

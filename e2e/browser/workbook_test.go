@@ -16,5 +16,5 @@ func TestAWorkbookIsCheckedAndItsErrorsComeBackAsAWorkbook(t *testing.T) {
 	sameCounts(t, tab, want)
 
 	sameErrorsFile(t, tab, file, "errors.xlsx")
-	behaved(t, tab)
+	tab.CheckBehaved()
 }

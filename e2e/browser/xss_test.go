@@ -32,5 +32,5 @@ func TestAValueThatLooksLikeHTMLShowsAsTextAndRunsNothing(t *testing.T) {
 		t.Errorf("%d elements with an onerror attribute on the page", n)
 	}
 	// No dialog opened, and nothing was even blocked by the Content-Security-Policy.
-	behaved(t, tab)
+	tab.CheckBehaved()
 }

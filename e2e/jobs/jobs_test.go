@@ -102,10 +102,10 @@ func (q *queue) cli(args ...string) e2etest.Run {
 	return e2etest.Storeimport(q.t, q.dir, append(args, "--db", q.store.Location)...)
 }
 
-// enqueue queues file's import for orgID and returns the job's id.
-func (q *queue) enqueue(orgID, file string) int64 {
+// enqueue queues file's import for orgID, with import's flags given, and returns the job's id.
+func (q *queue) enqueue(orgID, file string, flags ...string) int64 {
 	q.t.Helper()
-	r := q.cli("import", "--enqueue", "--org", orgID, file)
+	r := q.cli(append(append([]string{"import", "--enqueue", "--org", orgID}, flags...), file)...)
 	id, err := strconv.ParseInt(strings.TrimSpace(r.Stdout), 10, 64)
 	if r.Code != 0 || err != nil {
 		q.t.Fatalf("import --enqueue: exit %d, stdout %q\n%s", r.Code, r.Stdout, r.Stderr)

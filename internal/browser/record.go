@@ -39,6 +39,23 @@ func (tab *Tab) Elsewhere() []string {
 	return slices.Clone(tab.elsewhere)
 }
 
+// CheckBehaved fails the test, going on, when the tab's pages opened a dialog, wrote an error to
+// the console (a violation of the Content-Security-Policy among them), or asked for anything
+// beyond loopback: the support page must run no script from a merchant's file and work with no
+// internet.
+func (tab *Tab) CheckBehaved() {
+	tab.t.Helper()
+	if d := tab.Dialogs(); len(d) > 0 {
+		tab.t.Errorf("the page opened dialogs: %q", d)
+	}
+	if p := tab.Problems(); len(p) > 0 {
+		tab.t.Errorf("the page wrote errors to the console: %q", p)
+	}
+	if e := tab.Elsewhere(); len(e) > 0 {
+		tab.t.Errorf("the page asked for things beyond loopback: %q", e)
+	}
+}
+
 // record sees each event of the tab before the command that follows it returns, so that a dialog
 // or an error is recorded by the time the action that caused it has returned.
 func (tab *Tab) record(ev any) {
