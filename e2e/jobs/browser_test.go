@@ -29,6 +29,9 @@ func TestSupportPersonSavesAFinishedJobsErrorsFileInChromium(t *testing.T) {
 		t.Fatalf("job %d ended %s (%s), want finished", id, s.State, s.Reason)
 	}
 	counts := q.status(id).Counts
+	if counts["created"] != 3 || counts["invalid"] != 2 {
+		t.Fatalf("jobs gives the counts %v for 3 stores and 2 invalid rows", counts)
+	}
 
 	page := pagetest.StartServe(t, e2etest.Bin("storeimport"), "--addr", "127.0.0.1:0", "--db", q.store.Location, "--org", e2etest.Org)
 	tab := chromium.Start(t)
