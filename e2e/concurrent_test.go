@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -116,8 +117,7 @@ func interruptFinishesTheRowsInFlight(t *testing.T, workers string) {
 }
 
 func TestSecondInterruptStopsAtOnce(t *testing.T) {
-	// Slow answers keep a row in flight long enough for the second interrupt to land mid-row.
-	r := newRig(t, 15, orgsim.Faults{Latency: 300 * time.Millisecond}, 10)
+	r := newRig(t, 15, orgsim.Faults{}, 10)
 	cmd := exec.Command(e2etest.Bin("storeimport"), "import", "--org", org, "--endpoint", r.endpoint,
 		"--db", r.db, "--format", "json", r.csv)
 	cmd.Env = append(os.Environ(), "ORG_PLATFORM_TOKEN="+token)
@@ -125,17 +125,40 @@ func TestSecondInterruptStopsAtOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	noticed := make(chan struct{})
+	go func() {
+		lines := bufio.NewScanner(stderr)
+		for lines.Scan() && !strings.Contains(lines.Text(), "interrupt again") {
+		}
+		close(noticed)
+		io.Copy(io.Discard, stderr)
+	}()
+	// Both interrupts land while the first createShop is at the platform: the simulator holds its
+	// answer until the second is sent, so the run cannot end on its own in between.
+	var once sync.Once
+	started := make(chan *os.Process, 1)
+	r.mu.Lock()
+	r.atCommit = func(op string, _ int) {
+		if op != "createShop" {
+			return
+		}
+		once.Do(func() {
+			process := <-started
+			process.Signal(syscall.SIGINT)
+			select {
+			case <-noticed:
+			case <-time.After(10 * time.Second):
+				t.Error("no notice of the first interrupt within 10 s")
+			}
+			process.Signal(syscall.SIGINT)
+		})
+	}
+	r.mu.Unlock()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	started <- cmd.Process
 	t.Cleanup(func() { cmd.Process.Kill() })
-	lines := bufio.NewScanner(stderr)
-	lines.Scan() // the plan line: the run has begun
-	cmd.Process.Signal(syscall.SIGINT)
-	for lines.Scan() && !strings.Contains(lines.Text(), "interrupt again") {
-	}
-	cmd.Process.Signal(syscall.SIGINT)
-	go io.Copy(io.Discard, stderr)
 	err = cmd.Wait()
 	if exitErr, ok := err.(*exec.ExitError); !ok || exitErr.ExitCode() != 130 {
 		t.Fatalf("twice interrupted import: %v, want exit 130", err)

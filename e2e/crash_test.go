@@ -39,6 +39,9 @@ type rig struct {
 	killAt  int
 	killed  int
 	reports []e2etest.JSONReport
+	// atCommit, when set, runs after each committed mutation while the simulator holds its
+	// answer, so a test can act while that request is still in flight.
+	atCommit func(op string, n int)
 }
 
 func newRig(t *testing.T, rows int, faults orgsim.Faults, seed int64) *rig {
@@ -82,11 +85,15 @@ func (r *rig) killAfter(op string, n int) {
 
 func (r *rig) afterCommit(op string, n int) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	if op == r.killOp && n == r.killAt && r.child != nil {
 		r.child.Signal(syscall.SIGKILL)
 		r.killed++
 		r.killOp = ""
+	}
+	hook := r.atCommit
+	r.mu.Unlock()
+	if hook != nil {
+		hook(op, n)
 	}
 }
 
