@@ -29,15 +29,10 @@ func TestThreeHoldersShareOneLimit(t *testing.T) {
 		t.Cleanup(func() { db.Close() })
 		bucket := sharedlimit.New(db.Pool(), "token-a", perSecond, burst)
 		wg.Go(func() {
-			for range each {
-				if err := bucket.Wait(context.Background()); err != nil {
-					t.Error(err)
-					return
-				}
-				mu.Lock()
-				grants = append(grants, time.Now())
-				mu.Unlock()
-			}
+			taken := takeTurns(t, bucket, each)
+			mu.Lock()
+			grants = append(grants, taken...)
+			mu.Unlock()
 		})
 	}
 	wg.Wait()
@@ -52,26 +47,17 @@ func TestThreeHoldersShareOneLimit(t *testing.T) {
 // would not let them.
 func TestNamesAreApart(t *testing.T) {
 	const perSecond, burst, each = 10.0, 1, 6
-	db, err := postgres.Open(context.Background(), pgtest.URL(t), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openDB(t)
 	grants := map[string][]time.Time{}
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	for _, name := range []string{"token-a", "token-b"} {
 		bucket := sharedlimit.New(db.Pool(), name, perSecond, burst)
 		wg.Go(func() {
-			for range each {
-				if err := bucket.Wait(context.Background()); err != nil {
-					t.Error(err)
-					return
-				}
-				mu.Lock()
-				grants[name] = append(grants[name], time.Now())
-				mu.Unlock()
-			}
+			taken := takeTurns(t, bucket, each)
+			mu.Lock()
+			grants[name] = taken
+			mu.Unlock()
 		})
 	}
 	wg.Wait()
