@@ -27,7 +27,14 @@ func (b *Bucket) Claim(ctx context.Context, settings string) (release func(), er
 	if err != nil {
 		return nil, fmt.Errorf("setting up the rate limit shared in the database: %w", err)
 	}
-	release = func() { conn.Close(context.WithoutCancel(ctx)) }
+	release = func() {
+		// The server lets go of a closed connection's locks only once its backend has ended,
+		// after Close returns: unlocked first, a claim is gone when release returns, and a worker
+		// started right after with new settings is not refused by one that has stopped.
+		stopping := context.WithoutCancel(ctx)
+		conn.Exec(stopping, `SELECT pg_advisory_unlock_all()`)
+		conn.Close(stopping)
+	}
 	if err := b.claim(ctx, conn, settings); err != nil {
 		release()
 		return nil, err
