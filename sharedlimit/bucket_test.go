@@ -37,7 +37,7 @@ func TestThreeHoldersShareOneLimit(t *testing.T) {
 	}
 	wg.Wait()
 	slices.SortFunc(grants, func(a, b time.Time) int { return a.Compare(b) })
-	if worst := ratewindow.WorstWindow(grants, perSecond, burst, 5*time.Millisecond); worst != "" {
+	if worst := ratewindow.WorstWindow(grants, perSecond, burst, ratewindow.Jitter); worst != "" {
 		t.Error(worst)
 	}
 }
@@ -62,7 +62,7 @@ func TestNamesAreApart(t *testing.T) {
 	}
 	wg.Wait()
 	for name, times := range grants {
-		if worst := ratewindow.WorstWindow(times, perSecond, burst, 5*time.Millisecond); worst != "" {
+		if worst := ratewindow.WorstWindow(times, perSecond, burst, ratewindow.Jitter); worst != "" {
 			t.Errorf("%s: %s", name, worst)
 		}
 	}

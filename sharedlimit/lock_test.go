@@ -76,7 +76,7 @@ func TestTurnsThatWaitedForTheRowKeepTheRate(t *testing.T) {
 	}
 	wg.Wait()
 	slices.SortFunc(grants, func(a, b time.Time) int { return a.Compare(b) })
-	if worst := ratewindow.WorstWindow(grants[1:], perSecond, burst, 5*time.Millisecond); worst != "" {
+	if worst := ratewindow.WorstWindow(grants[1:], perSecond, burst, ratewindow.Jitter); worst != "" {
 		t.Error(worst)
 	}
 }

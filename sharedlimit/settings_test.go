@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"testing"
-	"time"
 
 	"github.com/acme/storeimport/internal/ratewindow"
 	"github.com/acme/storeimport/sharedlimit"
@@ -34,7 +33,7 @@ func TestABucketKeepsTheSettingsOfItsClaim(t *testing.T) {
 		t.Errorf("a process at 10 times the rate: %v; want a SettingsError naming both settings", err)
 	}
 	grants := takeTurns(t, faster, 6)
-	if worst := ratewindow.WorstWindow(grants, perSecond, burst, 5*time.Millisecond); worst != "" {
+	if worst := ratewindow.WorstWindow(grants, perSecond, burst, ratewindow.Jitter); worst != "" {
 		t.Errorf("the faster process's turns: %s", worst)
 	}
 	release()
