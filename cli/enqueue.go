@@ -17,6 +17,44 @@ import (
 type queueSettings struct {
 	Enqueue bool
 	Strict  bool
+	// copy is FILE as --enqueue read it, once: its kind is told, its rows checked and its bytes
+	// queued from this one read.
+	copy queuedCopy
+}
+
+// queuedCopy is the content of the file to queue, and a private copy of it on disk for the
+// reader, which reads a path.
+type queuedCopy struct {
+	content []byte
+	dir     string
+	path    string
+}
+
+// take reads the file at path whole, once, refusing one over jobs.MaxFileBytes (which the flag
+// check refused already by its size, unless it grew since, or it is a pipe), and keeps a private
+// copy of it.
+func (c *queuedCopy) take(path string) error {
+	content, err := readForQueue(path)
+	if err != nil {
+		return err
+	}
+	dir, err := os.MkdirTemp("", "storeimport-enqueue-")
+	if err != nil {
+		return fmt.Errorf("a private copy of the file to check: %w", err)
+	}
+	c.dir, c.content = dir, content
+	c.path = filepath.Join(dir, filepath.Base(path))
+	if err := os.WriteFile(c.path, content, 0o600); err != nil {
+		return fmt.Errorf("a private copy of the file to check: %w", err)
+	}
+	return nil
+}
+
+// remove deletes the private copy, if one was made.
+func (c *queuedCopy) remove() {
+	if c.dir != "" {
+		os.RemoveAll(c.dir)
+	}
 }
 
 func (q *queueSettings) addFlags(cmd *cobra.Command) {
@@ -53,27 +91,18 @@ func (o *importOptions) checkEnqueue(cmd *cobra.Command) error {
 		return usageError(cmd, "--errors-csv is written by the worker that runs the job: once it is finished, "+
 			"get it with storeimport jobs show ID --errors-csv PATH")
 	}
-	return nil
+	if err := o.Queueing.copy.take(o.Input.File); err != nil {
+		return err
+	}
+	return o.checkFileKind(cmd, o.Queueing.copy.path)
 }
 
-// runEnqueue reads the file once, checks those bytes as validate does without the platform, then
+// runEnqueue checks the file as --enqueue read it, as validate does without the platform, then
 // stores the same bytes and queues their import, printing the job's id: a file changed meanwhile
 // cannot put other rows in the queue than the ones checked.
 func runEnqueue(ctx context.Context, opts *importOptions) error {
-	content, err := readForQueue(opts.Input.File)
-	if err != nil {
-		return err
-	}
-	dir, err := os.MkdirTemp("", "storeimport-enqueue-")
-	if err != nil {
-		return fmt.Errorf("a private copy of the file to check: %w", err)
-	}
-	defer os.RemoveAll(dir)
 	checked := *opts
-	checked.Input.File = filepath.Join(dir, filepath.Base(opts.Input.File))
-	if err := os.WriteFile(checked.Input.File, content, 0o600); err != nil {
-		return fmt.Errorf("a private copy of the file to check: %w", err)
-	}
+	checked.Input.File = opts.Queueing.copy.path
 	rows, err := checkForQueue(ctx, &checked)
 	if err != nil {
 		return err
@@ -83,7 +112,7 @@ func runEnqueue(ctx context.Context, opts *importOptions) error {
 		return err
 	}
 	defer queue.Close()
-	id, err := queue.Enqueue(ctx, jobs.Request{OrganizationID: opts.Input.Org, FileName: opts.Input.File, Content: content,
+	id, err := queue.Enqueue(ctx, jobs.Request{OrganizationID: opts.Input.Org, FileName: opts.Input.File, Content: opts.Queueing.copy.content,
 		Encoding: opts.Input.Encoding, Sheet: opts.Workbook.Sheet, Lang: opts.Input.Lang})
 	if err != nil {
 		return err
@@ -94,8 +123,7 @@ func runEnqueue(ctx context.Context, opts *importOptions) error {
 	return err
 }
 
-// readForQueue reads the file whole, once, refusing one over jobs.MaxFileBytes (which the flag
-// check refused already by its size, unless it grew since).
+// readForQueue reads the file whole, refusing one over jobs.MaxFileBytes.
 func readForQueue(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -107,7 +135,7 @@ func readForQueue(path string) ([]byte, error) {
 		return nil, fmt.Errorf("reading %s: %w", path, err)
 	}
 	if len(content) > jobs.MaxFileBytes {
-		return nil, fmt.Errorf("%s grew past the %d MiB a queued file may be while it was read: split it into smaller files "+
+		return nil, fmt.Errorf("%s gave more than the %d MiB a queued file may be: split it into smaller files "+
 			"and enqueue each, or run it here with storeimport import", path, jobs.MaxFileBytes>>20)
 	}
 	return content, nil

@@ -38,6 +38,7 @@ func newImportCommand(streams Streams, stop <-chan struct{}) *cobra.Command {
 		Example: `  storeimport import --org org_1 --endpoint https://platform.example.com/graphql \
     --token-file token.txt --errors-csv errors.csv stores.csv`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			defer opts.Queueing.copy.remove()
 			if err := opts.check(cmd, args); err != nil {
 				return err
 			}
@@ -67,11 +68,14 @@ func (o *importOptions) check(cmd *cobra.Command, args []string) error {
 	if err := o.Input.check(cmd, args); err != nil {
 		return err
 	}
-	if err := o.checkFileKind(cmd); err != nil {
-		return err
-	}
 	if o.Queueing.Enqueue {
 		return o.checkEnqueue(cmd)
+	}
+	if err := o.Input.checkReadAgain(cmd); err != nil {
+		return err
+	}
+	if err := o.checkFileKind(cmd, o.Input.File); err != nil {
+		return err
 	}
 	if o.Platform.Endpoint == "" && !o.DryRun {
 		return usageError(cmd, "--endpoint is required (or set ORG_PLATFORM_ENDPOINT); to check the file without the platform, use validate")

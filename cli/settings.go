@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"slices"
@@ -159,6 +160,34 @@ func (s *fileSettings) check(cmd *cobra.Command, args []string) error {
 		return usageError(cmd, "%s is a directory; give the CSV file", s.File)
 	}
 	return nil
+}
+
+// checkReadAgain refuses a FILE that gives its content only once, such as a pipe or a
+// process substitution: a run reads the file more than once (its kind, then its rows), and the
+// second read would find it empty. import --enqueue, which reads it once, takes one.
+func (s *fileSettings) checkReadAgain(cmd *cobra.Command) error {
+	info, err := os.Stat(s.File)
+	if err != nil {
+		return usageError(cmd, "cannot read the CSV file: %v", err)
+	}
+	if !info.Mode().IsRegular() {
+		return usageError(cmd, "%s is %s, whose content can be read only once, and this command reads the file twice: "+
+			"save it to a file and give that", s.File, notRegular(info.Mode()))
+	}
+	return nil
+}
+
+// notRegular names the kind of a file that is not a regular one.
+func notRegular(mode fs.FileMode) string {
+	switch {
+	case mode&fs.ModeNamedPipe != 0:
+		return "a pipe"
+	case mode&fs.ModeSocket != 0:
+		return "a socket"
+	case mode&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return "not a regular file"
 }
 
 func (s *fileSettings) logger(w io.Writer) *slog.Logger { return newLogger(w, s.LogFormat, s.Verbose) }

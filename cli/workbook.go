@@ -24,8 +24,9 @@ func (w *workbookSettings) addFlags(cmd *cobra.Command) {
 // the file for a CSV, most likely the wrong file, which is better said before anything is read.
 // --encoding auto, the default, asks for nothing and is taken with either. The errors file is of
 // the input's kind, so its name must say so, for the merchant's spreadsheet to open it.
-func (o *importOptions) checkFileKind(cmd *cobra.Command) error {
-	file, workbook := o.Input.File, importer.IsWorkbook(o.Input.File)
+// The kind is told from the content at sniff, which is FILE or the copy of it --enqueue read.
+func (o *importOptions) checkFileKind(cmd *cobra.Command, sniff string) error {
+	file, workbook := o.Input.File, importer.IsWorkbook(sniff)
 	switch {
 	case !workbook && o.Workbook.Sheet != "":
 		return usageError(cmd, "--sheet is for a workbook: %s is not one (a CSV file has no sheets)", file)
