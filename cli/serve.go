@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"slices"
 	"strings"
@@ -28,6 +29,7 @@ type serveOptions struct {
 	AtOnce       *exitHooks
 	Addr         string
 	PasswordFile string
+	PublicURL    string
 	MaxUpload    string
 	Checks       int
 	Org          string
@@ -35,26 +37,29 @@ type serveOptions struct {
 	Platform     platformSettings
 
 	maxUpload int64
+	publicURL *url.URL
 	password  []byte // the password file's; the page overwrites it once hashed
 }
 
 func newServeCommand(streams Streams, stop <-chan struct{}, atOnce *exitHooks) *cobra.Command {
 	opts := &serveOptions{Streams: streams, Stop: stop, AtOnce: atOnce}
 	cmd := &cobra.Command{
-		Use:   "serve [--addr HOST:PORT] [--password-file PATH] [--max-upload SIZE] [--checks N] [--org ID] [--endpoint URL --token-file PATH]",
+		Use:   "serve [--addr HOST:PORT] [--password-file PATH] [--public-url URL] [--max-upload SIZE] [--checks N] [--org ID] [--endpoint URL --token-file PATH]",
 		Short: "Serve the support page: the template, and checks of merchants' files, in a browser",
 		Long: `serve starts the support page: support staff download the template and check a merchant's
 file (validate's dry run: the same rules, messages, report and errors file), then send the errors
 file back with a reply the page writes. It never imports and never changes a file.
 
 It listens on loopback unless --addr says otherwise, and then only with --password-file, whose
-password the page asks for once per browser session. With a PostgreSQL --db the page also lists
+password the page asks for once per browser session. Behind a TLS proxy, --public-url names the
+address the proxy publishes it at (with --password-file). With a PostgreSQL --db the page also lists
 an organization's import jobs (import --enqueue) with their progress, and serves a finished job's
 errors file; it never starts or cancels one. Ctrl-C (or SIGTERM) lets the checks in
 flight finish, then stops.`,
 		Example: `  storeimport serve
   storeimport serve --org org_1 --endpoint https://platform.example.com/graphql --token-file token.txt
-  storeimport serve --addr 0.0.0.0:8080 --password-file page-password.txt`,
+  storeimport serve --addr 0.0.0.0:8080 --password-file page-password.txt
+  storeimport serve --public-url https://stores-support.example.com/ --password-file page-password.txt`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := opts.check(cmd); err != nil {
@@ -66,6 +71,8 @@ flight finish, then stops.`,
 	f := cmd.Flags()
 	f.StringVar(&opts.Addr, "addr", "127.0.0.1:8080", "address to listen on, HOST:PORT (port 0 picks a free one); other than loopback only with --password-file")
 	f.StringVar(&opts.PasswordFile, "password-file", "", "file holding the password the page asks for (required for an --addr that is not loopback)")
+	f.StringVar(&opts.PublicURL, "public-url", "", "the https:// address a TLS proxy publishes the page at, which it then also answers to, "+
+		"setting its cookies Secure; only with --password-file")
 	f.StringVar(&opts.MaxUpload, "max-upload", "50MiB", "largest file a check takes: bytes, or a size such as 512KiB or 50MiB")
 	f.IntVar(&opts.Checks, "checks", 2, "checks that may run at once; one more is told to try again")
 	addOrgFlag(cmd, &opts.Org, "the organization every check is for (default: typed in on the page)")
@@ -116,7 +123,29 @@ func (o *serveOptions) check(cmd *cobra.Command) error {
 	} else if !isLoopback(host) {
 		return usageError(cmd, "--addr %s is reachable from other machines: give the page a password with --password-file PATH, or listen on 127.0.0.1", o.Addr)
 	}
+	if err := o.checkPublicURL(cmd); err != nil {
+		return err
+	}
 	return o.Platform.check(cmd)
+}
+
+// checkPublicURL takes --public-url: the address of the page's root, where a proxy publishes it
+// to other machines, which is why it needs the password as a non-loopback --addr does.
+func (o *serveOptions) checkPublicURL(cmd *cobra.Command) error {
+	if o.PublicURL == "" {
+		return nil
+	}
+	u, err := url.Parse(o.PublicURL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Hostname() == "" || u.User != nil ||
+		(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
+		return usageError(cmd, "--public-url must be the address of the page's root, such as https://stores-support.example.com/, got %q "+
+			"(the proxy must publish the page at / of its host)", o.PublicURL)
+	}
+	if o.PasswordFile == "" {
+		return usageError(cmd, "--public-url %s publishes the page to other machines: give it a password with --password-file PATH", o.PublicURL)
+	}
+	o.publicURL = u
+	return nil
 }
 
 // isLoopback says whether host is this machine only; a name other than localhost may resolve to
@@ -150,6 +179,7 @@ func runServe(ctx context.Context, opts *serveOptions) error {
 	log := newLogger(opts.Streams.Err, "text", false)
 	cfg := supportpage.Config{
 		Addr:       opts.Addr,
+		PublicURL:  opts.publicURL,
 		Org:        opts.Org,
 		OpenLookup: opts.DB.lookup,
 		Password:   opts.password,
@@ -197,6 +227,9 @@ func runServe(ctx context.Context, opts *serveOptions) error {
 	served := make(chan error, 1)
 	go func() { served <- server.Serve(listener) }()
 	fmt.Fprintf(opts.Streams.Out, "storeimport serve: %s (Ctrl-C to stop)\n", pageURL(listener.Addr()))
+	if opts.publicURL != nil {
+		fmt.Fprintf(opts.Streams.Out, "published at %s through its proxy\n", opts.publicURL)
+	}
 	select {
 	case err := <-served:
 		return fmt.Errorf("serving the page: %w", err)

@@ -3,23 +3,27 @@ package supportpage
 import (
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
 )
 
 // hostCheck is the Host a request may name, with the port it came in on: localhost, a loopback
-// address, the address it came in on, and the names of the page's --addr. A web page elsewhere
-// whose name an attacker points at this machine (DNS rebinding) names its own host, and is not
+// address, the address it came in on, and the names of the page's --addr; and, through the TLS
+// proxy that publishes the page, the host and port of its public URL. A web page elsewhere whose
+// name an attacker points at this machine (DNS rebinding) names its own host, and is not
 // answered.
 type hostCheck struct {
-	names map[string]bool // lower case
+	names  map[string]bool // lower case
+	public *url.URL        // nil when no proxy publishes the page
 }
 
 // newHostCheck takes the page's address as --addr names it ("" for loopback only): its host,
-// or, on every interface, this machine's name (the one serve prints).
-func newHostCheck(addr string) *hostCheck {
-	c := &hostCheck{names: map[string]bool{"localhost": true}}
+// or, on every interface, this machine's name (the one serve prints); and the URL a proxy
+// publishes it at, or nil.
+func newHostCheck(addr string, public *url.URL) *hostCheck {
+	c := &hostCheck{names: map[string]bool{"localhost": true}, public: public}
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
 		return c
@@ -39,6 +43,9 @@ func (c *hostCheck) allows(r *http.Request) bool {
 	if !ok {
 		return false
 	}
+	if c.viaPublicURL(r) {
+		return true
+	}
 	host, port, err := net.SplitHostPort(r.Host)
 	if err != nil {
 		host, port = r.Host, "80"
@@ -51,6 +58,36 @@ func (c *hostCheck) allows(r *http.Request) bool {
 		return ip.IsLoopback() || ip.Equal(local.IP)
 	}
 	return c.names[host]
+}
+
+// viaPublicURL says whether r names the host and port of the page's public URL, as a proxy that
+// passes the browser's Host on (Caddy does) sends it.
+func (c *hostCheck) viaPublicURL(r *http.Request) bool {
+	if c.public == nil {
+		return false
+	}
+	host, port, err := net.SplitHostPort(r.Host)
+	if err != nil {
+		host, port = r.Host, ""
+	}
+	return canonicalHost(host) == canonicalHost(c.public.Hostname()) && portOr(port, c.public.Scheme) == portOr(c.public.Port(), c.public.Scheme)
+}
+
+// secure says whether the browser reached the page over TLS, its own or its proxy's, so that
+// the cookies set in the answer are sent back over TLS only.
+func (c *hostCheck) secure(r *http.Request) bool {
+	return r.TLS != nil || c.viaPublicURL(r) && c.public.Scheme == "https"
+}
+
+// portOr is port, or the scheme's own when none is given.
+func portOr(port, scheme string) string {
+	switch {
+	case port != "":
+		return port
+	case scheme == "https":
+		return "443"
+	}
+	return "80"
 }
 
 func canonicalHost(host string) string {

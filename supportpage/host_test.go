@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"os"
 	"testing"
+
+	"github.com/acme/storeimport/internal/pagetest"
 )
 
 func TestOnlyThePagesOwnHostIsAnswered(t *testing.T) {
@@ -25,14 +27,7 @@ func TestOnlyThePagesOwnHostIsAnswered(t *testing.T) {
 		"127.0.0.1:1":          http.StatusMisdirectedRequest,
 		"10.0.0.1:" + port:     http.StatusMisdirectedRequest,
 	} {
-		req, _ := http.NewRequest(http.MethodGet, p.url+"/", nil)
-		req.Host = host
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != want {
+		if resp := pagetest.GetAsHost(t, p.url+"/", host); resp.StatusCode != want {
 			t.Errorf("Host %s: %s, want %d", host, resp.Status, want)
 		}
 	}
@@ -51,7 +46,7 @@ func TestAPageOnOtherInterfacesAnswersToItsNames(t *testing.T) {
 			"localhost:8080": true, "evil.example:8080": false, name + ":8080": false},
 		"": {"localhost:8080": true, "192.0.2.7:8080": true, name + ":8080": false},
 	} {
-		check := newHostCheck(addr)
+		check := newHostCheck(addr, nil)
 		for host, want := range hosts {
 			r := httptest.NewRequest(http.MethodGet, "/", nil)
 			r.Host = host

@@ -30,8 +30,8 @@ func pageLang(r *http.Request) string {
 }
 
 // switchLanguage answers the switch's links (?lang=ja or ?lang=en on any page): it remembers the
-// choice and shows the same page again in that language.
-func switchLanguage(w http.ResponseWriter, r *http.Request) bool {
+// choice and shows the same page again in that language. secure keeps the cookie to TLS.
+func switchLanguage(w http.ResponseWriter, r *http.Request, secure bool) bool {
 	query := r.URL.Query()
 	lang := query.Get("lang")
 	if r.Method != http.MethodGet || (lang != importer.LangJA && lang != importer.LangEN) || r.URL.Path == "/template" {
@@ -43,7 +43,7 @@ func switchLanguage(w http.ResponseWriter, r *http.Request) bool {
 		Path:     "/",
 		MaxAge:   365 * 24 * 60 * 60,
 		HttpOnly: true,
-		Secure:   r.TLS != nil,
+		Secure:   secure,
 		SameSite: http.SameSiteStrictMode,
 	})
 	query.Del("lang")

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -26,6 +27,9 @@ type Config struct {
 	// interface, this machine's name) are answered, as well as those naming this machine's
 	// loopback or the address they came in on; "" for loopback only.
 	Addr string
+	// PublicURL is where a TLS proxy publishes the page, nil for none: requests that name its
+	// host are answered too, and over https the page's cookies are Secure.
+	PublicURL *url.URL
 	// Org is the organization every check is for; "" lets support type it in.
 	Org string
 	// Platform, when set, adds validate's read-only platform checks (the organization exists, its
@@ -107,7 +111,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{
 		cfg:     cfg,
-		hosts:   newHostCheck(cfg.Addr),
+		hosts:   newHostCheck(cfg.Addr, cfg.PublicURL),
 		secrets: keys,
 		results: newResultStore(dir, cfg.Keep, cfg.KeepBytes),
 		checks:  make(chan struct{}, cfg.Checks),
@@ -145,7 +149,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "This page answers to its own address only: open the address storeimport serve printed.", http.StatusMisdirectedRequest)
 		return
 	}
-	if switchLanguage(w, r) {
+	if switchLanguage(w, r, s.hosts.secure(r)) {
 		return
 	}
 	req := s.begin(w, r)

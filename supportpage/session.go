@@ -161,7 +161,7 @@ func (s *Server) newSession(w http.ResponseWriter, r *http.Request) string {
 		Value:    s.secrets.cookieValue(id),
 		Path:     "/",
 		HttpOnly: true,
-		Secure:   r.TLS != nil,
+		Secure:   s.hosts.secure(r),
 		SameSite: http.SameSiteStrictMode,
 	})
 	return id

@@ -30,6 +30,23 @@ func NewBrowser(t testing.TB, url string) *Browser {
 	return &Browser{t: t, URL: url, Client: &http.Client{Jar: jar}}
 }
 
+// GetAsHost fetches the page at url with the Host header host, as a browser that reached this
+// address by that name sends it, and closes the body.
+func GetAsHost(t testing.TB, url, host string) *http.Response {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Host = host
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp
+}
+
 // Get fetches path and parses the page.
 func (b *Browser) Get(path string) (*http.Response, *html.Node) {
 	b.t.Helper()
