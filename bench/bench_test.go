@@ -202,6 +202,19 @@ func writeStores(b *testing.B, dir string, rows int) (path string, invalid int) 
 	return path, invalid
 }
 
+// writeValidStores writes rows valid rows to path, and returns the file's size.
+func writeValidStores(b *testing.B, path string, rows int) int64 {
+	b.Helper()
+	if err := WriteValidStores(path, rows); err != nil {
+		b.Fatal(err)
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return st.Size()
+}
+
 // Throughput: 1. requests per second at the platform ÷ its limit of 50 req/s, for latencies of
 // 0, 50 and 200 ms and 1, 4 and 8 workers; the 429s and the busiest second, from the simulator's
 // log. 75 rows make about 150 requests a cell: 3 s at the limit, 30 s for one worker at 200 ms.
@@ -370,16 +383,10 @@ func BenchmarkFormats(b *testing.B) {
 	bin := buildStoreimport(b)
 	dir := b.TempDir()
 	path := filepath.Join(dir, "valid.csv")
-	if err := WriteValidStores(path, rows); err != nil {
-		b.Fatal(err)
-	}
-	st, err := os.Stat(path)
-	if err != nil {
-		b.Fatal(err)
-	}
+	size := writeValidStores(b, path, rows)
 	var f FormatsRun
 	for b.Loop() {
-		f = FormatsRun{Rows: rows, Bytes: st.Size(), Rounds: rounds}
+		f = FormatsRun{Rows: rows, Bytes: size, Rounds: rounds}
 		for _, pipe := range []bool{false, true} {
 			for _, format := range slices.Sorted(slices.Values(importer.Formats)) {
 				f.Runs = append(f.Runs, FormatRun{Format: format, Pipe: pipe})
@@ -698,6 +705,11 @@ func TestTableHasEverySection(t *testing.T) {
 				{Format: "json", Validate: ChildRun{Wall: 900 * time.Millisecond, CPU: 800 * time.Millisecond}},
 				{Format: "csv", Pipe: true, Validate: ChildRun{Wall: 900 * time.Millisecond, CPU: 800 * time.Millisecond}, Report: 10 << 20},
 				{Format: "table", Pipe: true, Validate: ChildRun{Wall: 900 * time.Millisecond, CPU: 1200 * time.Millisecond}, Report: 19 << 20}}},
+		Jobs: JobsRun{Rows: 10_000, Bytes: 3 << 19, Workers: 3, Rate: 2000, Burst: 50, Concurrency: 4, Job: 12500 * time.Millisecond,
+			WorkerRSS: []int64{40 << 10, 61 << 10, -1}, Created: 10_000, Shops: 10_001, Duplicates: 1, Requests: 20_002, MaxWindow: 2_100,
+			Import: ChildRun{Wall: 10 * time.Second, PeakRSS: 56 << 10},
+			Memory: []JobMemory{{Rows: 50_000, Bytes: 15 << 19, Job: 50 * time.Second, WorkerRSS: 87 << 10},
+				{Rows: 10_000, Bytes: 3 << 19, Job: 10 * time.Second, WorkerRSS: 61 << 10}}},
 	}
 	table := r.Table()
 	for _, want := range []string{"0.800", "45 of 55", "met (limit only)", "1,000,000", "100,000", "ratio <= 2 met",
@@ -708,7 +720,11 @@ func TestTableHasEverySection(t *testing.T) {
 		"7. validate --format FORMAT of 300,000 valid rows (46.0 MiB)", "/dev/null    json        0.90   0.80         -   1.14        1.80     met",
 		"pipe     csv        0.90   0.80  10.0 MiB   1.00        1.80     met", "pipe   table        0.90   1.20  19.0 MiB   1.50        1.80  MISSED",
 		"x baseline = validate s / section 2's plain encoding/csv read of the same file, in the bench process: 0.50 s",
-		"<= 1.2 x csv to the same stdout and <= 2 x baseline MISSED"} {
+		"<= 1.2 x csv to the same stdout and <= 2 x baseline MISSED",
+		"8. Queued imports: import --enqueue of 10,000 valid rows (1.5 MiB) into a fresh PostgreSQL database, run by 3",
+		"(--rate 2000 --burst 50 --concurrency 4)", "10,000  12.50     800         61.0 MiB     10.00         56.0 MiB   1.25",
+		"2,100 of 2,050   10,000  10,001           1        0", "0 duplicates, 0 missing MISSED", "requests at the simulator in any 1 s MISSED",
+		"50,000  7.5 MiB  50.00   1,000         87.0 MiB", "growth: 666 KiB of worker peak RSS per 1,000 rows, from 10,000 to 50,000 rows"} {
 		if !strings.Contains(table, want) {
 			t.Errorf("table lacks %q:\n%s", want, table)
 		}

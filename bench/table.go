@@ -173,12 +173,14 @@ type Results struct {
 	Workbooks  []WorkbookRun
 	Pages      []PageRun
 	Formats    FormatsRun
+	Jobs       JobsRun
 }
 
 // Empty says that no benchmark recorded anything.
 func (r *Results) Empty() bool {
 	return len(r.Throughput) == 0 && len(r.Validate) == 0 && len(r.Overhead) == 0 && len(r.Reconcile) == 0 &&
-		len(r.Shapes) == 0 && len(r.Workbooks) == 0 && len(r.Pages) == 0 && len(r.Formats.Runs) == 0
+		len(r.Shapes) == 0 && len(r.Workbooks) == 0 && len(r.Pages) == 0 && len(r.Formats.Runs) == 0 &&
+		r.Jobs.Rows == 0
 }
 
 // Table renders the run as plain text.
@@ -234,6 +236,9 @@ func (r *Results) Table() string {
 	}
 	if len(r.Formats.Runs) > 0 {
 		writeFormats(&b, r.Formats)
+	}
+	if r.Jobs.Rows > 0 {
+		writeJobs(&b, r.Jobs)
 	}
 	return b.String()
 }
