@@ -1,6 +1,7 @@
 package jobs
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -14,34 +15,88 @@ import (
 	"github.com/acme/storeimport/importer"
 )
 
-// recorded is an attempt's report as kept in import_jobs.report: its rows and its summary, which
-// `jobs show` and the support page write out again in any of the report's formats.
-type recorded struct {
-	Rows    []importer.Result `json:"rows"`
-	Summary *importer.Summary `json:"summary"`
+// recorder is the importer.Reporter of a worker's run: it writes each row's result, without the
+// merchant's record (the errors file has that), to a file as the row ends, rather than keeping
+// them: a job of hundreds of thousands of rows would hold them all until its end. saveResult
+// copies them into import_job_rows.
+type recorder struct {
+	file    *os.File
+	out     *bufio.Writer
+	summary *importer.Summary
 }
 
-// recorder is the importer.Reporter of a worker's run: it keeps the rows, without the merchant's
-// record (the errors file has that), for the report saved when the run ends.
-type recorder struct {
-	report recorded
+// newRecorder records the rows in a file in dir, which the caller removes.
+func newRecorder(dir string) (*recorder, error) {
+	file, err := os.Create(filepath.Join(dir, "report.jsonl"))
+	if err != nil {
+		return nil, fmt.Errorf("a file for the job's report: %w", err)
+	}
+	return &recorder{file: file, out: bufio.NewWriter(file)}, nil
 }
 
 func (r *recorder) Row(res importer.Result) error {
 	res.Row = nil
-	r.report.Rows = append(r.report.Rows, res)
-	return nil
+	line, err := json.Marshal(res)
+	if err != nil {
+		return err
+	}
+	r.out.Write(line)
+	return r.out.WriteByte('\n')
 }
 
 func (r *recorder) Close(s *importer.Summary) error {
-	r.report.Summary = s
-	return nil
+	r.summary = s
+	return r.out.Flush()
 }
 
-// saveResult keeps the attempt's report and, when the run wrote one, its errors file, if the
-// job's row is still the attempt's.
+// release closes the file; the caller's dir goes with it.
+func (r *recorder) release() { r.file.Close() }
+
+// rows reads the recorded results back from the start, for CopyFrom.
+func (r *recorder) rows(importID int64) (*recordedRows, error) {
+	if err := r.out.Flush(); err != nil {
+		return nil, err
+	}
+	if _, err := r.file.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
+	return &recordedRows{importID: importID, in: json.NewDecoder(bufio.NewReader(r.file))}, nil
+}
+
+// recordedRows is a recorder's results as a pgx.CopyFromSource of import_job_rows.
+type recordedRows struct {
+	importID int64
+	in       *json.Decoder
+	seq      int
+	result   importer.Result
+	err      error
+}
+
+var jobRowColumns = []string{"import_id", "seq", "line", "public_id", "status", "shop_id", "error"}
+
+func (s *recordedRows) Next() bool {
+	s.result = importer.Result{}
+	if err := s.in.Decode(&s.result); err != nil {
+		if !errors.Is(err, io.EOF) {
+			s.err = fmt.Errorf("reading the job's recorded report: %w", err)
+		}
+		return false
+	}
+	s.seq++
+	return true
+}
+
+func (s *recordedRows) Values() ([]any, error) {
+	r := s.result
+	return []any{s.importID, s.seq, r.Line, r.PublicID, string(r.Status), r.ShopID, r.Error}, nil
+}
+
+func (s *recordedRows) Err() error { return s.err }
+
+// saveResult keeps the attempt's report, in place of an earlier attempt's, and, when the run
+// wrote one, its errors file. The caller's transaction holds the job at this attempt.
 func (q *Queue) saveResult(ctx context.Context, tx pgx.Tx, importID int64, attempt int, rec *recorder, errorsPath string) error {
-	report, err := json.Marshal(rec.report)
+	summary, err := json.Marshal(rec.summary)
 	if err != nil {
 		return err
 	}
@@ -56,8 +111,18 @@ func (q *Queue) saveResult(ctx context.Context, tx pgx.Tx, importID int64, attem
 	default:
 		return err
 	}
-	_, err = tx.Exec(ctx, `UPDATE import_jobs SET report = $3, errors_file = $4, errors_name = $5 WHERE id = $1 AND attempt = $2`,
-		importID, attempt, report, errorsFile, errorsName)
+	if _, err := tx.Exec(ctx, `DELETE FROM import_job_rows WHERE import_id = $1`, importID); err != nil {
+		return fmt.Errorf("saving the job's report: %w", err)
+	}
+	rows, err := rec.rows(importID)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"import_job_rows"}, jobRowColumns, rows); err != nil {
+		return fmt.Errorf("saving the job's report: %w", err)
+	}
+	_, err = tx.Exec(ctx, `UPDATE import_jobs SET summary = $3, errors_file = $4, errors_name = $5 WHERE id = $1 AND attempt = $2`,
+		importID, attempt, summary, errorsFile, errorsName)
 	if err != nil {
 		return fmt.Errorf("saving the job's report: %w", err)
 	}
@@ -68,7 +133,9 @@ func (q *Queue) saveResult(ctx context.Context, tx pgx.Tx, importID int64, attem
 var ErrNoReport = errors.New("the job has no report yet")
 
 // Report writes the job's last report to w in format (table, json or csv), as import writes its
-// own, and returns its summary; ErrNoReport when there is none yet.
+// own, and returns its summary; ErrNoReport when there is none yet. The rows are read as they are
+// written out, and with the summary in one snapshot, so that another attempt saving its report
+// meanwhile cannot mix in.
 func (q *Queue) Report(ctx context.Context, id int64, w io.Writer, format string) (*importer.Summary, error) {
 	row, err := q.job(ctx, id)
 	if err != nil {
@@ -78,27 +145,58 @@ func (q *Queue) Report(ctx context.Context, id int64, w io.Writer, format string
 	if err := json.Unmarshal(row.EncodedArgs, &args); err != nil {
 		return nil, err
 	}
+	var summary *importer.Summary
+	snapshot := pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}
+	err = pgx.BeginTxFunc(ctx, q.db.Pool(), snapshot, func(tx pgx.Tx) error {
+		var err error
+		if summary, err = savedSummary(ctx, tx, id, args.ImportID); err != nil {
+			return err
+		}
+		out, err := importer.NewReporter(w, format, args.OrganizationID, false)
+		if err != nil {
+			return err
+		}
+		if err := writeSavedRows(ctx, tx, args.ImportID, out); err != nil {
+			return fmt.Errorf("reading job %d's report: %w", id, err)
+		}
+		return out.Close(summary)
+	})
+	return summary, err
+}
+
+// savedSummary is the summary of the job's last report; ErrNoReport when it has none.
+func savedSummary(ctx context.Context, tx pgx.Tx, id, importID int64) (*importer.Summary, error) {
 	var raw []byte
-	if err := q.db.Pool().QueryRow(ctx, `SELECT report FROM import_jobs WHERE id = $1`, args.ImportID).Scan(&raw); err != nil {
+	if err := tx.QueryRow(ctx, `SELECT summary FROM import_jobs WHERE id = $1`, importID).Scan(&raw); err != nil {
 		return nil, fmt.Errorf("reading job %d's report: %w", id, err)
 	}
 	if raw == nil {
 		return nil, fmt.Errorf("job %d: %w", id, ErrNoReport)
 	}
-	var rep recorded
-	if err := json.Unmarshal(raw, &rep); err != nil {
+	var summary importer.Summary
+	if err := json.Unmarshal(raw, &summary); err != nil {
 		return nil, fmt.Errorf("job %d's report: %w", id, err)
 	}
-	out, err := importer.NewReporter(w, format, args.OrganizationID, false)
+	return &summary, nil
+}
+
+// writeSavedRows hands the report's rows to out in the order the run reported them.
+func writeSavedRows(ctx context.Context, tx pgx.Tx, importID int64, out importer.Reporter) error {
+	rows, err := tx.Query(ctx, `SELECT line, public_id, status, shop_id, error FROM import_job_rows WHERE import_id = $1 ORDER BY seq`, importID)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	for _, res := range rep.Rows {
+	defer rows.Close()
+	for rows.Next() {
+		var res importer.Result
+		if err := rows.Scan(&res.Line, &res.PublicID, &res.Status, &res.ShopID, &res.Error); err != nil {
+			return err
+		}
 		if err := out.Row(res); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return rep.Summary, out.Close(rep.Summary)
+	return rows.Err()
 }
 
 // ErrorsFile returns the errors file of the job's last report, the rows to send back to the

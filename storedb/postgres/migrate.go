@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -84,17 +85,27 @@ func createSchema(ctx context.Context, conn *pgx.Conn, name string) error {
 // migrate applies the pending migrations through database/sql, which goose needs, on the pool's
 // own connections, so that they carry its search_path.
 func migrate(ctx context.Context, pool *pgxpool.Pool) error {
-	migrations, err := fs.Sub(schema.Migrations, "migrations/postgres")
+	provider, db, err := migrations(pool)
 	if err != nil {
 		return err
 	}
-	db := stdlib.OpenDBFromPool(pool)
-	provider, err := goose.NewProvider(goose.DialectPostgres, db, migrations)
-	if err != nil {
-		return errors.Join(err, db.Close())
-	}
 	_, err = provider.Up(ctx)
 	return errors.Join(err, db.Close())
+}
+
+// migrations is goose's provider of the PostgreSQL migrations on pool, with the database/sql
+// handle it goes through, which the caller closes.
+func migrations(pool *pgxpool.Pool) (*goose.Provider, *sql.DB, error) {
+	folder, err := fs.Sub(schema.Migrations, "migrations/postgres")
+	if err != nil {
+		return nil, nil, err
+	}
+	db := stdlib.OpenDBFromPool(pool)
+	provider, err := goose.NewProvider(goose.DialectPostgres, db, folder)
+	if err != nil {
+		return nil, nil, errors.Join(err, db.Close())
+	}
+	return provider, db, nil
 }
 
 // ifRefused adds what to do to an error when the server refused the role a privilege (42501).
