@@ -93,7 +93,7 @@ func writeJobs(b *strings.Builder, j JobsRun) {
 		return
 	}
 	fmt.Fprintf(b, "\n   the worker's memory by the job's rows: one worker process (the same flags) and job at a time, a fresh\n")
-	fmt.Fprintf(b, "   database and simulator for each; the worker keeps the job's report, every row's result, until the job ends\n")
+	fmt.Fprintf(b, "   database and simulator for each; growth = the peak's rise per 1,000 rows of the job\n")
 	tw = tabwriter.NewWriter(b, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "rows\tfile\tjob s\trows/s\tworker peak RSS\t")
 	for _, m := range j.Memory {

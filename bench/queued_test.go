@@ -43,8 +43,8 @@ const (
 // with the built storeimport on a fresh PostgreSQL database and run by three worker processes
 // against the simulator on loopback, timed until the job's finished_at, against storeimport import
 // of the same file in one process; every row must have made exactly one shop. Then the worker's
-// peak RSS for jobs of 10,000 and 50,000 rows, one worker and job at a time: a worker keeps the
-// job's report, every row's result, until the job ends.
+// peak RSS for jobs of 10,000 and 50,000 rows, one worker and job at a time: what of a job a
+// worker holds in memory grows with its rows.
 func BenchmarkJobs(b *testing.B) {
 	const rows = 10_000
 	bin := buildStoreimport(b)

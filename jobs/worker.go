@@ -132,15 +132,45 @@ func (q *Queue) work(ctx context.Context, job *river.Job[ImportArgs], cfg Worker
 	return outcome
 }
 
-// writeFile puts the job's file, as enqueued, in dir under its own name.
+// fileSlice is how much of a job's file a worker reads from the database at a time.
+const fileSlice = 1 << 20
+
+// writeFile puts the job's file, as enqueued, in dir under its own name, a slice at a time: read
+// whole, a 100 MiB file would be in the worker's memory twice, as pgx's buffer and as the value.
 func (q *Queue) writeFile(ctx context.Context, args ImportArgs, dir string) (string, error) {
-	var content []byte
-	if err := q.db.Pool().QueryRow(ctx, `SELECT file_content FROM import_jobs WHERE id = $1`, args.ImportID).Scan(&content); err != nil {
+	var size *int
+	if err := q.db.Pool().QueryRow(ctx, `SELECT octet_length(file_content) FROM import_jobs WHERE id = $1`, args.ImportID).Scan(&size); err != nil {
 		return "", fmt.Errorf("reading the job's file: %w", err)
 	}
+	if size == nil {
+		return "", errFileGone
+	}
 	path := filepath.Join(dir, filepath.Base(args.FileName))
-	return path, os.WriteFile(path, content, 0o600)
+	file, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return "", err
+	}
+	defer file.Close()
+	for offset := 0; offset < *size; offset += fileSlice {
+		var slice []byte
+		err := q.db.Pool().QueryRow(ctx, `SELECT substring(file_content FROM $2 FOR $3) FROM import_jobs WHERE id = $1`,
+			args.ImportID, offset+1, fileSlice).Scan(&slice)
+		if err != nil {
+			return "", fmt.Errorf("reading the job's file: %w", err)
+		}
+		if len(slice) == 0 {
+			return "", errFileGone
+		}
+		if _, err := file.Write(slice); err != nil {
+			return "", err
+		}
+	}
+	return path, file.Close()
 }
+
+// errFileGone is a job whose file was dropped, as it is once the job ends, before its worker read
+// it all.
+var errFileGone = errors.New("the job's file is no longer kept: the job ended while this worker started it")
 
 // errorsPath names the errors file beside the file: a workbook's is a workbook.
 func errorsPath(path string) string {
