@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -33,9 +34,13 @@ func TestKeptReportsMoveToRowsOfTheirOwn(t *testing.T) {
 		`{"Line": 3, "PublicID": "shibuya-01", "Status": "created", "ShopID": "shop_1", "Error": "", "Row": null}, ` +
 		`{"Line": 2, "PublicID": "Bad ID", "Status": "invalid", "ShopID": "", "Error": "public_id: use a-z, 0-9 and -", "Row": null}], ` +
 		`"summary": {"OrganizationID": "org_1", "Counts": {"created": 1, "invalid": 1}, "Rows": 2}}`
-	var withReport, without int64
+	// A run that ended before its first row kept no rows as null.
+	const noRows = `{"rows": null, "summary": {"OrganizationID": "org_1", "Counts": {}, "Rows": 0}}`
+	var withReport, withNoRows, without int64
 	pool.QueryRow(ctx, `INSERT INTO import_jobs (platform_org_id, file_name, report) VALUES ('org_1', 'a.csv', $1) RETURNING id`,
 		[]byte(report)).Scan(&withReport)
+	pool.QueryRow(ctx, `INSERT INTO import_jobs (platform_org_id, file_name, report) VALUES ('org_1', 'empty.csv', $1) RETURNING id`,
+		[]byte(noRows)).Scan(&withNoRows)
 	pool.QueryRow(ctx, `INSERT INTO import_jobs (platform_org_id, file_name) VALUES ('org_1', 'b.csv') RETURNING id`).Scan(&without)
 	if _, err := provider.UpTo(ctx, 7); err != nil {
 		t.Fatal(err)
@@ -53,19 +58,23 @@ func TestKeptReportsMoveToRowsOfTheirOwn(t *testing.T) {
 		moved[1].Seq != 2 || moved[1].Line != 2 || moved[1].Status != "invalid" || moved[1].Error != "public_id: use a-z, 0-9 and -" {
 		t.Errorf("rows moved: %+v, want shibuya-01 then Bad ID of job %d, in the report's order", moved, withReport)
 	}
-	var summary, none []byte
+	var summary, empty, none []byte
 	pool.QueryRow(ctx, `SELECT summary FROM import_jobs WHERE id = $1`, withReport).Scan(&summary)
+	pool.QueryRow(ctx, `SELECT summary FROM import_jobs WHERE id = $1`, withNoRows).Scan(&empty)
 	pool.QueryRow(ctx, `SELECT summary FROM import_jobs WHERE id = $1`, without).Scan(&none)
-	if !sameJSON(t, summary, `{"OrganizationID": "org_1", "Counts": {"created": 1, "invalid": 1}, "Rows": 2}`) || none != nil {
-		t.Errorf("summaries moved: %s and %s, want the report's and none", summary, none)
+	if !sameJSON(t, summary, `{"OrganizationID": "org_1", "Counts": {"created": 1, "invalid": 1}, "Rows": 2}`) ||
+		!sameJSON(t, empty, `{"OrganizationID": "org_1", "Counts": {}, "Rows": 0}`) || none != nil {
+		t.Errorf("summaries moved: %s, %s and %s, want the two reports' and none", summary, empty, none)
 	}
 	if _, err := provider.DownTo(ctx, 6); err != nil {
 		t.Fatal(err)
 	}
-	var back []byte
-	pool.QueryRow(ctx, `SELECT report FROM import_jobs WHERE id = $1`, withReport).Scan(&back)
-	if !sameJSON(t, back, report) {
-		t.Errorf("the report after migrating down:\n%s\nwant\n%s", back, report)
+	for id, want := range map[int64]string{withReport: report, withNoRows: strings.Replace(noRows, "null", "[]", 1)} {
+		var back []byte
+		pool.QueryRow(ctx, `SELECT report FROM import_jobs WHERE id = $1`, id).Scan(&back)
+		if !sameJSON(t, back, want) {
+			t.Errorf("a report after migrating down:\n%s\nwant\n%s", back, want)
+		}
 	}
 }
 

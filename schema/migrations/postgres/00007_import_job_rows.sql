@@ -20,7 +20,8 @@ INSERT INTO import_job_rows (import_id, seq, line, public_id, status, shop_id, e
 SELECT j.id, r.seq, (r.result->>'Line')::integer, r.result->>'PublicID', r.result->>'Status',
        coalesce(r.result->>'ShopID', ''), coalesce(r.result->>'Error', '')
 FROM import_jobs j,
-     jsonb_array_elements(convert_from(j.report, 'UTF8')::jsonb -> 'rows') WITH ORDINALITY AS r(result, seq)
+     -- A run that ended before its first row kept "rows": null.
+     jsonb_array_elements(coalesce(nullif(convert_from(j.report, 'UTF8')::jsonb -> 'rows', 'null'), '[]')) WITH ORDINALITY AS r(result, seq)
 WHERE j.report IS NOT NULL;
 UPDATE import_jobs SET summary = convert_from(report, 'UTF8')::jsonb -> 'summary' WHERE report IS NOT NULL;
 ALTER TABLE import_jobs DROP COLUMN report;
