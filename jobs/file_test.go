@@ -9,6 +9,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/acme/storeimport/importer"
 	"github.com/acme/storeimport/internal/pgtest"
 )
 
@@ -16,28 +17,13 @@ import (
 // slices and a part, of bytes that do not compress. Once the file is dropped, the worker says so.
 func TestAWorkerCopiesTheFileSliceBySlice(t *testing.T) {
 	ctx := context.Background()
-	q, err := Open(ctx, pgtest.URL(t), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer q.Close()
+	q := freshQueue(t)
 	content := make([]byte, 2*fileSlice+12345)
 	rng := rand.New(rand.NewPCG(1, 2))
 	for i := range content {
 		content[i] = byte(rng.Uint32())
 	}
-	id, err := q.Enqueue(ctx, Request{OrganizationID: "org_a", FileName: "/home/support/stores.csv", Content: content})
-	if err != nil {
-		t.Fatal(err)
-	}
-	row, err := q.job(ctx, id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var args ImportArgs
-	if err := json.Unmarshal(row.EncodedArgs, &args); err != nil {
-		t.Fatal(err)
-	}
+	args := enqueued(t, q, Request{OrganizationID: "org_a", FileName: "/home/support/stores.csv", Content: content})
 	path, err := q.writeFile(ctx, args, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -52,4 +38,59 @@ func TestAWorkerCopiesTheFileSliceBySlice(t *testing.T) {
 	if _, err := q.writeFile(ctx, args, t.TempDir()); !errors.Is(err, errFileGone) {
 		t.Errorf("copying a dropped file: %v, want errFileGone", err)
 	}
+}
+
+// The file the worker records the report in is one of its own, whatever the merchant's file is
+// named: a file named as the report's once was is not emptied.
+func TestTheReportLeavesTheJobsFileAlone(t *testing.T) {
+	ctx := context.Background()
+	q := freshQueue(t)
+	content := []byte("public_id,name,location,industry\nshibuya-01,渋谷店,東京都渋谷区1-1,restaurant\n")
+	for _, name := range []string{"report.jsonl", "report-1.jsonl", "report-.jsonl"} {
+		dir := t.TempDir()
+		path, err := q.writeFile(ctx, enqueued(t, q, Request{OrganizationID: "org_" + name, FileName: name, Content: content}), dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec, err := newRecorder(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec.Row(importer.Result{Line: 2, PublicID: "shibuya-01", Status: importer.StatusCreated})
+		rec.Close(&importer.Summary{})
+		rec.release()
+		if got, _ := os.ReadFile(path); !bytes.Equal(got, content) {
+			t.Errorf("the job's file %s once the report was recorded: %q, want it as enqueued", name, got)
+		}
+	}
+}
+
+// enqueued queues req and returns the arguments a worker gets for it.
+func enqueued(t *testing.T, q *Queue, req Request) ImportArgs {
+	t.Helper()
+	ctx := context.Background()
+	id, err := q.Enqueue(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	row, err := q.job(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var args ImportArgs
+	if err := json.Unmarshal(row.EncodedArgs, &args); err != nil {
+		t.Fatal(err)
+	}
+	return args
+}
+
+// freshQueue is a queue on a database of its own, closed when the test ends.
+func freshQueue(t *testing.T) *Queue {
+	t.Helper()
+	q, err := Open(context.Background(), pgtest.URL(t), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { q.Close() })
+	return q
 }

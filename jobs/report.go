@@ -1,7 +1,6 @@
 package jobs
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -15,86 +14,9 @@ import (
 	"github.com/acme/storeimport/importer"
 )
 
-// recorder is the importer.Reporter of a worker's run: it writes each row's result, without the
-// merchant's record (the errors file has that), to a file as the row ends, rather than keeping
-// them: a job of hundreds of thousands of rows would hold them all until its end. saveResult
-// copies them into import_job_rows.
-type recorder struct {
-	file    *os.File
-	out     *bufio.Writer
-	summary *importer.Summary
-}
-
-// newRecorder records the rows in a file in dir, which the caller removes.
-func newRecorder(dir string) (*recorder, error) {
-	file, err := os.Create(filepath.Join(dir, "report.jsonl"))
-	if err != nil {
-		return nil, fmt.Errorf("a file for the job's report: %w", err)
-	}
-	return &recorder{file: file, out: bufio.NewWriter(file)}, nil
-}
-
-func (r *recorder) Row(res importer.Result) error {
-	res.Row = nil
-	line, err := json.Marshal(res)
-	if err != nil {
-		return err
-	}
-	r.out.Write(line)
-	return r.out.WriteByte('\n')
-}
-
-func (r *recorder) Close(s *importer.Summary) error {
-	r.summary = s
-	return r.out.Flush()
-}
-
-// release closes the file; the caller's dir goes with it.
-func (r *recorder) release() { r.file.Close() }
-
-// rows reads the recorded results back from the start, for CopyFrom.
-func (r *recorder) rows(importID int64) (*recordedRows, error) {
-	if err := r.out.Flush(); err != nil {
-		return nil, err
-	}
-	if _, err := r.file.Seek(0, io.SeekStart); err != nil {
-		return nil, err
-	}
-	return &recordedRows{importID: importID, in: json.NewDecoder(bufio.NewReader(r.file))}, nil
-}
-
-// recordedRows is a recorder's results as a pgx.CopyFromSource of import_job_rows.
-type recordedRows struct {
-	importID int64
-	in       *json.Decoder
-	seq      int
-	result   importer.Result
-	err      error
-}
-
-var jobRowColumns = []string{"import_id", "seq", "line", "public_id", "status", "shop_id", "error"}
-
-func (s *recordedRows) Next() bool {
-	s.result = importer.Result{}
-	if err := s.in.Decode(&s.result); err != nil {
-		if !errors.Is(err, io.EOF) {
-			s.err = fmt.Errorf("reading the job's recorded report: %w", err)
-		}
-		return false
-	}
-	s.seq++
-	return true
-}
-
-func (s *recordedRows) Values() ([]any, error) {
-	r := s.result
-	return []any{s.importID, s.seq, r.Line, r.PublicID, string(r.Status), r.ShopID, r.Error}, nil
-}
-
-func (s *recordedRows) Err() error { return s.err }
-
 // saveResult keeps the attempt's report, in place of an earlier attempt's, and, when the run
-// wrote one, its errors file. The caller's transaction holds the job at this attempt.
+// wrote one, its errors file, if the job's row is still the attempt's (as the caller's
+// transaction, holding River's row, has seen already).
 func (q *Queue) saveResult(ctx context.Context, tx pgx.Tx, importID int64, attempt int, rec *recorder, errorsPath string) error {
 	summary, err := json.Marshal(rec.summary)
 	if err != nil {
@@ -111,6 +33,14 @@ func (q *Queue) saveResult(ctx context.Context, tx pgx.Tx, importID int64, attem
 	default:
 		return err
 	}
+	tag, err := tx.Exec(ctx, `UPDATE import_jobs SET summary = $3, errors_file = $4, errors_name = $5 WHERE id = $1 AND attempt = $2`,
+		importID, attempt, summary, errorsFile, errorsName)
+	if err != nil {
+		return fmt.Errorf("saving the job's report: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return &attemptOver{attempt: attempt}
+	}
 	if _, err := tx.Exec(ctx, `DELETE FROM import_job_rows WHERE import_id = $1`, importID); err != nil {
 		return fmt.Errorf("saving the job's report: %w", err)
 	}
@@ -119,11 +49,6 @@ func (q *Queue) saveResult(ctx context.Context, tx pgx.Tx, importID int64, attem
 		return err
 	}
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"import_job_rows"}, jobRowColumns, rows); err != nil {
-		return fmt.Errorf("saving the job's report: %w", err)
-	}
-	_, err = tx.Exec(ctx, `UPDATE import_jobs SET summary = $3, errors_file = $4, errors_name = $5 WHERE id = $1 AND attempt = $2`,
-		importID, attempt, summary, errorsFile, errorsName)
-	if err != nil {
 		return fmt.Errorf("saving the job's report: %w", err)
 	}
 	return nil

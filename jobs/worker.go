@@ -109,17 +109,17 @@ func (q *Queue) work(ctx context.Context, job *river.Job[ImportArgs], cfg Worker
 	if err != nil {
 		return err
 	}
+	rec, err := newRecorder(dir)
+	if err != nil {
+		return err
+	}
+	defer rec.release()
 	if err := q.claim(ctx, row, args.ImportID); err != nil {
 		return err
 	}
 	watch := q.watch(row, cfg)
 	defer watch.end()
 	log.Info("import started", "attempt", row.Attempt)
-	rec, err := newRecorder(dir)
-	if err != nil {
-		return err
-	}
-	defer rec.release()
 	run := Run{JobID: row.ID, Args: args, Path: path, ErrorsPath: errorsPath(path), Report: rec,
 		Progress: &progressRecorder{q: q, importID: args.ImportID, attempt: row.Attempt, log: log}, Stop: watch.stop}
 	summary, err := cfg.Run(ctx, run)
