@@ -67,8 +67,9 @@ func (q *queueSettings) addFlags(cmd *cobra.Command) {
 // workerFlags are import's flags for the run itself, which a queued import takes from its worker.
 var workerFlags = []string{"endpoint", "token-file", "rate", "burst", "concurrency", "insecure", "format"}
 
-// checkEnqueue refuses what --enqueue cannot do, before any I/O: an SQLite database, which no
-// worker on another host shares, and what only a run here would do.
+// checkEnqueue refuses what --enqueue cannot do, before any network or database I/O: an SQLite
+// database, which no worker on another host shares, and what only a run here would do. Then it
+// reads the file, once, and refuses flags that do not fit its kind.
 func (o *importOptions) checkEnqueue(cmd *cobra.Command) error {
 	if err := jobs.CheckTarget(o.DB.Target); err != nil {
 		return usageError(cmd, "--enqueue: %v", err)

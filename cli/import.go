@@ -65,14 +65,11 @@ func (o *importOptions) check(cmd *cobra.Command, args []string) error {
 	if o.Queueing.Strict && !o.Queueing.Enqueue {
 		return usageError(cmd, "--strict is for --enqueue: an import run here reports its invalid rows and imports the rest")
 	}
-	if err := o.Input.check(cmd, args); err != nil {
+	if err := o.Input.check(cmd, args, o.Queueing.Enqueue); err != nil {
 		return err
 	}
 	if o.Queueing.Enqueue {
 		return o.checkEnqueue(cmd)
-	}
-	if err := o.Input.checkReadAgain(cmd); err != nil {
-		return err
 	}
 	if err := o.checkFileKind(cmd, o.Input.File); err != nil {
 		return err

@@ -136,10 +136,10 @@ func (o *serveOptions) checkPublicURL(cmd *cobra.Command) error {
 		return nil
 	}
 	u, err := url.Parse(o.PublicURL)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Hostname() == "" || u.User != nil ||
+	if err != nil || u.Scheme != "https" || u.Hostname() == "" || u.User != nil ||
 		(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
-		return usageError(cmd, "--public-url must be the address of the page's root, such as https://stores-support.example.com/, got %q "+
-			"(the proxy must publish the page at / of its host)", o.PublicURL)
+		return usageError(cmd, "--public-url must be the https:// address of the page's root, such as https://stores-support.example.com/, got %q "+
+			"(the proxy must publish the page over TLS at / of its host)", o.PublicURL)
 	}
 	if o.PasswordFile == "" {
 		return usageError(cmd, "--public-url %s publishes the page to other machines: give it a password with --password-file PATH", o.PublicURL)

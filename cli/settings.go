@@ -131,7 +131,10 @@ func addOrgFlag(cmd *cobra.Command, org *string, usage string) {
 }
 
 // check rejects bad flags and a missing or unreadable file before any network or database I/O.
-func (s *fileSettings) check(cmd *cobra.Command, args []string) error {
+// A file that gives its content only once, such as a pipe or a process substitution, is only for
+// a command that readsOnce: a run reads the file more than once (its kind, then its rows), and
+// the second read would find it empty; import --enqueue reads it once.
+func (s *fileSettings) check(cmd *cobra.Command, args []string, readsOnce bool) error {
 	if len(args) != 1 {
 		return usageError(cmd, "give exactly one CSV file, got %d arguments", len(args))
 	}
@@ -159,18 +162,7 @@ func (s *fileSettings) check(cmd *cobra.Command, args []string) error {
 	if info.IsDir() {
 		return usageError(cmd, "%s is a directory; give the CSV file", s.File)
 	}
-	return nil
-}
-
-// checkReadAgain refuses a FILE that gives its content only once, such as a pipe or a
-// process substitution: a run reads the file more than once (its kind, then its rows), and the
-// second read would find it empty. import --enqueue, which reads it once, takes one.
-func (s *fileSettings) checkReadAgain(cmd *cobra.Command) error {
-	info, err := os.Stat(s.File)
-	if err != nil {
-		return usageError(cmd, "cannot read the CSV file: %v", err)
-	}
-	if !info.Mode().IsRegular() {
+	if !readsOnce && !info.Mode().IsRegular() {
 		return usageError(cmd, "%s is %s, whose content can be read only once, and this command reads the file twice: "+
 			"save it to a file and give that", s.File, notRegular(info.Mode()))
 	}

@@ -1,6 +1,7 @@
 package supportpage
 
 import (
+	"fmt"
 	"net"
 	"net/http"
 	"net/url"
@@ -60,9 +61,15 @@ func (c *hostCheck) allows(r *http.Request) bool {
 	return c.names[host]
 }
 
-// viaPublicURL says whether r names the host and port of the page's public URL, as a proxy that
-// passes the browser's Host on (Caddy does) sends it.
+// viaPublicURL says whether r came through the page's proxy over TLS: it names the host and port
+// of the page's public URL, as a proxy that passes the browser's Host on (Caddy does) sends it,
+// and the proxy says the browser's request was https. The same proxy may also pass on plain HTTP,
+// which would carry the password in the clear.
 func (c *hostCheck) viaPublicURL(r *http.Request) bool {
+	return c.namesPublicHost(r) && forwardedOverTLS(r)
+}
+
+func (c *hostCheck) namesPublicHost(r *http.Request) bool {
 	if c.public == nil {
 		return false
 	}
@@ -73,10 +80,18 @@ func (c *hostCheck) viaPublicURL(r *http.Request) bool {
 	return canonicalHost(host) == canonicalHost(c.public.Hostname()) && portOr(port, c.public.Scheme) == portOr(c.public.Port(), c.public.Scheme)
 }
 
+// refusal is the answer to a request allows refuses.
+func (c *hostCheck) refusal(r *http.Request) string {
+	if c.namesPublicHost(r) {
+		return fmt.Sprintf("This page is published over HTTPS only: open %s (its proxy must say so in X-Forwarded-Proto).", c.public)
+	}
+	return "This page answers to its own address only: open the address storeimport serve printed."
+}
+
 // secure says whether the browser reached the page over TLS, its own or its proxy's, so that
 // the cookies set in the answer are sent back over TLS only.
 func (c *hostCheck) secure(r *http.Request) bool {
-	return r.TLS != nil || c.viaPublicURL(r) && c.public.Scheme == "https"
+	return r.TLS != nil || c.viaPublicURL(r)
 }
 
 // portOr is port, or the scheme's own when none is given.

@@ -27,7 +27,7 @@ func TestOnlyThePagesOwnHostIsAnswered(t *testing.T) {
 		"127.0.0.1:1":          http.StatusMisdirectedRequest,
 		"10.0.0.1:" + port:     http.StatusMisdirectedRequest,
 	} {
-		if resp := pagetest.GetAsHost(t, p.url+"/", host); resp.StatusCode != want {
+		if resp := pagetest.GetAsHost(t, p.url+"/", host, nil); resp.StatusCode != want {
 			t.Errorf("Host %s: %s, want %d", host, resp.Status, want)
 		}
 	}

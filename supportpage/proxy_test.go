@@ -15,10 +15,11 @@ const publicHost = "stores-support.example.test"
 
 // TestAPageBehindATLSProxyAnswersAtItsPublicURL: a proxy that terminates TLS and passes the
 // browser's Host on (as Caddy does) reaches the page at its public URL, whose cookies are then
-// Secure; the same proxy in front of a page with no public URL is refused, as any other host is.
+// Secure; the same proxy in front of a page with no public URL is refused, as any other host is,
+// and so is a request the proxy took over plain HTTP, which would carry the password in the clear.
 func TestAPageBehindATLSProxyAnswersAtItsPublicURL(t *testing.T) {
 	p := startPage(t, Config{Password: []byte("correct horse"), PublicURL: must(url.Parse("https://" + publicHost + "/"))})
-	b := throughProxy(t, p.url, publicHost)
+	b := throughProxy(t, p.url, publicHost, true)
 	resp, _ := b.Get("/")
 	if resp.StatusCode != http.StatusOK || !allSecure(resp.Cookies()) {
 		t.Fatalf("the page through its proxy: %s, cookies %v, want 200 and every cookie Secure", resp.Status, resp.Cookies())
@@ -31,27 +32,58 @@ func TestAPageBehindATLSProxyAnswersAtItsPublicURL(t *testing.T) {
 		t.Errorf("a check through the proxy: %s, want 200 with its summary", resp.Status)
 	}
 	for _, host := range []string{publicHost + ":8443", "evil.example"} {
-		if resp, _ := throughProxy(t, p.url, host).Get("/"); resp.StatusCode != http.StatusMisdirectedRequest {
+		if resp, _ := throughProxy(t, p.url, host, true).Get("/"); resp.StatusCode != http.StatusMisdirectedRequest {
 			t.Errorf("Host %s through the proxy: %s, want 421", host, resp.Status)
 		}
 	}
-	if resp, _ := p.browser().Get("/"); allSecure(resp.Cookies()) {
-		t.Errorf("the page on loopback, not through its proxy, set Secure cookies %v, which plain HTTP never sends back", resp.Cookies())
+	resp, body := throughProxy(t, p.url, publicHost, false).Download("/")
+	if resp.StatusCode != http.StatusMisdirectedRequest || !strings.Contains(string(body), "published over HTTPS only: open https://"+publicHost+"/") {
+		t.Errorf("over plain HTTP through the proxy: %s %q, want 421 naming the https address", resp.Status, body)
+	}
+	if resp, _ := p.browser().Get("/"); len(resp.Cookies()) == 0 || anySecure(resp.Cookies()) {
+		t.Errorf("the page on loopback, not through its proxy, set cookies %v; want its session cookie, not Secure, as plain HTTP never sends one back", resp.Cookies())
 	}
 	unpublished := startPage(t, Config{Password: []byte("correct horse")})
-	if resp, _ := throughProxy(t, unpublished.url, publicHost).Get("/"); resp.StatusCode != http.StatusMisdirectedRequest {
+	if resp, _ := throughProxy(t, unpublished.url, publicHost, true).Get("/"); resp.StatusCode != http.StatusMisdirectedRequest {
 		t.Errorf("a page with no public URL through a proxy naming %s: %s, want 421", publicHost, resp.Status)
 	}
 }
 
-// throughProxy is a browser of a TLS proxy in front of the page at pageURL that passes host on
-// as the Host the browser asked for.
-func throughProxy(t *testing.T, pageURL, host string) *pagetest.Browser {
+// TestAPageWithNoPasswordIsNotServedThroughAProxy: a proxy that sends the page's own address as
+// the Host (nginx's default) passes the Host check; a page with no password, which is for its own
+// machine only, refuses it all the same. With a password, the password guards it.
+func TestAPageWithNoPasswordIsNotServedThroughAProxy(t *testing.T) {
+	for _, c := range []struct {
+		password string
+		want     int
+	}{{"", http.StatusForbidden}, {"correct horse", http.StatusOK}} {
+		p := startPage(t, Config{Password: []byte(c.password)})
+		target := must(url.Parse(p.url))
+		proxy := httptest.NewServer(&httputil.ReverseProxy{Rewrite: func(r *httputil.ProxyRequest) {
+			r.SetURL(target)
+			r.SetXForwarded()
+		}})
+		t.Cleanup(proxy.Close)
+		if resp, _ := pagetest.NewBrowser(t, proxy.URL).Download("/"); resp.StatusCode != c.want {
+			t.Errorf("password %q, through a proxy that rewrites the Host: %s, want %d", c.password, resp.Status, c.want)
+		}
+	}
+}
+
+// throughProxy is a browser of a proxy in front of the page at pageURL, over TLS or not, that
+// passes host on as the Host the browser asked for, and says which scheme the browser used.
+func throughProxy(t *testing.T, pageURL, host string, overTLS bool) *pagetest.Browser {
 	target := must(url.Parse(pageURL))
-	proxy := httptest.NewTLSServer(&httputil.ReverseProxy{Rewrite: func(r *httputil.ProxyRequest) {
+	proxy := httptest.NewUnstartedServer(&httputil.ReverseProxy{Rewrite: func(r *httputil.ProxyRequest) {
 		r.SetURL(target)
+		r.SetXForwarded()
 		r.Out.Host = r.In.Host
 	}})
+	if overTLS {
+		proxy.StartTLS()
+	} else {
+		proxy.Start()
+	}
 	t.Cleanup(proxy.Close)
 	b := pagetest.NewBrowser(t, proxy.URL)
 	client := proxy.Client()
@@ -80,4 +112,13 @@ func allSecure(cookies []*http.Cookie) bool {
 		}
 	}
 	return len(cookies) > 0
+}
+
+func anySecure(cookies []*http.Cookie) bool {
+	for _, c := range cookies {
+		if c.Secure {
+			return true
+		}
+	}
+	return false
 }

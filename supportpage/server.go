@@ -146,7 +146,12 @@ func (s *Server) routes() {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	secureHeaders(w.Header())
 	if !s.hosts.allows(r) {
-		http.Error(w, "This page answers to its own address only: open the address storeimport serve printed.", http.StatusMisdirectedRequest)
+		http.Error(w, s.hosts.refusal(r), http.StatusMisdirectedRequest)
+		return
+	}
+	if s.secrets.password == nil && proxied(r) {
+		http.Error(w, "This page has no password, so it answers on its own machine only, not through a proxy: "+
+			"start storeimport serve with --password-file (and --public-url).", http.StatusForbidden)
 		return
 	}
 	if switchLanguage(w, r, s.hosts.secure(r)) {

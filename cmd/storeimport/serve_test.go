@@ -229,20 +229,28 @@ func awaitFiles(pattern string, wait time.Duration) bool {
 }
 
 // TestServeAnswersAtItsPublicURL: serve --public-url answers requests that name the public host,
-// as a TLS proxy passing the browser's Host on sends them, with Secure cookies.
+// as a TLS proxy passing the browser's Host on sends them, with Secure cookies; one the proxy
+// says came over plain HTTP is refused.
 func TestServeAnswersAtItsPublicURL(t *testing.T) {
 	password := filepath.Join(t.TempDir(), "password.txt")
 	if err := os.WriteFile(password, []byte("correct horse\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	serve, _ := startServe(t, "--public-url", "https://stores-support.example.test/", "--password-file", password)
-	for host, want := range map[string]int{"stores-support.example.test": http.StatusOK, "other.example.test": http.StatusMisdirectedRequest} {
-		resp := pagetest.GetAsHost(t, serve.URL+"/", host)
-		if resp.StatusCode != want {
-			t.Errorf("Host %s: %s, want %d", host, resp.Status, want)
+	for _, c := range []struct {
+		host, proto string
+		want        int
+	}{
+		{"stores-support.example.test", "https", http.StatusOK},
+		{"stores-support.example.test", "http", http.StatusMisdirectedRequest},
+		{"other.example.test", "https", http.StatusMisdirectedRequest},
+	} {
+		resp := pagetest.GetAsHost(t, serve.URL+"/", c.host, http.Header{"X-Forwarded-Proto": {c.proto}})
+		if resp.StatusCode != c.want {
+			t.Errorf("Host %s over %s: %s, want %d", c.host, c.proto, resp.Status, c.want)
 		}
-		if cookies := resp.Cookies(); want == http.StatusOK && (len(cookies) == 0 || !cookies[0].Secure) {
-			t.Errorf("Host %s: cookies %v, want a Secure session cookie", host, cookies)
+		if cookies := resp.Cookies(); c.want == http.StatusOK && (len(cookies) == 0 || !cookies[0].Secure) {
+			t.Errorf("Host %s: cookies %v, want a Secure session cookie", c.host, cookies)
 		}
 	}
 }

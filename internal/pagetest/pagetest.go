@@ -31,14 +31,18 @@ func NewBrowser(t testing.TB, url string) *Browser {
 }
 
 // GetAsHost fetches the page at url with the Host header host, as a browser that reached this
-// address by that name sends it, and closes the body.
-func GetAsHost(t testing.TB, url, host string) *http.Response {
+// address by that name sends it, and header (nil for none), as a proxy adds it; it closes the
+// body.
+func GetAsHost(t testing.TB, url, host string, header http.Header) *http.Response {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodGet, url, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	req.Host = host
+	for name, values := range header {
+		req.Header[name] = values
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
