@@ -74,12 +74,13 @@ demo: build
 soak:
 	STOREIMPORT_SOAK_ROUNDS=$${ROUNDS:-100} $(WITH_PG) $(GO) test -count=1 -run '^TestCrashAtRandomMoments$$' -v ./e2e
 
-# bench runs the benchmarks of bench/ once each (about 2 minutes), prints one table and appends it to
+# bench runs the benchmarks of bench/ once each (about 4 minutes), prints one table and appends it to
 # bench/RESULTS.md: throughput at the platform's limit, validate of a 1,000,000-row file, local overhead
 # and reconcile on SQLite and on PostgreSQL (the server WITH_PG names), validate's memory for rows of
 # other shapes near the record cap, validate of a 100,000-row workbook, a 100,000-row file checked
-# through the support page, and validate of 300,000 valid rows in every report format, to /dev/null
-# and through a pipe.
+# through the support page, validate of 300,000 valid rows in every report format, to /dev/null
+# and through a pipe, and a 10,000-row import queued for three workers, with a worker's memory by
+# its job's rows.
 bench: build
 	$(WITH_PG) $(GO) test -count=1 -run '^$$' -bench . -benchtime 1x -timeout 30m ./bench -args -results RESULTS.md
 
