@@ -9,6 +9,8 @@ import (
 	"os"
 	"testing"
 
+	"github.com/riverqueue/river/rivertype"
+
 	"github.com/acme/storeimport/importer"
 	"github.com/acme/storeimport/internal/pgtest"
 )
@@ -23,7 +25,7 @@ func TestAWorkerCopiesTheFileSliceBySlice(t *testing.T) {
 	for i := range content {
 		content[i] = byte(rng.Uint32())
 	}
-	args := enqueued(t, q, Request{OrganizationID: "org_a", FileName: "/home/support/stores.csv", Content: content})
+	_, args := enqueued(t, q, Request{OrganizationID: "org_a", FileName: "/home/support/stores.csv", Content: content})
 	path, err := q.writeFile(ctx, args, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -48,7 +50,8 @@ func TestTheReportLeavesTheJobsFileAlone(t *testing.T) {
 	content := []byte("public_id,name,location,industry\nshibuya-01,渋谷店,東京都渋谷区1-1,restaurant\n")
 	for _, name := range []string{"report.jsonl", "report-1.jsonl", "report-.jsonl"} {
 		dir := t.TempDir()
-		path, err := q.writeFile(ctx, enqueued(t, q, Request{OrganizationID: "org_" + name, FileName: name, Content: content}), dir)
+		_, args := enqueued(t, q, Request{OrganizationID: "org_" + name, FileName: name, Content: content})
+		path, err := q.writeFile(ctx, args, dir)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -65,8 +68,8 @@ func TestTheReportLeavesTheJobsFileAlone(t *testing.T) {
 	}
 }
 
-// enqueued queues req and returns the arguments a worker gets for it.
-func enqueued(t *testing.T, q *Queue, req Request) ImportArgs {
+// enqueued queues req and returns River's row of the job and the arguments a worker gets for it.
+func enqueued(t *testing.T, q *Queue, req Request) (*rivertype.JobRow, ImportArgs) {
 	t.Helper()
 	ctx := context.Background()
 	id, err := q.Enqueue(ctx, req)
@@ -81,7 +84,7 @@ func enqueued(t *testing.T, q *Queue, req Request) ImportArgs {
 	if err := json.Unmarshal(row.EncodedArgs, &args); err != nil {
 		t.Fatal(err)
 	}
-	return args
+	return row, args
 }
 
 // freshQueue is a queue on a database of its own, closed when the test ends.

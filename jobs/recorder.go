@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"syscall"
 
 	"github.com/acme/storeimport/importer"
 )
@@ -26,7 +27,7 @@ type recorder struct {
 func newRecorder(dir string) (*recorder, error) {
 	file, err := os.CreateTemp(dir, "report-*.jsonl")
 	if err != nil {
-		return nil, fmt.Errorf("a file for the job's report: %w; free space in TMPDIR, or set it to a directory with room", err)
+		return nil, fmt.Errorf("making a file for the job's report in %s: %w%s", dir, err, ifNoRoom(err))
 	}
 	return &recorder{file: file, out: bufio.NewWriter(file)}, nil
 }
@@ -54,7 +55,15 @@ func (r *recorder) Close(s *importer.Summary) error {
 
 // failed says what a write of the report's file that failed means to whoever reads the worker's log.
 func (r *recorder) failed(err error) error {
-	return fmt.Errorf("recording the job's report in %s: %w; free space there, or set TMPDIR to a directory with room", r.file.Name(), err)
+	return fmt.Errorf("recording the job's report in %s: %w%s", r.file.Name(), err, ifNoRoom(err))
+}
+
+// ifNoRoom says what to do when the disk or the quota is full.
+func ifNoRoom(err error) string {
+	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) {
+		return "; free space there, or set TMPDIR to a directory with room"
+	}
+	return ""
 }
 
 // release closes the file; the caller's dir goes with it.

@@ -39,7 +39,7 @@ func (q *Queue) saveResult(ctx context.Context, tx pgx.Tx, importID int64, attem
 		return fmt.Errorf("saving the job's report: %w", err)
 	}
 	if tag.RowsAffected() == 0 {
-		return &attemptOver{attempt: attempt}
+		return fmt.Errorf("saving the job's report: its record (import_jobs %d) no longer names attempt %d", importID, attempt)
 	}
 	if _, err := tx.Exec(ctx, `DELETE FROM import_job_rows WHERE import_id = $1`, importID); err != nil {
 		return fmt.Errorf("saving the job's report: %w", err)

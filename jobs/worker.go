@@ -100,25 +100,27 @@ func (w *importWorker) Work(ctx context.Context, job *river.Job[ImportArgs]) err
 func (q *Queue) work(ctx context.Context, job *river.Job[ImportArgs], cfg WorkerConfig) error {
 	row, args := job.JobRow, job.Args
 	log := cfg.Log.With("job", row.ID, "organization", args.OrganizationID)
+	if err := q.claim(ctx, row, args.ImportID); err != nil {
+		return err
+	}
+	// Beating from here on, the attempt keeps the job while it copies a large file out, and
+	// whatever fails from here on ends the attempt through finish, fenced.
+	watch := q.watch(row, cfg)
+	defer watch.end()
 	dir, err := os.MkdirTemp("", "storeimport-job-")
 	if err != nil {
-		return err
+		return q.finish(ctx, job, nil, "", fmt.Errorf("a directory for the job's file: %w", err), log)
 	}
 	defer os.RemoveAll(dir)
 	path, err := q.writeFile(ctx, args, dir)
 	if err != nil {
-		return err
+		return q.finish(ctx, job, nil, "", err, log)
 	}
 	rec, err := newRecorder(dir)
 	if err != nil {
-		return err
+		return q.finish(ctx, job, nil, "", err, log)
 	}
 	defer rec.release()
-	if err := q.claim(ctx, row, args.ImportID); err != nil {
-		return err
-	}
-	watch := q.watch(row, cfg)
-	defer watch.end()
 	log.Info("import started", "attempt", row.Attempt)
 	run := Run{JobID: row.ID, Args: args, Path: path, ErrorsPath: errorsPath(path), Report: rec,
 		Progress: &progressRecorder{q: q, importID: args.ImportID, attempt: row.Attempt, log: log}, Stop: watch.stop}
