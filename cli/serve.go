@@ -17,6 +17,7 @@ import (
 	"github.com/dustin/go-humanize"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+	"golang.org/x/net/idna"
 
 	"github.com/acme/storeimport/storedb"
 	"github.com/acme/storeimport/supportpage"
@@ -138,9 +139,18 @@ func (o *serveOptions) checkPublicURL(cmd *cobra.Command) error {
 	u, err := url.Parse(o.PublicURL)
 	if err != nil || u.Scheme != "https" || u.Hostname() == "" || u.User != nil ||
 		(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
-		return usageError(cmd, "--public-url must be the https:// address of the page's root, such as https://stores-support.example.com/, got %q "+
-			"(the proxy must publish the page over TLS at / of its host)", o.PublicURL)
+		return usageError(cmd, "--public-url must be the https:// address of the page's root, such as https://stores-support.example.com/, got %q: "+
+			"the proxy publishes the page over TLS (plain HTTP would carry its password in the clear), at / of its host", o.PublicURL)
 	}
+	// Browsers send an internationalized name in its ASCII (punycode) form.
+	host, err := idna.Lookup.ToASCII(u.Hostname())
+	if err != nil {
+		return usageError(cmd, "--public-url %s: the host name %q is not one a browser can reach: %v", o.PublicURL, u.Hostname(), err)
+	}
+	if port := u.Port(); port != "" {
+		host = net.JoinHostPort(host, port)
+	}
+	u.Host = host
 	if o.PasswordFile == "" {
 		return usageError(cmd, "--public-url %s publishes the page to other machines: give it a password with --password-file PATH", o.PublicURL)
 	}

@@ -47,6 +47,11 @@ func (c *hostCheck) allows(r *http.Request) bool {
 	if c.viaPublicURL(r) {
 		return true
 	}
+	if c.public != nil && proxied(r) {
+		// Published, the page takes what comes through a proxy at its public URL over HTTPS only:
+		// a proxy that rewrites the Host would pass plain HTTP on as well.
+		return false
+	}
 	host, port, err := net.SplitHostPort(r.Host)
 	if err != nil {
 		host, port = r.Host, "80"
@@ -80,10 +85,15 @@ func (c *hostCheck) namesPublicHost(r *http.Request) bool {
 	return canonicalHost(host) == canonicalHost(c.public.Hostname()) && portOr(port, c.public.Scheme) == portOr(c.public.Port(), c.public.Scheme)
 }
 
-// refusal is the answer to a request allows refuses.
+// refusal is the answer to a request allows refuses: what the browser should open instead, or
+// what the proxy in front of the page must do.
 func (c *hostCheck) refusal(r *http.Request) string {
-	if c.namesPublicHost(r) {
-		return fmt.Sprintf("This page is published over HTTPS only: open %s (its proxy must say so in X-Forwarded-Proto).", c.public)
+	switch {
+	case c.namesPublicHost(r) && forwardedProto(r) != "":
+		return fmt.Sprintf("This page is published over HTTPS only: open %s", c.public)
+	case c.public != nil && proxied(r):
+		return fmt.Sprintf("This page is published at %s through a proxy, which must pass the browser's Host on and say "+
+			"X-Forwarded-Proto: https: ask whoever runs the proxy to set it up as docs/support.md says.", c.public)
 	}
 	return "This page answers to its own address only: open the address storeimport serve printed."
 }

@@ -43,6 +43,11 @@ func TestAPageBehindATLSProxyAnswersAtItsPublicURL(t *testing.T) {
 	if resp, _ := p.browser().Get("/"); len(resp.Cookies()) == 0 || anySecure(resp.Cookies()) {
 		t.Errorf("the page on loopback, not through its proxy, set cookies %v; want its session cookie, not Secure, as plain HTTP never sends one back", resp.Cookies())
 	}
+	resp, body = hostRewriting(t, p.url).Download("/")
+	if resp.StatusCode != http.StatusMisdirectedRequest || !strings.Contains(string(body), "must pass the browser's Host on") {
+		t.Errorf("through a proxy that rewrites the Host, which would pass plain HTTP on too: %s %q, want 421 saying what the proxy must do",
+			resp.Status, body)
+	}
 	unpublished := startPage(t, Config{Password: []byte("correct horse")})
 	if resp, _ := throughProxy(t, unpublished.url, publicHost, true).Get("/"); resp.StatusCode != http.StatusMisdirectedRequest {
 		t.Errorf("a page with no public URL through a proxy naming %s: %s, want 421", publicHost, resp.Status)
@@ -50,24 +55,31 @@ func TestAPageBehindATLSProxyAnswersAtItsPublicURL(t *testing.T) {
 }
 
 // TestAPageWithNoPasswordIsNotServedThroughAProxy: a proxy that sends the page's own address as
-// the Host (nginx's default) passes the Host check; a page with no password, which is for its own
-// machine only, refuses it all the same. With a password, the password guards it.
+// the Host passes the Host check; a page with no password, which is for its own machine only,
+// refuses it all the same when the proxy names itself (X-Forwarded-For here). With a password,
+// the password guards it.
 func TestAPageWithNoPasswordIsNotServedThroughAProxy(t *testing.T) {
 	for _, c := range []struct {
 		password string
 		want     int
 	}{{"", http.StatusForbidden}, {"correct horse", http.StatusOK}} {
 		p := startPage(t, Config{Password: []byte(c.password)})
-		target := must(url.Parse(p.url))
-		proxy := httptest.NewServer(&httputil.ReverseProxy{Rewrite: func(r *httputil.ProxyRequest) {
-			r.SetURL(target)
-			r.SetXForwarded()
-		}})
-		t.Cleanup(proxy.Close)
-		if resp, _ := pagetest.NewBrowser(t, proxy.URL).Download("/"); resp.StatusCode != c.want {
+		if resp, _ := hostRewriting(t, p.url).Download("/"); resp.StatusCode != c.want {
 			t.Errorf("password %q, through a proxy that rewrites the Host: %s, want %d", c.password, resp.Status, c.want)
 		}
 	}
+}
+
+// hostRewriting is a browser of a plain HTTP proxy in front of the page at pageURL that sends the
+// page's own address as the Host and names itself in the X-Forwarded headers.
+func hostRewriting(t *testing.T, pageURL string) *pagetest.Browser {
+	target := must(url.Parse(pageURL))
+	proxy := httptest.NewServer(&httputil.ReverseProxy{Rewrite: func(r *httputil.ProxyRequest) {
+		r.SetURL(target)
+		r.SetXForwarded()
+	}})
+	t.Cleanup(proxy.Close)
+	return pagetest.NewBrowser(t, proxy.URL)
 }
 
 // throughProxy is a browser of a proxy in front of the page at pageURL, over TLS or not, that

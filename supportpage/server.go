@@ -145,13 +145,13 @@ func (s *Server) routes() {
 // where one is set and not yet given.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	secureHeaders(w.Header())
-	if !s.hosts.allows(r) {
-		http.Error(w, s.hosts.refusal(r), http.StatusMisdirectedRequest)
-		return
-	}
 	if s.secrets.password == nil && proxied(r) {
 		http.Error(w, "This page has no password, so it answers on its own machine only, not through a proxy: "+
 			"start storeimport serve with --password-file (and --public-url).", http.StatusForbidden)
+		return
+	}
+	if !s.hosts.allows(r) {
+		http.Error(w, s.hosts.refusal(r), http.StatusMisdirectedRequest)
 		return
 	}
 	if switchLanguage(w, r, s.hosts.secure(r)) {

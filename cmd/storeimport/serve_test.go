@@ -254,3 +254,16 @@ func TestServeAnswersAtItsPublicURL(t *testing.T) {
 		}
 	}
 }
+
+// A public URL of an internationalized name is answered under the ASCII form browsers send.
+func TestServeAnswersAtAnInternationalizedPublicURL(t *testing.T) {
+	password := filepath.Join(t.TempDir(), "password.txt")
+	if err := os.WriteFile(password, []byte("correct horse\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	serve, _ := startServe(t, "--public-url", "https://サポート.example/", "--password-file", password)
+	resp := pagetest.GetAsHost(t, serve.URL+"/", "xn--vckvb6c8f.example", http.Header{"X-Forwarded-Proto": {"https"}})
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("Host xn--vckvb6c8f.example for --public-url https://サポート.example/: %s, want 200", resp.Status)
+	}
+}
