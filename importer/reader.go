@@ -408,9 +408,9 @@ func (r *Reader) setHeader(cells []string, line int) error {
 		case key == ErrorColumn:
 			r.at[i] = errorCell // the column the tool adds to an errors CSV: a fixed file is imported as it is
 		case key == "":
-			r.warnings = append(r.warnings, Warning{Code: WarnUnnamedColumn, Index: i + 1})
+			r.warnings = append(r.warnings, Warning{Code: WarnUnnamedColumn, Index: i + 1, Cell: r.cellRef(i, line)})
 		default:
-			r.warnings = append(r.warnings, Warning{Code: WarnUnknownColumn, Column: r.names[i], Index: i + 1})
+			r.warnings = append(r.warnings, Warning{Code: WarnUnknownColumn, Column: r.names[i], Index: i + 1, Cell: r.cellRef(i, line)})
 		}
 	}
 	if missing := missingColumns(cells); len(missing) > 0 {

@@ -142,9 +142,12 @@ func (t *Tally) Reply(lang string, errors ReplyFile) string {
 func (t *Tally) columnsNotRead(lang string) string {
 	var b strings.Builder
 	for _, w := range t.notRead {
-		if w.Code == WarnUnnamedColumn {
+		switch {
+		case w.Code == WarnUnnamedColumn && w.Cell != "":
+			b.WriteString(msgReplyUnnamedSheetColumn.in(lang, w.Letter()) + "\n")
+		case w.Code == WarnUnnamedColumn:
 			b.WriteString(msgReplyUnnamedColumn.in(lang, w.Index) + "\n")
-		} else {
+		default:
 			b.WriteString(msgReplyColumn.in(lang, w.Column) + "\n")
 		}
 	}
@@ -180,9 +183,10 @@ var (
 		"Also, these columns are not ones the template has and were not read, so their values would not be registered:",
 		"また、次の列はテンプレートにない列のため読み込まれず、その値は登録されません:",
 	}
-	msgReplyColumn        = message{"- the column %q", "・列「%s」"}
-	msgReplyUnnamedColumn = message{"- column %d, which has no header", "・%d列目（見出しなし）"}
-	msgReplyMoveThenSend  = message{
+	msgReplyColumn             = message{"- the column %q", "・列「%s」"}
+	msgReplyUnnamedColumn      = message{"- column %d, which has no header", "・%d列目（見出しなし）"}
+	msgReplyUnnamedSheetColumn = message{"- column %s, which has no header", "・%s列（見出しなし）"}
+	msgReplyMoveThenSend       = message{
 		"If those values should be registered, please move them into the template's columns (%s) and send the file back to us; if not, tell us and we will go ahead and register the stores.",
 		"これらの値も登録が必要な場合は、テンプレートの列（%s）に移してご返送ください。不要な場合はその旨お知らせいただければ、このまま店舗の登録を進めます。",
 	}

@@ -17,7 +17,11 @@ type Warning struct {
 	Code   WarningCode
 	Column string // the header as the file writes it, trimmed; "" for an unnamed column
 	Index  int    // the header cell, 1-based
+	Cell   string // the header cell of a workbook as the spreadsheet names it (D1); "" in a CSV
 }
+
+// Letter is the workbook column's letters (D), which its merchant sees above it.
+func (w Warning) Letter() string { return strings.TrimRight(w.Cell, "0123456789") }
 
 var (
 	msgWarnUnknownColumn = message{
@@ -28,6 +32,10 @@ var (
 		"column %d has no header; its cells are ignored",
 		"%d列目には見出しがないため、読み込まれません",
 	}
+	msgWarnUnnamedSheetColumn = message{
+		"column %s has no header (cell %s is empty); its cells are ignored",
+		"%s列には見出しがない（%sセルが空）ため、読み込まれません",
+	}
 )
 
 func (w Warning) String() string { return w.Render(LangEN) }
@@ -35,6 +43,9 @@ func (w Warning) String() string { return w.Render(LangEN) }
 // Render says which column is not read, and why, in lang ("ja" or else English); the English is
 // the command line's log.
 func (w Warning) Render(lang string) string {
+	if w.Code == WarnUnnamedColumn && w.Cell != "" {
+		return msgWarnUnnamedSheetColumn.in(lang, w.Letter(), w.Cell)
+	}
 	if w.Code == WarnUnnamedColumn {
 		return msgWarnUnnamedColumn.in(lang, w.Index)
 	}

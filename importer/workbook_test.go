@@ -482,3 +482,33 @@ func TestWorkbookHiddenSheetIsReadOnlyByName(t *testing.T) {
 		}
 	}
 }
+
+// A workbook's column without a header is named by its letters and header cell, as the merchant
+// sees it in the spreadsheet, in the warning and in the reply; a CSV's keeps its number.
+func TestWorkbookUnnamedColumnIsNamedByItsLetter(t *testing.T) {
+	data := workbookOf(t, testSheet{"stores", [][]any{
+		{"public_id", "name", "location", "industry", "", "phone"},
+		{"shibuya-01", "渋谷店", "東京都渋谷区道玄坂1-2-3", "restaurant", "メモ", "03-1234-5678"},
+	}})
+	_, r, err := readWorkbook(t, data, ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	warnings := r.Warnings()
+	if len(warnings) != 1 || warnings[0].Cell != "E1" {
+		t.Fatalf("warnings %+v, want the unnamed column at E1", warnings)
+	}
+	for lang, want := range map[string]string{
+		LangEN: "column E has no header (cell E1 is empty); its cells are ignored",
+		LangJA: "E列には見出しがない（E1セルが空）ため、読み込まれません",
+	} {
+		if got := warnings[0].Render(lang); got != want {
+			t.Errorf("in %s: %q, want %q", lang, got, want)
+		}
+	}
+	tally := &Tally{}
+	tally.Close(&Summary{Warnings: warnings})
+	if reply := tally.columnsNotRead(LangJA); reply != "・E列（見出しなし）\n" {
+		t.Errorf("the reply's line for it: %q", reply)
+	}
+}
