@@ -209,11 +209,11 @@ func showJob(ctx context.Context, queue *jobs.Queue, opts *jobsOptions) error {
 
 // writeJobErrors writes the job's errors file to path, refusing a name of the other kind.
 func writeJobErrors(ctx context.Context, queue *jobs.Queue, id int64, path string) error {
-	name, content, err := queue.ErrorsFile(ctx, id)
+	errorsFile, err := queue.ErrorsFile(ctx, id)
 	if err != nil {
 		return err
 	}
-	if want := filepath.Ext(name); !strings.EqualFold(filepath.Ext(path), want) {
+	if want := filepath.Ext(errorsFile.Name); !strings.EqualFold(filepath.Ext(path), want) {
 		return fmt.Errorf("--errors-csv %s: job %d's errors file is a %s file, as the file it imported: name it %s", path, id, want,
 			strings.TrimSuffix(path, filepath.Ext(path))+want)
 	}
@@ -221,7 +221,7 @@ func writeJobErrors(ctx context.Context, queue *jobs.Queue, id int64, path strin
 	if err != nil {
 		return fmt.Errorf("the errors file: %w", err)
 	}
-	if _, err := f.Write(content); err != nil {
+	if err := errorsFile.Copy(ctx, f); err != nil {
 		f.Abandon()
 		return fmt.Errorf("writing the errors file: %w", err)
 	}

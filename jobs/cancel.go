@@ -2,7 +2,6 @@ package jobs
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/riverqueue/river/rivertype"
@@ -22,9 +21,9 @@ func (q *Queue) Cancel(ctx context.Context, id int64) (*Status, error) {
 	if err != nil || row.State != rivertype.JobStateCancelled {
 		return s, err // a running job's worker ends it, and drops its file then
 	}
-	var args ImportArgs
-	if err := json.Unmarshal(row.EncodedArgs, &args); err != nil {
-		return nil, fmt.Errorf("job %d's arguments: %w", row.ID, err)
+	args, err := argsOf(row)
+	if err != nil {
+		return nil, err
 	}
 	return s, dropFile(ctx, q.db.Pool(), args.ImportID)
 }

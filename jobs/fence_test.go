@@ -18,15 +18,8 @@ import (
 func TestAStaleAttemptSavesNoReport(t *testing.T) {
 	ctx := context.Background()
 	q := freshQueue(t)
-	row, args := enqueued(t, q, Request{OrganizationID: "org_a", FileName: "stores.csv", Content: []byte("public_id\n")})
-	if _, err := q.db.Pool().Exec(ctx, `UPDATE `+q.riverJob()+` SET state = 'running', attempt = 1, attempted_at = now() WHERE id = $1`, row.ID); err != nil {
-		t.Fatal(err)
-	}
-	running, err := q.job(ctx, row.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	job := &river.Job[ImportArgs]{JobRow: running, Args: args}
+	job := runningJob(t, q)
+	args := job.Args
 	broke := errors.New("the run broke off")
 	for _, c := range []struct {
 		recordNames int
@@ -56,4 +49,22 @@ func TestAStaleAttemptSavesNoReport(t *testing.T) {
 			t.Errorf("attempt 1 ending while the record names attempt %d: %d rows saved, summary %v; want %d", c.recordNames, rows, hasSummary, c.wantRows)
 		}
 	}
+}
+
+// runningJob is a job queued on q that River runs at attempt 1, as a worker's run sees it.
+func runningJob(t *testing.T, q *Queue) *river.Job[ImportArgs] {
+	t.Helper()
+	ctx := context.Background()
+	row, args := enqueued(t, q, Request{OrganizationID: "org_a", FileName: "stores.csv", Content: []byte("public_id\n")})
+	if _, err := q.db.Pool().Exec(ctx, `UPDATE `+q.riverJob()+` SET state = 'running', attempt = 1, attempted_at = now() WHERE id = $1`, row.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := q.db.Pool().Exec(ctx, `UPDATE import_jobs SET attempt = 1 WHERE id = $1`, args.ImportID); err != nil {
+		t.Fatal(err)
+	}
+	running, err := q.job(ctx, row.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &river.Job[ImportArgs]{JobRow: running, Args: args}
 }

@@ -3,7 +3,6 @@ package jobs
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"math/rand/v2"
 	"os"
@@ -80,8 +79,8 @@ func enqueued(t *testing.T, q *Queue, req Request) (*rivertype.JobRow, ImportArg
 	if err != nil {
 		t.Fatal(err)
 	}
-	var args ImportArgs
-	if err := json.Unmarshal(row.EncodedArgs, &args); err != nil {
+	args, err := argsOf(row)
+	if err != nil {
 		t.Fatal(err)
 	}
 	return row, args

@@ -90,7 +90,7 @@ func TestNoReportBeforeAnAttempt(t *testing.T) {
 	if _, err := q.Report(ctx, id, os.Stdout, "table"); !errors.Is(err, jobs.ErrNoReport) {
 		t.Errorf("the report of a queued job: %v, want ErrNoReport", err)
 	}
-	if _, _, err := q.ErrorsFile(ctx, id); !errors.Is(err, jobs.ErrNoReport) {
+	if _, err := q.ErrorsFile(ctx, id); !errors.Is(err, jobs.ErrNoReport) {
 		t.Errorf("the errors file of a queued job: %v, want ErrNoReport", err)
 	}
 	if _, err := q.Get(ctx, id+100); !errors.Is(err, jobs.ErrNoSuchJob) {

@@ -6,52 +6,53 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/acme/storeimport/importer"
 )
 
-// saveResult keeps the attempt's report, in place of an earlier attempt's, and, when the run
-// wrote one, its errors file, if the job's row is still the attempt's (as the caller's
-// transaction, holding River's row, has seen already).
+// saveResult keeps the attempt's report and, when the run wrote one, its errors file, in place
+// of an earlier attempt's, if the job's row is still the attempt's (as the caller's transaction,
+// holding River's row, has seen already).
 func (q *Queue) saveResult(ctx context.Context, tx pgx.Tx, importID int64, attempt int, rec *recorder, errorsPath string) error {
 	summary, err := json.Marshal(rec.summary)
 	if err != nil {
 		return err
 	}
-	errorsFile, err := os.ReadFile(errorsPath)
-	var errorsName *string
-	switch {
-	case err == nil:
-		name := filepath.Base(errorsPath)
-		errorsName = &name
-	case errors.Is(err, os.ErrNotExist):
-		errorsFile = nil
-	default:
+	errorsFile, err := openErrorsFile(errorsPath)
+	if err != nil {
 		return err
 	}
-	tag, err := tx.Exec(ctx, `UPDATE import_jobs SET summary = $3, errors_file = $4, errors_name = $5 WHERE id = $1 AND attempt = $2`,
-		importID, attempt, summary, errorsFile, errorsName)
+	defer errorsFile.close()
+	tag, err := tx.Exec(ctx, `UPDATE import_jobs SET summary = $3, errors_name = $4 WHERE id = $1 AND attempt = $2`,
+		importID, attempt, summary, errorsFile.name())
 	if err != nil {
 		return fmt.Errorf("saving the job's report: %w", err)
 	}
 	if tag.RowsAffected() == 0 {
 		return fmt.Errorf("saving the job's report: its record (import_jobs %d) no longer names attempt %d", importID, attempt)
 	}
-	if _, err := tx.Exec(ctx, `DELETE FROM import_job_rows WHERE import_id = $1`, importID); err != nil {
-		return fmt.Errorf("saving the job's report: %w", err)
-	}
 	rows, err := rec.rows(importID)
 	if err != nil {
 		return err
 	}
-	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"import_job_rows"}, jobRowColumns, rows); err != nil {
+	if err := replaceRows(ctx, tx, importID, "import_job_rows", jobRowColumns, rows); err != nil {
 		return fmt.Errorf("saving the job's report: %w", err)
 	}
+	if err := replaceRows(ctx, tx, importID, "import_job_errors", errorsPartColumns, errorsFile.parts(importID)); err != nil {
+		return fmt.Errorf("saving the job's errors file: %w", err)
+	}
 	return nil
+}
+
+// replaceRows puts rows in place of the job's rows of table, with COPY.
+func replaceRows(ctx context.Context, tx pgx.Tx, importID int64, table string, columns []string, rows pgx.CopyFromSource) error {
+	if _, err := tx.Exec(ctx, `DELETE FROM `+pgx.Identifier{table}.Sanitize()+` WHERE import_id = $1`, importID); err != nil {
+		return err
+	}
+	_, err := tx.CopyFrom(ctx, pgx.Identifier{table}, columns, rows)
+	return err
 }
 
 // ErrNoReport is a job with no report yet: no attempt of it got through its rows or was stopped.
@@ -62,12 +63,8 @@ var ErrNoReport = errors.New("the job has no report yet")
 // written out, and with the summary in one snapshot, so that another attempt saving its report
 // meanwhile cannot mix in.
 func (q *Queue) Report(ctx context.Context, id int64, w io.Writer, format string) (*importer.Summary, error) {
-	row, err := q.job(ctx, id)
+	args, err := q.jobArgs(ctx, id)
 	if err != nil {
-		return nil, err
-	}
-	var args ImportArgs
-	if err := json.Unmarshal(row.EncodedArgs, &args); err != nil {
 		return nil, err
 	}
 	var summary *importer.Summary
@@ -122,27 +119,4 @@ func writeSavedRows(ctx context.Context, tx pgx.Tx, importID int64, out importer
 		}
 	}
 	return rows.Err()
-}
-
-// ErrorsFile returns the errors file of the job's last report, the rows to send back to the
-// merchant (a CSV in the merchant's encoding, or a workbook for a workbook), with its name (such
-// as errors.csv); ErrNoReport when the job has none.
-func (q *Queue) ErrorsFile(ctx context.Context, id int64) (name string, content []byte, err error) {
-	row, err := q.job(ctx, id)
-	if err != nil {
-		return "", nil, err
-	}
-	var args ImportArgs
-	if err := json.Unmarshal(row.EncodedArgs, &args); err != nil {
-		return "", nil, err
-	}
-	var stored *string
-	err = q.db.Pool().QueryRow(ctx, `SELECT errors_name, errors_file FROM import_jobs WHERE id = $1`, args.ImportID).Scan(&stored, &content)
-	if err != nil {
-		return "", nil, fmt.Errorf("reading job %d's errors file: %w", id, err)
-	}
-	if stored == nil {
-		return "", nil, fmt.Errorf("job %d: %w: no errors file (it has none until it gets through its rows)", id, ErrNoReport)
-	}
-	return *stored, content, nil
 }

@@ -87,6 +87,24 @@ func (q *Queue) Get(ctx context.Context, id int64) (*Status, error) {
 	return q.status(ctx, row)
 }
 
+// argsOf is the job's arguments, as River keeps them in its row.
+func argsOf(row *rivertype.JobRow) (ImportArgs, error) {
+	var args ImportArgs
+	if err := json.Unmarshal(row.EncodedArgs, &args); err != nil {
+		return args, fmt.Errorf("job %d's arguments: %w", row.ID, err)
+	}
+	return args, nil
+}
+
+// jobArgs is the arguments of the import job id.
+func (q *Queue) jobArgs(ctx context.Context, id int64) (ImportArgs, error) {
+	row, err := q.job(ctx, id)
+	if err != nil {
+		return ImportArgs{}, err
+	}
+	return argsOf(row)
+}
+
 // job is River's row of an import job.
 func (q *Queue) job(ctx context.Context, id int64) (*rivertype.JobRow, error) {
 	noSuchJob := fmt.Errorf("job %d: %w; storeimport jobs lists them", id, ErrNoSuchJob)
@@ -105,9 +123,9 @@ func (q *Queue) job(ctx context.Context, id int64) (*rivertype.JobRow, error) {
 
 // status puts River's row and the job's own together.
 func (q *Queue) status(ctx context.Context, row *rivertype.JobRow) (*Status, error) {
-	var args ImportArgs
-	if err := json.Unmarshal(row.EncodedArgs, &args); err != nil {
-		return nil, fmt.Errorf("job %d's arguments: %w", row.ID, err)
+	args, err := argsOf(row)
+	if err != nil {
+		return nil, err
 	}
 	s := &Status{ID: row.ID, OrganizationID: args.OrganizationID, File: args.FileName, State: stateOf(row),
 		Attempt: row.Attempt, EnqueuedAt: row.CreatedAt, Counts: map[importer.Status]int{}, Lang: args.Lang}
@@ -122,7 +140,7 @@ func (q *Queue) status(ctx context.Context, row *rivertype.JobRow) (*Status, err
 	var total *int
 	var counts []byte
 	var errorsName *string
-	err := q.db.Pool().QueryRow(ctx, `SELECT rows_total, rows_done, counts, errors_name FROM import_jobs WHERE id = $1`,
+	err = q.db.Pool().QueryRow(ctx, `SELECT rows_total, rows_done, counts, errors_name FROM import_jobs WHERE id = $1`,
 		args.ImportID).Scan(&total, &s.RowsDone, &counts, &errorsName)
 	if err != nil {
 		return nil, fmt.Errorf("reading job %d's progress: %w", row.ID, err)

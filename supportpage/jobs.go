@@ -1,7 +1,6 @@
 package supportpage
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"net/http"
@@ -19,7 +18,7 @@ import (
 type Jobs interface {
 	List(ctx context.Context, organizationID string) ([]*jobs.Status, error)
 	Get(ctx context.Context, id int64) (*jobs.Status, error)
-	ErrorsFile(ctx context.Context, id int64) (name string, content []byte, err error)
+	ErrorsFile(ctx context.Context, id int64) (*jobs.ErrorsFile, error)
 }
 
 // jobsView is the jobs page: an organization's import jobs, newest first.
@@ -113,7 +112,7 @@ func (s *Server) jobErrorsDownload(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	name, content, err := s.cfg.Jobs.ErrorsFile(r.Context(), status.ID)
+	errorsFile, err := s.cfg.Jobs.ErrorsFile(r.Context(), status.ID)
 	if errors.Is(err, jobs.ErrNoReport) {
 		s.jobNotFound(w, r)
 		return
@@ -123,13 +122,18 @@ func (s *Server) jobErrorsDownload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// The errors file is of the imported file's kind, as its name says: a workbook for a workbook.
-	ext, contentType := filepath.Ext(name), "text/csv"
+	ext, contentType := filepath.Ext(errorsFile.Name), "text/csv"
 	if strings.EqualFold(ext, ".xlsx") {
 		contentType = xlsxType
 	}
 	w.Header().Set("Content-Type", contentType)
 	w.Header().Set("Content-Disposition", attachment(baseName(status.File)+"_errors"+ext))
-	http.ServeContent(w, r, "", status.FinishedAt, bytes.NewReader(content))
+	w.Header().Set("Content-Length", strconv.FormatInt(errorsFile.Size, 10))
+	if err := errorsFile.Copy(r.Context(), w); err != nil {
+		// The answer has begun: it is cut short, which the browser reports as a failed download.
+		s.cfg.Log.Warn("sending a job's errors file failed", "job", status.ID, "error", err)
+		panic(http.ErrAbortHandler)
+	}
 }
 
 // askedJob is the job the path names, when it is of the organization asked for; any other is

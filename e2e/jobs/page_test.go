@@ -83,10 +83,15 @@ func TestSupportPageFollowsAJobToItsErrorsFile(t *testing.T) {
 	}
 
 	resp, got := browser.Download(rows[0]["download"])
-	_, stored, err := reader.ErrorsFile(context.Background(), id)
+	errorsFile, err := reader.ErrorsFile(context.Background(), id)
 	if err != nil {
 		t.Fatal(err)
 	}
+	var storedBuf bytes.Buffer
+	if err := errorsFile.Copy(context.Background(), &storedBuf); err != nil {
+		t.Fatal(err)
+	}
+	stored := storedBuf.Bytes()
 	errorsCSV := filepath.Join(q.dir, "errors.csv")
 	q.cli("jobs", "show", strconv.FormatInt(id, 10), "--errors-csv", errorsCSV)
 	written, err := os.ReadFile(errorsCSV)

@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"reflect"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/pressly/goose/v3"
 
 	"github.com/acme/storeimport/internal/pgtest"
 )
@@ -17,19 +19,7 @@ import (
 // order, and import_jobs.summary; migrating down puts the same report back.
 func TestKeptReportsMoveToRowsOfTheirOwn(t *testing.T) {
 	ctx := context.Background()
-	pool, err := pgxpool.New(ctx, pgtest.URL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
-	provider, db, err := migrations(pool)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := provider.UpTo(ctx, 6); err != nil {
-		t.Fatal(err)
-	}
+	pool, provider := migratedTo(t, 6)
 	const report = `{"rows": [` +
 		`{"Line": 3, "PublicID": "shibuya-01", "Status": "created", "ShopID": "shop_1", "Error": "", "Row": null}, ` +
 		`{"Line": 2, "PublicID": "Bad ID", "Status": "invalid", "ShopID": "", "Error": "public_id: use a-z, 0-9 and -", "Row": null}], ` +
@@ -88,4 +78,53 @@ func sameJSON(t *testing.T, got []byte, want string) bool {
 		t.Fatal(err)
 	}
 	return reflect.DeepEqual(a, b)
+}
+
+// An errors file kept whole in import_jobs.errors_file before migration 9 becomes one part of
+// import_job_errors; migrating down puts the same bytes back, parts joined in order.
+func TestKeptErrorsFilesMoveToParts(t *testing.T) {
+	ctx := context.Background()
+	pool, provider := migratedTo(t, 8)
+	errorsFile := []byte("\xef\xbb\xbfpublic_id,name,error\nBad ID,x,\"public_id: use a-z, 0-9 and -\"\n")
+	var id int64
+	pool.QueryRow(ctx, `INSERT INTO import_jobs (platform_org_id, file_name, errors_file, errors_name) VALUES ('org_1', 'a.csv', $1, 'a-errors.csv')
+		RETURNING id`, errorsFile).Scan(&id)
+	if _, err := provider.UpTo(ctx, 9); err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := pool.Query(ctx, `SELECT part FROM import_job_errors WHERE import_id = $1 ORDER BY seq`, id)
+	parts, err := pgx.CollectRows(rows, pgx.RowTo[[]byte])
+	if err != nil || len(parts) != 1 || !bytes.Equal(parts[0], errorsFile) {
+		t.Fatalf("parts after migrating up: %q (%v), want the one errors file", parts, err)
+	}
+	if _, err := pool.Exec(ctx, `INSERT INTO import_job_errors (import_id, seq, part) VALUES ($1, 2, 'more')`, id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := provider.DownTo(ctx, 8); err != nil {
+		t.Fatal(err)
+	}
+	var back []byte
+	pool.QueryRow(ctx, `SELECT errors_file FROM import_jobs WHERE id = $1`, id).Scan(&back)
+	if want := append(errorsFile, "more"...); !bytes.Equal(back, want) {
+		t.Errorf("the errors file after migrating down: %q, want %q", back, want)
+	}
+}
+
+// migratedTo is a fresh database migrated up to version, and goose's provider of its migrations.
+func migratedTo(t *testing.T, version int64) (*pgxpool.Pool, *goose.Provider) {
+	t.Helper()
+	pool, err := pgxpool.New(context.Background(), pgtest.URL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	provider, db, err := migrations(pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := provider.UpTo(context.Background(), version); err != nil {
+		t.Fatal(err)
+	}
+	return pool, provider
 }
