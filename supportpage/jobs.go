@@ -126,14 +126,39 @@ func (s *Server) jobErrorsDownload(w http.ResponseWriter, r *http.Request) {
 	if strings.EqualFold(ext, ".xlsx") {
 		contentType = xlsxType
 	}
-	w.Header().Set("Content-Type", contentType)
-	w.Header().Set("Content-Disposition", attachment(baseName(status.File)+"_errors"+ext))
-	w.Header().Set("Content-Length", strconv.FormatInt(errorsFile.Size, 10))
-	if err := errorsFile.Copy(r.Context(), w); err != nil {
+	download := &headedOnWrite{w: w, header: http.Header{
+		"Content-Type":        {contentType},
+		"Content-Disposition": {attachment(baseName(status.File) + "_errors" + ext)},
+		"Content-Length":      {strconv.FormatInt(errorsFile.Size, 10)},
+	}}
+	if err := errorsFile.Copy(r.Context(), download); err != nil {
+		if !download.begun {
+			s.failed(w, r, err)
+			return
+		}
 		// The answer has begun: it is cut short, which the browser reports as a failed download.
 		s.cfg.Log.Warn("sending a job's errors file failed", "job", status.ID, "error", err)
 		panic(http.ErrAbortHandler)
 	}
+	download.Write(nil) // the headers of an empty file
+}
+
+// headedOnWrite sets the download's headers at its first byte, so that a download that fails
+// before it can still be answered with the page's error.
+type headedOnWrite struct {
+	w      http.ResponseWriter
+	header http.Header
+	begun  bool
+}
+
+func (h *headedOnWrite) Write(p []byte) (int, error) {
+	if !h.begun {
+		for name, values := range h.header {
+			h.w.Header()[name] = values
+		}
+		h.begun = true
+	}
+	return h.w.Write(p)
 }
 
 // askedJob is the job the path names, when it is of the organization asked for; any other is
