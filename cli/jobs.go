@@ -223,7 +223,7 @@ func writeJobErrors(ctx context.Context, queue *jobs.Queue, id int64, path strin
 	}
 	if err := errorsFile.Copy(ctx, f); err != nil {
 		f.Abandon()
-		return fmt.Errorf("writing the errors file: %w", err)
+		return fmt.Errorf("--errors-csv %s: %w; nothing was written there", path, err)
 	}
 	return f.Commit()
 }

@@ -410,7 +410,7 @@ func (r *Reader) setHeader(cells []string, line int) error {
 		case key == "":
 			r.warnings = append(r.warnings, Warning{Code: WarnUnnamedColumn, Index: i + 1, Cell: r.cellRef(i, line)})
 		default:
-			r.warnings = append(r.warnings, Warning{Code: WarnUnknownColumn, Column: r.names[i], Index: i + 1, Cell: r.cellRef(i, line)})
+			r.warnings = append(r.warnings, Warning{Code: WarnUnknownColumn, Column: r.names[i], Index: i + 1})
 		}
 	}
 	if missing := missingColumns(cells); len(missing) > 0 {

@@ -17,7 +17,7 @@ type Warning struct {
 	Code   WarningCode
 	Column string // the header as the file writes it, trimmed; "" for an unnamed column
 	Index  int    // the header cell, 1-based
-	Cell   string // the header cell of a workbook as the spreadsheet names it (D1); "" in a CSV
+	Cell   string // an unnamed column's header cell in a workbook, as the spreadsheet names it (D1); "" in a CSV
 }
 
 // Letter is the workbook column's letters (D), which its merchant sees above it.

@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // errorsPart is how much of an errors file one row of import_job_errors holds: a worker saves it,
@@ -20,6 +22,7 @@ var errorsPartColumns = []string{"import_id", "seq", "part"}
 type savedErrors struct {
 	path string
 	file *os.File // nil when the run wrote none
+	size int64
 	seq  int
 	buf  []byte
 	err  error
@@ -33,16 +36,22 @@ func openErrorsFile(path string) (*savedErrors, error) {
 	case err != nil:
 		return nil, fmt.Errorf("reading the job's errors file: %w", err)
 	}
-	return &savedErrors{path: path, file: file, buf: make([]byte, errorsPart)}, nil
+	info, err := file.Stat()
+	if err != nil {
+		file.Close()
+		return nil, fmt.Errorf("reading the job's errors file: %w", err)
+	}
+	return &savedErrors{path: path, file: file, size: info.Size(), buf: make([]byte, errorsPart)}, nil
 }
 
-// name is the errors file's, nil when there is none.
-func (e *savedErrors) name() *string {
+// record is what import_jobs keeps of the errors file: its name, size and number of parts, all
+// nil when there is none.
+func (e *savedErrors) record() (name *string, size *int64, parts *int64) {
 	if e.file == nil {
-		return nil
+		return nil, nil, nil
 	}
-	name := filepath.Base(e.path)
-	return &name
+	base, count := filepath.Base(e.path), (e.size+errorsPart-1)/errorsPart
+	return &base, &e.size, &count
 }
 
 func (e *savedErrors) close() {
@@ -90,6 +99,9 @@ func (p *errorsParts) Err() error { return p.err }
 type ErrorsFile struct {
 	Name     string // such as stores-errors.csv
 	Size     int64
+	id       int64
+	parts    int
+	attempt  int
 	q        *Queue
 	importID int64
 }
@@ -101,9 +113,9 @@ func (q *Queue) ErrorsFile(ctx context.Context, id int64) (*ErrorsFile, error) {
 		return nil, err
 	}
 	var name *string
-	f := &ErrorsFile{q: q, importID: args.ImportID}
-	err = q.db.Pool().QueryRow(ctx, `SELECT errors_name, (SELECT coalesce(sum(octet_length(part)), 0) FROM import_job_errors WHERE import_id = $1)
-		FROM import_jobs WHERE id = $1`, args.ImportID).Scan(&name, &f.Size)
+	f := &ErrorsFile{id: id, q: q, importID: args.ImportID}
+	err = q.db.Pool().QueryRow(ctx, `SELECT errors_name, coalesce(errors_size, 0), coalesce(errors_parts, 0), attempt FROM import_jobs WHERE id = $1`,
+		args.ImportID).Scan(&name, &f.Size, &f.parts, &f.attempt)
 	if err != nil {
 		return nil, fmt.Errorf("reading job %d's errors file: %w", id, err)
 	}
@@ -114,31 +126,27 @@ func (q *Queue) ErrorsFile(ctx context.Context, id int64) (*ErrorsFile, error) {
 	return f, nil
 }
 
-// Copy writes the errors file to w a part at a time. A file that another attempt replaced since
-// ErrorsFile found it (only a running job's can be) is not the size found: that is an error.
+// ErrErrorsFileReplaced is an errors file that another attempt of its job took over while it
+// was being copied: only a job that is still running has one.
+var ErrErrorsFileReplaced = errors.New("another attempt of the job took it over while it was read: get it again once the job ends")
+
+// Copy writes the errors file to w a part at a time, each in a query of its own, so that a slow
+// reader keeps no connection and no snapshot. The parts are those of the attempt that saved the
+// file: once another attempt claims the job, the copy stops with ErrErrorsFileReplaced.
 func (f *ErrorsFile) Copy(ctx context.Context, w io.Writer) error {
-	rows, err := f.q.db.Pool().Query(ctx, `SELECT part FROM import_job_errors WHERE import_id = $1 ORDER BY seq`, f.importID)
-	if err != nil {
-		return fmt.Errorf("reading the errors file: %w", err)
-	}
-	defer rows.Close()
-	var written int64
-	for rows.Next() {
+	for seq := 1; seq <= f.parts; seq++ {
 		var part []byte
-		if err := rows.Scan(&part); err != nil {
-			return fmt.Errorf("reading the errors file: %w", err)
+		err := f.q.db.Pool().QueryRow(ctx, `SELECT e.part FROM import_job_errors e JOIN import_jobs j ON j.id = e.import_id
+			WHERE e.import_id = $1 AND e.seq = $2 AND j.attempt = $3`, f.importID, seq, f.attempt).Scan(&part)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("job %d's errors file: %w", f.id, ErrErrorsFileReplaced)
 		}
-		n, err := w.Write(part)
-		written += int64(n)
 		if err != nil {
-			return err
+			return fmt.Errorf("reading job %d's errors file: %w", f.id, err)
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("reading the errors file: %w", err)
-	}
-	if written != f.Size {
-		return fmt.Errorf("the errors file changed while it was read (another attempt of the job saved its own): get it again")
+		if _, err := w.Write(part); err != nil {
+			return fmt.Errorf("writing job %d's errors file: %w", f.id, err)
+		}
 	}
 	return nil
 }

@@ -25,8 +25,9 @@ func (q *Queue) saveResult(ctx context.Context, tx pgx.Tx, importID int64, attem
 		return err
 	}
 	defer errorsFile.close()
-	tag, err := tx.Exec(ctx, `UPDATE import_jobs SET summary = $3, errors_name = $4 WHERE id = $1 AND attempt = $2`,
-		importID, attempt, summary, errorsFile.name())
+	name, size, parts := errorsFile.record()
+	tag, err := tx.Exec(ctx, `UPDATE import_jobs SET summary = $3, errors_name = $4, errors_size = $5, errors_parts = $6
+		WHERE id = $1 AND attempt = $2`, importID, attempt, summary, name, size, parts)
 	if err != nil {
 		return fmt.Errorf("saving the job's report: %w", err)
 	}

@@ -130,8 +130,16 @@ func (s *Server) jobErrorsDownload(w http.ResponseWriter, r *http.Request) {
 		"Content-Type":        {contentType},
 		"Content-Disposition": {attachment(baseName(status.File) + "_errors" + ext)},
 		"Content-Length":      {strconv.FormatInt(errorsFile.Size, 10)},
+		"Last-Modified":       {status.FinishedAt.UTC().Format(http.TimeFormat)},
 	}}
+	if r.Method == http.MethodHead {
+		download.Write(nil)
+		return
+	}
 	if err := errorsFile.Copy(r.Context(), download); err != nil {
+		if r.Context().Err() != nil {
+			return // the browser went away
+		}
 		if !download.begun {
 			s.failed(w, r, err)
 			return

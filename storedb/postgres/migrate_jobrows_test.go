@@ -80,33 +80,52 @@ func sameJSON(t *testing.T, got []byte, want string) bool {
 	return reflect.DeepEqual(a, b)
 }
 
-// An errors file kept whole in import_jobs.errors_file before migration 9 becomes one part of
-// import_job_errors; migrating down puts the same bytes back, parts joined in order.
+// An errors file kept whole in import_jobs.errors_file before migration 9 is cut into parts of
+// 1 MiB, as a worker cuts one, with its size and number of parts; an empty one has none. Migrating
+// down puts the same bytes back, the parts joined in order.
 func TestKeptErrorsFilesMoveToParts(t *testing.T) {
 	ctx := context.Background()
 	pool, provider := migratedTo(t, 8)
-	errorsFile := []byte("\xef\xbb\xbfpublic_id,name,error\nBad ID,x,\"public_id: use a-z, 0-9 and -\"\n")
-	var id int64
-	pool.QueryRow(ctx, `INSERT INTO import_jobs (platform_org_id, file_name, errors_file, errors_name) VALUES ('org_1', 'a.csv', $1, 'a-errors.csv')
-		RETURNING id`, errorsFile).Scan(&id)
+	kept := map[string][]byte{
+		"big":   append(bytes.Repeat([]byte("Bad ID,x,\"public_id: use a-z, 0-9 and -\"\n"), 1<<20/40), "tail"...),
+		"empty": {},
+	}
+	ids := map[string]int64{}
+	for name, file := range kept {
+		var id int64
+		err := pool.QueryRow(ctx, `INSERT INTO import_jobs (platform_org_id, file_name, errors_file, errors_name) VALUES ('org_1', $1, $2, $1)
+			RETURNING id`, name, file).Scan(&id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[name] = id
+	}
 	if _, err := provider.UpTo(ctx, 9); err != nil {
 		t.Fatal(err)
 	}
-	rows, _ := pool.Query(ctx, `SELECT part FROM import_job_errors WHERE import_id = $1 ORDER BY seq`, id)
-	parts, err := pgx.CollectRows(rows, pgx.RowTo[[]byte])
-	if err != nil || len(parts) != 1 || !bytes.Equal(parts[0], errorsFile) {
-		t.Fatalf("parts after migrating up: %q (%v), want the one errors file", parts, err)
-	}
-	if _, err := pool.Exec(ctx, `INSERT INTO import_job_errors (import_id, seq, part) VALUES ($1, 2, 'more')`, id); err != nil {
-		t.Fatal(err)
+	for name, file := range kept {
+		rows, _ := pool.Query(ctx, `SELECT part FROM import_job_errors WHERE import_id = $1 ORDER BY seq`, ids[name])
+		parts, err := pgx.CollectRows(rows, pgx.RowTo[[]byte])
+		var size, count int64
+		pool.QueryRow(ctx, `SELECT errors_size, errors_parts FROM import_jobs WHERE id = $1`, ids[name]).Scan(&size, &count)
+		wantParts := (len(file) + 1<<20 - 1) / (1 << 20)
+		if err != nil || len(parts) != wantParts || !bytes.Equal(bytes.Join(parts, nil), file) || size != int64(len(file)) || count != int64(wantParts) {
+			t.Errorf("%s: %d parts of %d bytes in all (%v), size %d, %d parts said; want %d parts of the %d bytes",
+				name, len(parts), len(bytes.Join(parts, nil)), err, size, count, wantParts, len(file))
+		}
+		if len(parts) > 0 && len(parts[0]) != 1<<20 {
+			t.Errorf("%s: a first part of %d bytes, want 1 MiB", name, len(parts[0]))
+		}
 	}
 	if _, err := provider.DownTo(ctx, 8); err != nil {
 		t.Fatal(err)
 	}
-	var back []byte
-	pool.QueryRow(ctx, `SELECT errors_file FROM import_jobs WHERE id = $1`, id).Scan(&back)
-	if want := append(errorsFile, "more"...); !bytes.Equal(back, want) {
-		t.Errorf("the errors file after migrating down: %q, want %q", back, want)
+	for name, file := range kept {
+		var back []byte
+		pool.QueryRow(ctx, `SELECT errors_file FROM import_jobs WHERE id = $1`, ids[name]).Scan(&back)
+		if !bytes.Equal(back, file) || back == nil {
+			t.Errorf("%s after migrating down: %d bytes, want the %d kept", name, len(back), len(file))
+		}
 	}
 }
 
