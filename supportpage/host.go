@@ -38,18 +38,28 @@ func newHostCheck(addr string, public *url.URL) *hostCheck {
 	return c
 }
 
-// allows says whether r's Host header names the page.
-func (c *hostCheck) allows(r *http.Request) bool {
+// refusal says why r is not answered, as what the browser should open instead or what the proxy
+// in front of the page must do; "" when r names the page.
+func (c *hostCheck) refusal(r *http.Request) string {
+	switch {
+	case c.viaPublicURL(r):
+		return ""
+	case c.namesPublicHost(r) && forwardedProto(r) != "":
+		return fmt.Sprintf("This page is published over HTTPS only: open %s", c.public)
+	case c.public != nil && proxied(r):
+		// A proxy that rewrites the Host to the page's own address would pass plain HTTP on too.
+		return fmt.Sprintf("This page is published at %s through a proxy, which must pass the browser's Host on and say "+
+			"X-Forwarded-Proto: https: ask whoever runs the proxy to set it up as docs/support.md says.", c.public)
+	case !c.namesPage(r):
+		return "This page answers to its own address only: open the address storeimport serve printed."
+	}
+	return ""
+}
+
+// namesPage says whether r's Host names the page at the address and port it came in on.
+func (c *hostCheck) namesPage(r *http.Request) bool {
 	local, ok := localAddr(r)
 	if !ok {
-		return false
-	}
-	if c.viaPublicURL(r) {
-		return true
-	}
-	if c.public != nil && proxied(r) {
-		// Published, the page takes what comes through a proxy at its public URL over HTTPS only:
-		// a proxy that rewrites the Host would pass plain HTTP on as well.
 		return false
 	}
 	host, port, err := net.SplitHostPort(r.Host)
@@ -83,19 +93,6 @@ func (c *hostCheck) namesPublicHost(r *http.Request) bool {
 		host, port = r.Host, ""
 	}
 	return canonicalHost(host) == canonicalHost(c.public.Hostname()) && portOr(port, c.public.Scheme) == portOr(c.public.Port(), c.public.Scheme)
-}
-
-// refusal is the answer to a request allows refuses: what the browser should open instead, or
-// what the proxy in front of the page must do.
-func (c *hostCheck) refusal(r *http.Request) string {
-	switch {
-	case c.namesPublicHost(r) && forwardedProto(r) != "":
-		return fmt.Sprintf("This page is published over HTTPS only: open %s", c.public)
-	case c.public != nil && proxied(r):
-		return fmt.Sprintf("This page is published at %s through a proxy, which must pass the browser's Host on and say "+
-			"X-Forwarded-Proto: https: ask whoever runs the proxy to set it up as docs/support.md says.", c.public)
-	}
-	return "This page answers to its own address only: open the address storeimport serve printed."
 }
 
 // secure says whether the browser reached the page over TLS, its own or its proxy's, so that

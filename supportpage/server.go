@@ -150,8 +150,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			"start storeimport serve with --password-file (and --public-url).", http.StatusForbidden)
 		return
 	}
-	if !s.hosts.allows(r) {
-		http.Error(w, s.hosts.refusal(r), http.StatusMisdirectedRequest)
+	if why := s.hosts.refusal(r); why != "" {
+		http.Error(w, why, http.StatusMisdirectedRequest)
 		return
 	}
 	if switchLanguage(w, r, s.hosts.secure(r)) {
